@@ -1,0 +1,75 @@
+package io.amdb.protocol;
+
+/**
+ * The one catalogue of AmDb errors: a stable numeric wire code and a name per failure.
+ *
+ * <p>The node sends the code in responses, the driver maps it to an SQLState, the HTTP API to a status, the
+ * shell prints {@code ERROR <NAME>: message}. Codes never change meaning; new ones are appended.
+ */
+public enum ErrorCode {
+    /** Success. */
+    OK(0, false),
+
+    /** The frame does not parse: bad magic, reserved flag bits, a field past the end, bytes left over. */
+    MALFORMED_FRAME(1, true),
+    /** The magic is right but the protocol version is not one this node speaks. */
+    UNSUPPORTED_VERSION(2, true),
+    /** The length field is above max-frame-bytes or below the header size. */
+    FRAME_TOO_LARGE(3, true),
+
+    /** A well-formed frame with an opcode this node does not know. */
+    UNKNOWN_OPCODE(10, false),
+    /** A key of length zero; keys are 1 byte or longer. */
+    KEY_EMPTY(11, false),
+    /** A key longer than max-key-bytes. */
+    KEY_TOO_LARGE(12, false),
+    /** A value longer than max-value-bytes. */
+    VALUE_TOO_LARGE(13, false),
+    /** A BATCH or MGET with more than max-batch-items items. */
+    BATCH_TOO_LARGE(14, false),
+    /** A well-formed request with a meaningless argument, such as a SCAN limit of zero. */
+    INVALID_ARGUMENT(15, false),
+
+    /** The node already holds max-connections client connections; the new one is closed. */
+    TOO_MANY_CONNECTIONS(20, true),
+    /** The node is stopping and takes no new requests. */
+    SHUTTING_DOWN(21, true),
+
+    /** A bug on the node; the message says what failed. */
+    INTERNAL_ERROR(50, false),
+
+    /** Client side only: the connection closed before the response arrived. Never sent on the wire. */
+    CONNECTION_LOST(60, true),
+    /** Client side only: no response within the request timeout. Never sent on the wire. */
+    TIMEOUT(61, false);
+
+    private static final ErrorCode[] BY_CODE = new ErrorCode[64];
+
+    static {
+        for (ErrorCode e : values()) {
+            BY_CODE[e.code] = e;
+        }
+    }
+
+    private final int code;
+    private final boolean closesConnection;
+
+    ErrorCode(int code, boolean closesConnection) {
+        this.code = code;
+        this.closesConnection = closesConnection;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** True when the node closes the connection after answering with this code. */
+    public boolean closesConnection() {
+        return closesConnection;
+    }
+
+    /** Returns the error with this wire code, or null when the code is unknown to this version. */
+    public static ErrorCode ofCode(int code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+}

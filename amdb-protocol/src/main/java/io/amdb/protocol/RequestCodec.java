@@ -1,0 +1,99 @@
+package io.amdb.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Encodes and decodes request frames. Pure functions; see {@code docs/PROTOCOL.md}, "Opcodes". */
+public final class RequestCodec {
+    private RequestCodec() {}
+
+    /** Appends one complete request frame to {@code w}. */
+    public static void encode(WireWriter w, int requestId, long epoch, Request request) {
+        int start = w.beginFrame(request.opcode().code(), 0, requestId, epoch);
+        if (request instanceof Request.Get get) {
+            w.bytes(get.key());
+        } else if (request instanceof Request.Put put) {
+            w.bytes(put.key()).bytes(put.value());
+        } else if (request instanceof Request.Delete delete) {
+            w.bytes(delete.key());
+        } else if (request instanceof Request.MGet mget) {
+            w.u32(mget.keys().size());
+            mget.keys().forEach(w::bytes);
+        } else if (request instanceof Request.Batch batch) {
+            w.u32(batch.items().size());
+            for (Request.BatchItem item : batch.items()) {
+                w.u8(item.isPut() ? Wire.BATCH_PUT : Wire.BATCH_DELETE).bytes(item.key());
+                if (item.isPut()) {
+                    w.bytes(item.value());
+                }
+            }
+        } else if (request instanceof Request.Scan scan) {
+            w.bytes(scan.start()).bytes(scan.end()).u32(scan.limit());
+        }
+        w.endFrame(start);
+    }
+
+    /**
+     * Decodes the body of a request whose header is {@code h}; {@code r} is positioned after the header.
+     *
+     * @throws ProtocolException {@code UNKNOWN_OPCODE} or {@code INVALID_ARGUMENT} (the connection may stay
+     *                           open) or {@code MALFORMED_FRAME} (it must close)
+     */
+    public static Request decode(FrameHeader h, WireReader r) throws ProtocolException {
+        Opcode op = Opcode.ofCode(h.opcode());
+        if (op == null || h.isResponse()) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_OPCODE,
+                    String.format("unknown request opcode 0x%02X", h.opcode()));
+        }
+        Request request = switch (op) {
+            case PING -> new Request.Ping();
+            case GET -> new Request.Get(r.bytes());
+            case PUT -> new Request.Put(r.bytes(), r.bytes());
+            case DELETE -> new Request.Delete(r.bytes());
+            case MGET -> new Request.MGet(readKeys(r));
+            case BATCH -> new Request.Batch(readBatch(r));
+            case SCAN -> readScan(r);
+            case INFO -> new Request.Info();
+        };
+        r.expectEnd();
+        return request;
+    }
+
+    private static List<byte[]> readKeys(WireReader r) throws ProtocolException {
+        int n = r.count(4);
+        List<byte[]> keys = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            keys.add(r.bytes());
+        }
+        return keys;
+    }
+
+    private static List<Request.BatchItem> readBatch(WireReader r) throws ProtocolException {
+        int n = r.count(5);
+        List<Request.BatchItem> items = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int kind = r.u8();
+            byte[] key = r.bytes();
+            if (kind == Wire.BATCH_PUT) {
+                items.add(Request.BatchItem.put(key, r.bytes()));
+            } else if (kind == Wire.BATCH_DELETE) {
+                items.add(Request.BatchItem.delete(key));
+            } else {
+                throw new ProtocolException(ErrorCode.INVALID_ARGUMENT,
+                        "batch item " + i + " has kind " + kind + "; expected 1 (PUT) or 2 (DELETE)");
+            }
+        }
+        return items;
+    }
+
+    private static Request.Scan readScan(WireReader r) throws ProtocolException {
+        byte[] start = r.bytes();
+        byte[] end = r.bytes();
+        int limit = r.u32();
+        if (limit == 0) {
+            throw new ProtocolException(ErrorCode.INVALID_ARGUMENT, "scan limit must be at least 1");
+        }
+        // A u32 limit above 2^31-1 reads as negative: it means "as many as allowed".
+        return new Request.Scan(start, end, limit < 0 ? Integer.MAX_VALUE : limit);
+    }
+}
