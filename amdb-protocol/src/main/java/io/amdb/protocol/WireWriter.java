@@ -92,6 +92,9 @@ public final class WireWriter {
     public WireWriter str(String s) {
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         int len = Math.min(utf8.length, 0xFFFF);
+        while (len < utf8.length && len > 0 && (utf8[len] & 0xC0) == 0x80) {
+            len--; // cut before a continuation byte, so a truncated string stays valid UTF-8
+        }
         u16(len);
         return raw(utf8, 0, len);
     }
