@@ -88,8 +88,10 @@ class AmDbClientPipeliningTest {
         chain(0, 1000, done, onIoThread);
         await(done);
         assertEquals("999", string(await(client.get(bytes("chain")))));
-        // Every link after the first is attached on the I/O thread before its reply can be read there.
-        assertTrue(onIoThread.get() >= 999, "callbacks on the I/O thread: " + onIoThread.get());
+        // A link runs on the caller's thread when its reply beat the whenComplete (the main thread can be
+        // descheduled between put() and whenComplete on a busy machine), so only "some" is deterministic;
+        // once a link runs on the I/O thread, every later link is sent from there.
+        assertTrue(onIoThread.get() >= 1, "no callback ran on the I/O thread");
     }
 
     @Test

@@ -1,0 +1,88 @@
+package io.amdb.bench;
+
+import io.amdb.client.AmDbClient;
+import io.amdb.client.ClientOptions;
+import io.amdb.protocol.Wire;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./amdb bench}: PUT then GET over random keys against a running node through the native client,
+ * then the in-process storage baseline. Summary lines on stdout, one per phase, in a fixed form that
+ * scripts parse: {@code PUT ops/s=<n> p50_us=<n> p99_us=<n> p999_us=<n>}.
+ */
+@Command(name = "amdb bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Loads a running AmDb node with PUT then GET over random keys and prints ops/s and "
+                + "latency percentiles, then an in-process baseline (AmDb's skip list vs the JDK's "
+                + "ConcurrentSkipListMap on the same keys, one thread).")
+public final class BenchMain implements Callable<Integer> {
+    @Option(names = "--host", description = "Node address (default ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
+    String host;
+    @Option(names = "--port", description = "Node protocol port (default ${DEFAULT-VALUE}).", defaultValue = "" + Wire.DEFAULT_PORT)
+    int port;
+    @Option(names = "--ops", description = "Operations per phase (default ${DEFAULT-VALUE}).", defaultValue = "1000000")
+    int ops;
+    @Option(names = "--value-size", paramLabel = "B", description = "Value bytes (default ${DEFAULT-VALUE}).", defaultValue = "100")
+    int valueSize;
+    @Option(names = "--connections", paramLabel = "C", description = "TCP connections (default ${DEFAULT-VALUE}).", defaultValue = "4")
+    int connections;
+    @Option(names = "--pipeline", paramLabel = "W", description = "Requests in flight per connection (default ${DEFAULT-VALUE}).", defaultValue = "64")
+    int pipeline;
+    @Option(names = "--keys", paramLabel = "K", description = "Distinct keys (default: --ops).")
+    Integer keys;
+    @Option(names = "--seed", description = "Seed of the key order (default ${DEFAULT-VALUE}).", defaultValue = "1")
+    long seed;
+    @Option(names = "--no-baseline", description = "Skip the in-process storage baseline.")
+    boolean noBaseline;
+
+    private final PrintStream out;
+
+    public BenchMain() {
+        this(System.out);
+    }
+
+    BenchMain(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        int keyCount = keys != null ? keys : ops;
+        if (ops < 1 || keyCount < 1 || valueSize < 0 || connections < 1 || pipeline < 1) {
+            System.err.println("amdb bench: --ops, --keys, --connections and --pipeline must be positive, --value-size >= 0");
+            return 2;
+        }
+        int inFlight = connections * pipeline;
+        out.printf("amdb bench: %s:%d ops=%d keys=%d value-size=%d connections=%d pipeline=%d (in flight %d) seed=%d%n",
+                host, port, ops, keyCount, valueSize, connections, pipeline, inFlight, seed);
+        Workload workload = new Workload(keyCount, ops, valueSize, seed);
+        ClientOptions options = ClientOptions.builder().connectionsPerNode(connections).maxInFlight(inFlight).build();
+        boolean progress = System.console() != null;
+        try (AmDbClient client = AmDbClient.connect(host, port, options)) {
+            for (LoadPhase.Op op : LoadPhase.Op.values()) {
+                LoadPhase.Result r = new LoadPhase(client, workload, op).run(inFlight, progress);
+                out.println(r.summary());
+                if (r.misses() > 0) {
+                    out.printf("%s misses=%d (keys not found)%n", op, r.misses());
+                }
+            }
+        } catch (Exception e) {
+            System.err.println("amdb bench: " + e.getMessage()
+                    + (e.getMessage() != null && e.getMessage().contains("connect")
+                    ? "\n  is a node running? start one with: ./amdb start" : ""));
+            return 1;
+        }
+        if (!noBaseline) {
+            out.println(StorageBaseline.run(workload).summary());
+        }
+        out.flush();
+        return 0;
+    }
+}

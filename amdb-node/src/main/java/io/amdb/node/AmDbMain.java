@@ -1,0 +1,149 @@
+package io.amdb.node;
+
+import io.amdb.node.config.ConfigException;
+import io.amdb.node.config.NodeConfig;
+import io.amdb.node.config.Settings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code amdb start}: runs one node until SIGTERM or Ctrl-C, then stops gracefully and exits 0.
+ *
+ * <p>Every option is also an {@code AMDB_*} environment variable and a config-file key; precedence is
+ * flag &gt; environment &gt; file &gt; default ({@link Settings}). Exit codes: 0 stopped cleanly, 1 failed
+ * to start, 2 bad usage or configuration.
+ */
+@Command(name = "amdb start", mixinStandardHelpOptions = true, versionProvider = AmDbMain.VersionProvider.class,
+        description = "Runs an AmDb node. Each option may also be given as an AMDB_* environment variable "
+                + "(e.g. AMDB_PORT) or a key in the --config properties file (e.g. port=7070).",
+        sortOptions = false)
+public final class AmDbMain implements Callable<Integer> {
+    private static final long STOP_TIMEOUT_SECONDS = 10;
+
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (default 127.0.0.1).")
+    String host;
+    @Option(names = "--port", paramLabel = "PORT", description = "Protocol port (default 7070; 0 = any free port).")
+    String port;
+    @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP/WebSocket port (default 8080; reserved: "
+            + "the HTTP API is not in this version).")
+    String httpPort;
+    @Option(names = "--shards", paramLabel = "N", description = "Shard verticles, one per event loop (default: cores).")
+    String shards;
+    @Option(names = "--partitions", paramLabel = "P", description = "Partitions, a power of two (default 1024).")
+    String partitions;
+    @Option(names = "--node-id", paramLabel = "ID", description = "This node's name (default: node-<random>).")
+    String nodeId;
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with settings (env AMDB_CONFIG).")
+    String configFile;
+    @Option(names = "--max-key-bytes", paramLabel = "N", description = "Longest key (default 16384).")
+    String maxKeyBytes;
+    @Option(names = "--max-value-bytes", paramLabel = "N", description = "Longest value (default 8388608).")
+    String maxValueBytes;
+    @Option(names = "--max-frame-bytes", paramLabel = "N", description = "Largest frame (default 67108864).")
+    String maxFrameBytes;
+    @Option(names = "--max-batch-items", paramLabel = "N", description = "Most items per BATCH/MGET (default 100000).")
+    String maxBatchItems;
+    @Option(names = "--max-scan-limit", paramLabel = "N", description = "Most entries per SCAN page (default 10000).")
+    String maxScanLimit;
+    @Option(names = "--max-connections", paramLabel = "N", description = "Most client connections (default 10000).")
+    String maxConnections;
+
+    public static void main(String[] args) {
+        Logging.quiet();
+        int code = new CommandLine(new AmDbMain()).execute(args); // invalid usage exits 2
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        NodeConfig config;
+        try {
+            config = NodeConfig.from(settings());
+        } catch (ConfigException e) {
+            System.err.println("amdb: " + e.getMessage());
+            return 2;
+        }
+        AmDbNode node;
+        try {
+            node = AmDbNode.start(config).await(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("amdb: node failed to start on " + config.host() + ":" + config.port() + ": " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(node, stopped), "amdb-shutdown"));
+        String where = config.host() + ":" + node.port();
+        System.out.printf("AmDb %s node %s ready on %s (jdbc:amdb://%s), %d shards, %d partitions%n",
+                Version.VERSION, config.nodeId(), where, where, config.shards(), config.partitions());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * Runs on SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close, and exit 0. The JVM
+     * would report 143 for a signal; a clean, completed shutdown is a success, so the hook halts with 0.
+     */
+    private static void stopOnSignal(AmDbNode node, CountDownLatch stopped) {
+        int status = 0;
+        try {
+            node.stop().await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            System.out.println("AmDb node " + node.config().nodeId() + " stopped");
+        } catch (Exception e) {
+            System.err.println("amdb: unclean stop: " + e);
+            status = 1;
+        }
+        System.out.flush();
+        stopped.countDown();
+        Runtime.getRuntime().halt(status);
+    }
+
+    private Settings settings() throws ConfigException {
+        Map<String, String> flags = new HashMap<>();
+        for (OptionSpec option : spec.options()) {
+            Object value = option.getValue();
+            if (value instanceof String text && !option.longestName().equals("--config")) {
+                flags.put(option.longestName().substring(2), text);
+            }
+        }
+        String file = configFile != null ? configFile : System.getenv(Settings.envName("config"));
+        return new Settings(NodeConfig.KNOWN, flags, System.getenv(), load(file), file);
+    }
+
+    private static Properties load(String file) throws ConfigException {
+        Properties props = new Properties();
+        if (file != null) {
+            try (InputStream in = Files.newInputStream(Path.of(file))) {
+                props.load(in);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read config file " + file + ": " + e);
+            }
+        }
+        return props;
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"AmDb " + Version.VERSION};
+        }
+    }
+}

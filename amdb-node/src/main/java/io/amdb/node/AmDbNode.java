@@ -1,0 +1,125 @@
+package io.amdb.node;
+
+import io.amdb.node.api.ProtocolContext;
+import io.amdb.node.api.ProtocolVerticle;
+import io.amdb.node.config.NodeConfig;
+import io.amdb.node.route.ShardDispatcher;
+import io.amdb.node.shard.LocalCodec;
+import io.amdb.node.shard.ShardVerticle;
+import io.amdb.protocol.Partitioner;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One running AmDb node: a Vert.x instance with one event loop per shard, a {@link ShardVerticle} on each,
+ * and a {@link ProtocolVerticle} listener instance on each. Start with {@link #start(NodeConfig)}, stop
+ * with {@link #stop()}; tests and embedders use this class, the command line goes through {@link AmDbMain}.
+ */
+public final class AmDbNode {
+    private final NodeConfig config;
+    private final Vertx vertx;
+    private final List<String> listenerDeployments = new ArrayList<>();
+    private int port;
+    private Future<Void> stopped;
+
+    private AmDbNode(NodeConfig config, Vertx vertx) {
+        this.config = config;
+        this.vertx = vertx;
+    }
+
+    /** Starts a node; the future completes once it accepts connections, or fails with the cause. */
+    public static Future<AmDbNode> start(NodeConfig config) {
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setEventLoopPoolSize(config.shards()).setPreferNativeTransport(false))
+                .build();
+        AmDbNode node = new AmDbNode(config, vertx);
+        return node.deployShards()
+                .compose(v -> node.deployListeners())
+                .map(v -> node)
+                .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** The protocol port actually bound. */
+    public int port() {
+        return port;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /**
+     * Stops gracefully: listeners stop accepting and connections answer what they already read (bounded by
+     * a grace period), then shards and Vert.x close. Idempotent.
+     */
+    public synchronized Future<Void> stop() {
+        if (stopped == null) {
+            List<Future<?>> undeploys = new ArrayList<>();
+            for (String id : listenerDeployments) {
+                undeploys.add(vertx.undeploy(id));
+            }
+            stopped = Future.join(undeploys).transform(ar -> vertx.close());
+        }
+        return stopped;
+    }
+
+    private Future<Void> deployShards() {
+        vertx.eventBus().registerCodec(new LocalCodec());
+        long seed = System.nanoTime();
+        Future<?> chain = Future.succeededFuture();
+        for (int i = 0; i < config.shards(); i++) {
+            ShardVerticle shard = new ShardVerticle(i, config.partitions(), seed + i);
+            chain = chain.compose(v -> vertx.deployVerticle(shard));
+        }
+        return chain.mapEmpty();
+    }
+
+    /**
+     * One listener per event loop, all on one port: Vert.x binds the socket once and spreads connections
+     * over the instances. Vert.x shares a port by its number, so port 0 is resolved to a free port first.
+     */
+    private Future<Void> deployListeners() {
+        AtomicInteger connections = new AtomicInteger();
+        ProtocolContext context = new ProtocolContext(
+                new ShardDispatcher(vertx.eventBus(), new Partitioner(config.partitions()), config.shards()),
+                config.limits(),
+                new NodeStats(config.nodeId(), config.shards(), config.partitions(), connections,
+                        System::currentTimeMillis),
+                connections, config.maxConnections());
+        try {
+            port = config.port() != 0 ? config.port() : freePort(config.host());
+        } catch (IOException e) {
+            return Future.failedFuture(e);
+        }
+        Future<?> chain = Future.succeededFuture();
+        for (int i = 0; i < config.shards(); i++) {
+            chain = chain.compose(v -> deployListener(context, port));
+        }
+        return chain.mapEmpty();
+    }
+
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return probe.getLocalPort();
+        }
+    }
+
+    private Future<ProtocolVerticle> deployListener(ProtocolContext context, int listenPort) {
+        ProtocolVerticle listener = new ProtocolVerticle(context, config.host(), listenPort);
+        return vertx.deployVerticle(listener).map(id -> {
+            listenerDeployments.add(id);
+            return listener;
+        });
+    }
+}

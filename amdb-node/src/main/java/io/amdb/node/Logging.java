@@ -1,0 +1,38 @@
+package io.amdb.node;
+
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/**
+ * Quiet JUL logging for the node process: warnings and errors only, one line each, on stderr. Vert.x and
+ * Netty log through JUL when no other backend is present. {@code AMDB_LOG_LEVEL=INFO} (or FINE) says more.
+ */
+final class Logging {
+    private Logging() {}
+
+    static void quiet() {
+        if (System.getProperty("java.util.logging.config.file") != null) {
+            return; // the operator chose a configuration
+        }
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+        LogManager.getLogManager().reset();
+        Level level = parse(System.getenv("AMDB_LOG_LEVEL"));
+        ConsoleHandler handler = new ConsoleHandler();
+        handler.setLevel(level);
+        handler.setFormatter(new SimpleFormatter());
+        Logger root = Logger.getLogger("");
+        root.setLevel(level);
+        root.addHandler(handler);
+    }
+
+    private static Level parse(String name) {
+        try {
+            return name == null ? Level.WARNING : Level.parse(name.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return Level.WARNING;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.amdb.node;
+
+import io.amdb.node.route.NodeStatus;
+import io.amdb.protocol.Opcode;
+import io.amdb.protocol.Wire;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/** Node-wide counters and identity for INFO. Thread-safe: connections on every event loop count here. */
+final class NodeStats implements NodeStatus {
+    private final String nodeId;
+    private final int shards;
+    private final int partitions;
+    private final AtomicInteger connections;
+    private final LongSupplier clockMillis;
+    private final long startMillis;
+    private final LongAdder[] answered = new LongAdder[256];
+
+    NodeStats(String nodeId, int shards, int partitions, AtomicInteger connections, LongSupplier clockMillis) {
+        this.nodeId = nodeId;
+        this.shards = shards;
+        this.partitions = partitions;
+        this.connections = connections;
+        this.clockMillis = clockMillis;
+        this.startMillis = clockMillis.getAsLong();
+        for (int i = 0; i < answered.length; i++) {
+            answered[i] = new LongAdder();
+        }
+    }
+
+    @Override
+    public void countAnswered(int opcode) {
+        answered[opcode & 0xFF].increment();
+    }
+
+    @Override
+    public Map<String, String> infoFields() {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("node_id", nodeId);
+        f.put("version", Version.VERSION);
+        f.put("protocol_version", Integer.toString(Wire.VERSION));
+        f.put("shards", Integer.toString(shards));
+        f.put("partitions", Integer.toString(partitions));
+        f.put("uptime_ms", Long.toString(clockMillis.getAsLong() - startMillis));
+        f.put("connections", Integer.toString(connections.get()));
+        for (Opcode op : Opcode.values()) {
+            f.put("ops_" + op.name().toLowerCase(Locale.ROOT), Long.toString(answered[op.code()].sum()));
+        }
+        return f;
+    }
+}

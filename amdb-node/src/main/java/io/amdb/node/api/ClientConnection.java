@@ -1,0 +1,146 @@
+package io.amdb.node.api;
+
+import io.amdb.node.route.Exchange;
+import io.amdb.protocol.ErrorCode;
+import io.amdb.protocol.FrameAssembler;
+import io.amdb.protocol.FrameHeader;
+import io.amdb.protocol.ProtocolException;
+import io.amdb.protocol.RequestCodec;
+import io.amdb.protocol.Response;
+import io.amdb.protocol.ResponseCodec;
+import io.amdb.protocol.Wire;
+import io.amdb.protocol.WireReader;
+import io.amdb.protocol.WireWriter;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * One client connection: reassembles frames, decodes requests, routes each network read as one
+ * {@link Exchange}, and writes its replies with one socket write.
+ *
+ * <p>Runs only on the event loop of the {@link ProtocolVerticle} that accepted it. Flow control: reading
+ * pauses while the socket's write queue is full or too many requests are in flight, so a client that
+ * sends without reading cannot grow the node's memory without bound.
+ *
+ * <p>A framing error (bad magic or version, length out of range, unparsable body) gets one error reply and
+ * closes this connection only. On node shutdown the connection stops reading, answers what it already
+ * read, then closes.
+ */
+final class ClientConnection {
+    /** Requests in flight on one connection before reading pauses. */
+    static final int MAX_IN_FLIGHT = 65_536;
+
+    private final NetSocket socket;
+    private final ProtocolContext node;
+    private final FrameAssembler assembler;
+    private final WireWriter out = new WireWriter(64 * 1024);
+    private Exchange current;
+    private int inFlight;
+    private boolean paused;
+    private boolean closing;
+
+    ClientConnection(NetSocket socket, ProtocolContext node) {
+        this.socket = socket;
+        this.node = node;
+        this.assembler = new FrameAssembler(node.limits().maxFrameBytes());
+    }
+
+    void start() {
+        socket.handler(this::onData);
+        socket.drainHandler(v -> updateFlow());
+        socket.shutdownHandler(v -> beginClose());
+        socket.exceptionHandler(e -> socket.close());
+    }
+
+    private void onData(Buffer data) {
+        if (closing) {
+            return;
+        }
+        byte[] chunk = data.getBytes();
+        Exchange exchange = new Exchange(node.dispatcher(), node.limits(), node.status());
+        current = exchange;
+        try {
+            assembler.feed(chunk, 0, chunk.length, this::onFrame);
+        } catch (ProtocolException e) {
+            // Framing is lost: answer what was read and this error, then close. onFrame sets closing when it
+            // has already answered the failing frame under its own request id.
+            if (!closing) {
+                exchange.addError(0, 0, e.code(), e.getMessage());
+                closing = true;
+            }
+        }
+        current = null;
+        dispatch(exchange);
+    }
+
+    private void onFrame(byte[] buf, int off, int len) throws ProtocolException {
+        FrameHeader header = FrameHeader.parse(buf, off, len); // bad magic or version: the stream is lost
+        try {
+            WireReader body = new WireReader(buf, off + Wire.HEADER_BYTES, len - Wire.HEADER_BYTES);
+            current.add(header.requestId(), RequestCodec.decode(header, body));
+        } catch (ProtocolException e) {
+            current.addError(header.requestId(), header.opcode(), e.code(), e.getMessage());
+            if (e.code().closesConnection()) {
+                closing = true;
+                throw e;
+            }
+        }
+    }
+
+    private void dispatch(Exchange exchange) {
+        inFlight += exchange.size();
+        updateFlow();
+        exchange.seal(() -> reply(exchange));
+    }
+
+    private void reply(Exchange exchange) {
+        inFlight -= exchange.size();
+        out.reset();
+        long epoch = 0;
+        for (Exchange.Reply r : exchange.replies()) {
+            ResponseCodec.encode(out, r.opcode(), r.requestId(), epoch, r.response().get());
+            node.status().countAnswered(r.opcode());
+        }
+        if (out.size() > 0) {
+            Buffer buffer = Buffer.buffer(out.size()).appendBytes(out.array(), 0, out.size());
+            if (closing && inFlight == 0) {
+                socket.write(buffer).onComplete(ar -> socket.close());
+                return;
+            }
+            socket.write(buffer);
+        }
+        if (closing && inFlight == 0) {
+            socket.close();
+            return;
+        }
+        updateFlow();
+    }
+
+    /** Pauses reading while replies back up or too much is in flight; resumes when both clear. */
+    private void updateFlow() {
+        boolean shouldPause = closing || inFlight >= MAX_IN_FLIGHT || socket.writeQueueFull();
+        if (shouldPause && !paused) {
+            socket.pause();
+            paused = true;
+        } else if (!shouldPause && paused) {
+            socket.resume();
+            paused = false;
+        }
+    }
+
+    /** Stop reading, answer what was read, then close (node shutdown). */
+    private void beginClose() {
+        closing = true;
+        updateFlow();
+        if (inFlight == 0) {
+            socket.close();
+        }
+    }
+
+    /** Refuses a connection over the limit with one error frame, then closes it. */
+    static void refuse(NetSocket socket, ErrorCode code, String message) {
+        WireWriter w = new WireWriter();
+        ResponseCodec.encode(w, 0, 0, 0, new Response.Error(code, message));
+        socket.write(Buffer.buffer(w.toByteArray())).onComplete(ar -> socket.close());
+    }
+}

@@ -1,0 +1,85 @@
+package io.amdb.node.config;
+
+import io.amdb.protocol.Limits;
+import io.amdb.protocol.Partitioner;
+import io.amdb.protocol.Wire;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A node's effective configuration. Build it with {@link #from(Settings)}; every value is validated there,
+ * so a bad one stops the node at start with a message naming the setting and its source.
+ */
+public record NodeConfig(String host, int port, int httpPort, int shards, int partitions, String nodeId,
+                         Limits limits, int maxConnections) {
+
+    public static final List<String> NAMES = List.of("host", "port", "http-port", "shards", "partitions",
+            "node-id", "max-key-bytes", "max-value-bytes", "max-frame-bytes", "max-batch-items", "max-scan-limit",
+            "max-connections");
+    public static final Set<String> KNOWN = Set.copyOf(NAMES);
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    public static final int MAX_SHARDS = 256;
+
+    public static NodeConfig from(Settings s) throws ConfigException {
+        Limits d = Limits.DEFAULTS;
+        int shards = s.integer("shards", defaultShards(), 1, MAX_SHARDS);
+        int partitions = s.integer("partitions", Partitioner.DEFAULT_PARTITIONS, 1, Partitioner.MAX_PARTITIONS);
+        if (Integer.bitCount(partitions) != 1) {
+            throw new ConfigException("partitions = " + partitions + " (from " + s.get("partitions", "").source()
+                    + ") must be a power of two");
+        }
+        String nodeId = s.string("node-id", "node-" + Integer.toHexString(ThreadLocalRandom.current().nextInt()));
+        if (!nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ConfigException("node-id = '" + nodeId + "' must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        String host = s.string("host", DEFAULT_HOST);
+        if (host.isEmpty()) {
+            throw new ConfigException("host must not be empty");
+        }
+        Limits limits = new Limits(
+                s.integer("max-key-bytes", d.maxKeyBytes(), 1, Integer.MAX_VALUE - 64),
+                s.integer("max-value-bytes", d.maxValueBytes(), 1, Integer.MAX_VALUE - 64),
+                s.integer("max-frame-bytes", d.maxFrameBytes(), Wire.MIN_LENGTH, Integer.MAX_VALUE - 64),
+                s.integer("max-batch-items", d.maxBatchItems(), 1, Integer.MAX_VALUE),
+                s.integer("max-scan-limit", d.maxScanLimit(), 1, Integer.MAX_VALUE));
+        return new NodeConfig(host,
+                s.integer("port", Wire.DEFAULT_PORT, 0, 65535),
+                s.integer("http-port", DEFAULT_HTTP_PORT, 0, 65535),
+                shards, partitions, nodeId, limits,
+                s.integer("max-connections", DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE));
+    }
+
+    /** One shard per core: each shard verticle gets an event loop of its own. */
+    public static int defaultShards() {
+        return Math.max(1, Math.min(MAX_SHARDS, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** The built-in defaults, as if nothing were configured. */
+    public static NodeConfig defaults() {
+        try {
+            return from(new Settings(KNOWN, java.util.Map.of(), java.util.Map.of(), new java.util.Properties(), null));
+        } catch (ConfigException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public NodeConfig withPort(int newPort) {
+        return new NodeConfig(host, newPort, httpPort, shards, partitions, nodeId, limits, maxConnections);
+    }
+
+    public NodeConfig withShards(int newShards) {
+        return new NodeConfig(host, port, httpPort, newShards, partitions, nodeId, limits, maxConnections);
+    }
+
+    public NodeConfig withLimits(Limits newLimits) {
+        return new NodeConfig(host, port, httpPort, shards, partitions, nodeId, newLimits, maxConnections);
+    }
+
+    public NodeConfig withMaxConnections(int n) {
+        return new NodeConfig(host, port, httpPort, shards, partitions, nodeId, limits, n);
+    }
+}

@@ -1,0 +1,12 @@
+package io.amdb.node.route;
+
+import java.util.Map;
+
+/** What a node counts and says about itself in INFO, apart from the shards' key counts. Thread-safe. */
+public interface NodeStatus {
+    /** Node-level INFO fields (id, version, uptime, connections, counters), in display order. */
+    Map<String, String> infoFields();
+
+    /** Counts one answered request of this opcode (an unknown opcode counts too). */
+    void countAnswered(int opcode);
+}

@@ -1,0 +1,75 @@
+package io.amdb.node.shard;
+
+import io.amdb.node.storage.ShardStore;
+import java.util.Arrays;
+
+/**
+ * A list of point operations (get, put, delete) for one shard, applied in order.
+ *
+ * <p>Parallel arrays instead of an object per operation: a pipelined burst becomes one message per shard,
+ * and the shard walks it without allocation. After the task runs, {@link #value(int)} holds the value a GET
+ * found and {@link #existed(int)} says whether a DELETE removed something.
+ */
+public final class PointBatch implements ShardTask {
+    public static final byte GET = 1;
+    public static final byte PUT = 2;
+    public static final byte DELETE = 3;
+
+    private byte[] ops = new byte[16];
+    private int[] partitions = new int[16];
+    private byte[][] keys = new byte[16][];
+    private byte[][] values = new byte[16][];
+    private boolean[] existed = new boolean[16];
+    private int size;
+    private int next;
+
+    /** Appends an operation; returns its index for reading the result. */
+    public int add(byte op, int partition, byte[] key, byte[] value) {
+        if (size == ops.length) {
+            grow();
+        }
+        ops[size] = op;
+        partitions[size] = partition;
+        keys[size] = key;
+        values[size] = value;
+        return size++;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** The value a GET at {@code index} found (null when absent). */
+    public byte[] value(int index) {
+        return values[index];
+    }
+
+    /** Whether the DELETE at {@code index} removed a value. */
+    public boolean existed(int index) {
+        return existed[index];
+    }
+
+    @Override
+    public boolean runOn(ShardStore store, int budget) {
+        int end = Math.min(size, next + budget);
+        for (int i = next; i < end; i++) {
+            switch (ops[i]) {
+                case GET -> values[i] = store.get(partitions[i], keys[i]);
+                case PUT -> store.put(partitions[i], keys[i], values[i]);
+                case DELETE -> existed[i] = store.remove(partitions[i], keys[i]) != null;
+                default -> throw new IllegalStateException("unknown point op " + ops[i]);
+            }
+        }
+        next = end;
+        return next == size;
+    }
+
+    private void grow() {
+        int n = ops.length * 2;
+        ops = Arrays.copyOf(ops, n);
+        partitions = Arrays.copyOf(partitions, n);
+        keys = Arrays.copyOf(keys, n);
+        values = Arrays.copyOf(values, n);
+        existed = Arrays.copyOf(existed, n);
+    }
+}

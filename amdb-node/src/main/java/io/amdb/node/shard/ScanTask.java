@@ -1,0 +1,51 @@
+package io.amdb.node.shard;
+
+import io.amdb.node.storage.ShardStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One shard's part of a SCAN: up to {@code limit} entries in {@code [start, end)} in key order, within a
+ * byte budget. {@link #more()} is true when the shard stopped early and may hold further entries after
+ * the last one returned.
+ */
+public final class ScanTask implements ShardTask {
+    private final byte[] start;
+    private final byte[] end;
+    private final int limit;
+    private final long maxBytes;
+    private final List<byte[]> keys = new ArrayList<>();
+    private final List<byte[]> values = new ArrayList<>();
+    private long bytes;
+
+    public ScanTask(byte[] start, byte[] end, int limit, long maxBytes) {
+        this.start = start;
+        this.end = end;
+        this.limit = limit;
+        this.maxBytes = maxBytes;
+    }
+
+    /** Runs in one go: a page is bounded by limit and bytes, so it cannot hog the event loop. */
+    @Override
+    public boolean runOn(ShardStore store, int budget) {
+        store.scan(start, end, limit, maxBytes, (k, v) -> {
+            keys.add(k);
+            values.add(v);
+            bytes += k.length + v.length;
+        });
+        return true;
+    }
+
+    public List<byte[]> keys() {
+        return keys;
+    }
+
+    public List<byte[]> values() {
+        return values;
+    }
+
+    /** True when the shard stopped at the limit or the byte budget, so entries may remain after the last key. */
+    public boolean more() {
+        return keys.size() >= limit || (bytes >= maxBytes && !keys.isEmpty());
+    }
+}

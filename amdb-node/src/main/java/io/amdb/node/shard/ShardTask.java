@@ -1,0 +1,17 @@
+package io.amdb.node.shard;
+
+import io.amdb.node.storage.ShardStore;
+
+/**
+ * Work sent to a shard over the local event bus. The shard runs it on its own event loop and replies with
+ * the same object, results filled in; the sender reads them only after the reply arrives, so the event bus
+ * hand-off is the only synchronisation needed.
+ */
+public interface ShardTask {
+    /**
+     * Applies this task to the shard's store, at most {@code budget} operations at a time.
+     *
+     * @return true when the task is complete; false when it stopped at the budget and must be resumed
+     */
+    boolean runOn(ShardStore store, int budget);
+}

@@ -1,0 +1,192 @@
+package io.amdb.node.storage;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One shard's data, kept as one {@link SkipList} per partition so that a partition can be
+ * streamed in key order and dropped in O(1), while {@link #scan} still sees the shard as one
+ * sorted map.
+ *
+ * <p><b>Thread safety.</b> None, like the skip list: the shard's event loop is the only thread
+ * that touches the store. <b>Ownership</b> of key and value arrays is as in {@link SkipList}:
+ * stored as given, never copied, never to be modified afterwards.
+ *
+ * <p><b>Invariants.</b> {@code lists[p]} is null until partition {@code p} is first written
+ * (and again after it is dropped); {@code size} and {@code memoryBytes} are the sums of
+ * {@link SkipList#size()} and {@link SkipList#memoryBytes()} over the non-null lists, kept in
+ * step on every change so that reading them is O(1).
+ *
+ * <p>Partitions are independent maps: the same key may live in two partitions (normally the
+ * caller derives the partition from the key, so it does not). A scan then delivers both entries,
+ * in ascending partition order.
+ */
+public final class ShardStore {
+    // Spreads partition seeds apart. SplitMix64 streams that share its increment are one sequence
+    // read from different offsets; a multiplier unrelated to that increment puts the partitions'
+    // offsets far apart, where a multiple of the increment would make them neighbours.
+    private static final long SEED_SPREAD = 0xC2B2AE3D27D4EB4FL;
+
+    private final SkipList[] lists;
+    private final long seed;
+    private long size;
+    private long memoryBytes;
+
+    /**
+     * Creates an empty store for partition ids {@code [0, partitions)}. The lists' random heights
+     * derive from {@code seed} (a distinct, deterministic seed per partition).
+     */
+    public ShardStore(int partitions, long seed) {
+        if (partitions <= 0) {
+            throw new IllegalArgumentException("partitions must be positive, got " + partitions);
+        }
+        this.lists = new SkipList[partitions];
+        this.seed = seed;
+    }
+
+    /** Returns the number of partition ids, which are {@code [0, partitions())}. */
+    public int partitions() {
+        return lists.length;
+    }
+
+    /** Returns the value stored under {@code key} in the partition, or null if there is none. */
+    public byte[] get(int partition, byte[] key) {
+        Objects.requireNonNull(key, "key");
+        SkipList list = lists[checkPartition(partition)];
+        return list == null ? null : list.get(key);
+    }
+
+    /** Maps {@code key} to {@code value} in the partition; returns the previous value or null. */
+    public byte[] put(int partition, byte[] key, byte[] value) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        SkipList list = lists[checkPartition(partition)];
+        if (list == null) {
+            list = new SkipList(seed + SEED_SPREAD * (partition + 1L));
+            lists[partition] = list;
+        }
+        int sizeBefore = list.size();
+        long bytesBefore = list.memoryBytes();
+        byte[] previous = list.put(key, value);
+        account(list, sizeBefore, bytesBefore);
+        return previous;
+    }
+
+    /** Removes {@code key} from the partition; returns its value, or null if it was absent. */
+    public byte[] remove(int partition, byte[] key) {
+        Objects.requireNonNull(key, "key");
+        SkipList list = lists[checkPartition(partition)];
+        if (list == null) {
+            return null;
+        }
+        int sizeBefore = list.size();
+        long bytesBefore = list.memoryBytes();
+        byte[] previous = list.remove(key);
+        account(list, sizeBefore, bytesBefore);
+        return previous;
+    }
+
+    /** Returns the number of entries over all partitions. */
+    public long size() {
+        return size;
+    }
+
+    /** Returns the estimated heap bytes of all entries (see {@link SkipList#memoryBytes()}). */
+    public long memoryBytes() {
+        return memoryBytes;
+    }
+
+    /** Returns the number of entries in the partition. */
+    public int partitionSize(int partition) {
+        SkipList list = lists[checkPartition(partition)];
+        return list == null ? 0 : list.size();
+    }
+
+    /**
+     * Returns a cursor on the partition's first entry with key &ge; {@code fromKey} (null or
+     * empty: its first entry); invalid at once if there is none, or if the partition is empty.
+     * Like every cursor, it is valid only until the store is next modified.
+     */
+    public SkipList.Cursor partitionCursor(int partition, byte[] fromKey) {
+        SkipList list = lists[checkPartition(partition)];
+        return list == null ? SkipList.emptyCursor() : list.seek(fromKey);
+    }
+
+    /** Removes every entry of the partition in O(1): the list is let go, not emptied. */
+    public void dropPartition(int partition) {
+        SkipList list = lists[checkPartition(partition)];
+        if (list != null) {
+            size -= list.size();
+            memoryBytes -= list.memoryBytes();
+            lists[partition] = null;
+        }
+    }
+
+    /**
+     * Delivers to {@code sink}, in ascending key order over all partitions, the entries with
+     * {@code start <= key < end}, and returns how many it delivered. Null or empty {@code start}
+     * means from the first key; null or empty {@code end} means no upper bound; an {@code end}
+     * &le; {@code start} delivers nothing. It stops after {@code limit} entries, or as soon as
+     * the key and value bytes delivered reach {@code maxBytes}, so the last entry may cross that
+     * budget and at least one entry is delivered if any is in range.
+     *
+     * @throws IllegalArgumentException if {@code limit} or {@code maxBytes} is not positive
+     */
+    public int scan(byte[] start, byte[] end, int limit, long maxBytes, EntrySink sink) {
+        if (limit <= 0 || maxBytes <= 0) {
+            throw new IllegalArgumentException("limit and maxBytes must be positive, got limit="
+                    + limit + " maxBytes=" + maxBytes);
+        }
+        Objects.requireNonNull(sink, "sink");
+        boolean bounded = end != null && end.length > 0;
+        if (bounded && start != null && Arrays.compareUnsigned(end, start) <= 0) {
+            return 0;
+        }
+        MergingCursor merge = openMerge(start);
+        int delivered = 0;
+        long bytes = 0;
+        while (merge.valid() && (!bounded || Arrays.compareUnsigned(merge.key(), end) < 0)) {
+            byte[] key = merge.key();
+            byte[] value = merge.value();
+            sink.accept(key, value);
+            delivered++;
+            bytes += (long) key.length + value.length;
+            if (delivered == limit || bytes >= maxBytes) {
+                break;
+            }
+            merge.next();
+        }
+        return delivered;
+    }
+
+    /** Seeks every non-empty partition once and merges the cursors. */
+    private MergingCursor openMerge(byte[] start) {
+        int nonEmpty = 0;
+        for (SkipList list : lists) {
+            nonEmpty += list != null && list.size() > 0 ? 1 : 0;
+        }
+        MergingCursor merge = new MergingCursor(nonEmpty);
+        for (int partition = 0; partition < lists.length; partition++) {
+            SkipList list = lists[partition];
+            if (list != null && list.size() > 0) {
+                merge.add(list.seek(start), partition);
+            }
+        }
+        return merge;
+    }
+
+    /** Adds to the store's totals what one operation changed in {@code list}. */
+    private void account(SkipList list, int sizeBefore, long bytesBefore) {
+        size += list.size() - sizeBefore;
+        memoryBytes += list.memoryBytes() - bytesBefore;
+        assert size >= 0 && memoryBytes >= 0 : "store totals went negative";
+    }
+
+    private int checkPartition(int partition) {
+        if (partition < 0 || partition >= lists.length) {
+            throw new IllegalArgumentException(
+                    "partition " + partition + " out of range [0, " + lists.length + ")");
+        }
+        return partition;
+    }
+}

@@ -1,0 +1,44 @@
+package io.amdb.node.storage;
+
+/**
+ * One entry of a {@link SkipList}: key, cached key prefix, value and links. Plumbing private to
+ * the skip list and its cursor; all invariants on links are the list's (see {@link SkipList}).
+ *
+ * <p>{@link #footprintBytes()} estimates the heap an entry holds, for a 64-bit HotSpot JVM with
+ * compressed oops (the default below 32 GB of heap): objects are 8-byte aligned, an array has a
+ * 16-byte header, and a node is a 12-byte header, three 4-byte references and one long (32
+ * bytes). Without compressed oops the real figure is somewhat higher, and an array shared by
+ * several entries is counted once for each. It is an estimate for memory accounting, not exact.
+ */
+final class SkipNode {
+    private static final long NODE_BYTES = 32;
+    private static final long ARRAY_HEADER_BYTES = 16;
+    private static final long REFERENCE_BYTES = 4;
+
+    /** The stored key; null only in a list's head. */
+    final byte[] key;
+    /** {@code KeyPrefix.of(key)}, so that most comparisons never read the key array. */
+    final long prefix;
+    /** The stored value; null only in a list's head. */
+    byte[] value;
+    /** {@code next[i]} is the successor on level {@code i}; the length is the node's height. */
+    final SkipNode[] next;
+
+    SkipNode(byte[] key, byte[] value, int height) {
+        this.key = key;
+        this.prefix = key == null ? 0 : KeyPrefix.of(key);
+        this.value = value;
+        this.next = new SkipNode[height];
+    }
+
+    /** Estimated heap bytes of this entry: node, next array, key and value (see the class note). */
+    long footprintBytes() {
+        return NODE_BYTES + arrayBytes(REFERENCE_BYTES * next.length)
+                + arrayBytes(key.length) + arrayBytes(value.length);
+    }
+
+    /** Estimated heap bytes of an array with {@code payloadBytes} of elements. */
+    static long arrayBytes(long payloadBytes) {
+        return (ARRAY_HEADER_BYTES + payloadBytes + 7) & ~7L;
+    }
+}

@@ -1,0 +1,78 @@
+package io.amdb.node;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A node started the way a user starts one — {@code ./amdb start} from the repository root — as a
+ * separate JVM on loopback. Its stdout goes to a file (a pipe read after the process exits loses lines to
+ * the JDK's drain-on-exit), which the test polls; {@link #close()} kills the process if a test left it
+ * running.
+ */
+final class NodeProcess implements AutoCloseable {
+    private static final Pattern READY = Pattern.compile("ready on 127\\.0\\.0\\.1:(\\d+)");
+
+    final Process process;
+    private final Path stdoutFile;
+
+    private NodeProcess(Process process, Path stdoutFile) {
+        this.process = process;
+        this.stdoutFile = stdoutFile;
+    }
+
+    /** The repository root: the module's parent directory, where the launcher lives. */
+    static File repoRoot() {
+        File dir = new File(System.getProperty("user.dir")).getAbsoluteFile();
+        return new File(dir, "amdb").isFile() ? dir : dir.getParentFile();
+    }
+
+    static NodeProcess start(String... flags) throws IOException {
+        List<String> command = new ArrayList<>(List.of("./amdb", "start"));
+        command.addAll(List.of(flags));
+        Path out = Files.createTempFile("amdb-node-", ".out");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(repoRoot())
+                .redirectOutput(out.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        return new NodeProcess(pb.start(), out);
+    }
+
+    /** Polls (bounded, as a hang guard) for the ready line and returns the port it names. */
+    int awaitReady() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            for (String line : stdout()) {
+                Matcher m = READY.matcher(line);
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("node exited with " + process.exitValue() + ": " + stdout());
+            }
+            process.waitFor(50, TimeUnit.MILLISECONDS); // polling interval, bounded by the deadline
+        }
+        throw new IllegalStateException("no ready line within 120 s: " + stdout());
+    }
+
+    /** The lines printed so far. */
+    List<String> stdout() throws IOException {
+        return Files.readAllLines(stdoutFile, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        Files.deleteIfExists(stdoutFile);
+    }
+}

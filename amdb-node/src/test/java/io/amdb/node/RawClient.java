@@ -1,0 +1,117 @@
+package io.amdb.node;
+
+import io.amdb.protocol.FrameAssembler;
+import io.amdb.protocol.FrameHeader;
+import io.amdb.protocol.Limits;
+import io.amdb.protocol.ProtocolException;
+import io.amdb.protocol.Request;
+import io.amdb.protocol.RequestCodec;
+import io.amdb.protocol.Response;
+import io.amdb.protocol.ResponseCodec;
+import io.amdb.protocol.Wire;
+import io.amdb.protocol.WireReader;
+import io.amdb.protocol.WireWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * A blocking test client that speaks the wire protocol byte for byte, so tests can send anything —
+ * pipelined bursts, split frames, garbage — and read the node's exact replies. Loopback only.
+ */
+final class RawClient implements AutoCloseable {
+    /** A decoded reply with its header. */
+    record Reply(FrameHeader header, Response response) {}
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final FrameAssembler assembler = new FrameAssembler(Limits.DEFAULTS.maxFrameBytes());
+    private final Deque<Reply> ready = new ArrayDeque<>();
+    private int nextId = 1;
+
+    RawClient(int port) throws IOException {
+        socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        socket.setSoTimeout(30_000); // a hang guard, not a timing assertion
+        socket.setTcpNoDelay(true);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    /** Sends one request and returns its response. */
+    Response call(Request request) throws IOException {
+        int id = send(request);
+        Reply reply = read();
+        if (reply.header().requestId() != id) {
+            throw new IllegalStateException("expected reply to " + id + ", got " + reply.header().requestId());
+        }
+        return reply.response();
+    }
+
+    /** Sends one request frame; returns its request id. */
+    int send(Request request) throws IOException {
+        WireWriter w = new WireWriter();
+        int id = nextId++;
+        RequestCodec.encode(w, id, 0, request);
+        out.write(w.array(), 0, w.size());
+        out.flush();
+        return id;
+    }
+
+    /** Writes raw bytes, exactly as given. */
+    void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** Encodes a request frame without sending it. */
+    byte[] encode(Request request) {
+        WireWriter w = new WireWriter();
+        RequestCodec.encode(w, nextId++, 0, request);
+        return w.toByteArray();
+    }
+
+    /** Reads the next reply, blocking. */
+    Reply read() throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        while (ready.isEmpty()) {
+            int n = in.read(buf);
+            if (n < 0) {
+                throw new IOException("connection closed by the node");
+            }
+            try {
+                assembler.feed(buf, 0, n, (b, off, len) -> {
+                    FrameHeader h = FrameHeader.parse(b, off, len);
+                    WireReader r = new WireReader(b, off + Wire.HEADER_BYTES, len - Wire.HEADER_BYTES);
+                    ready.add(new Reply(h, ResponseCodec.decode(h, r)));
+                });
+            } catch (ProtocolException e) {
+                throw new IOException("bad reply from node: " + e.getMessage(), e);
+            }
+        }
+        return ready.poll();
+    }
+
+    /** True once the node has closed the connection (reads to end of stream, discarding replies). */
+    boolean closedByNode() throws IOException {
+        byte[] buf = new byte[4096];
+        try {
+            while (in.read(buf) >= 0) {
+                // drain
+            }
+            return true;
+        } catch (java.net.SocketException e) {
+            return true; // reset by peer also means closed
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
