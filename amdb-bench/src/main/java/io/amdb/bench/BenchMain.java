@@ -29,12 +29,16 @@ public final class BenchMain implements Callable<Integer> {
     int valueSize;
     @Option(names = "--connections", paramLabel = "C", description = "TCP connections (default ${DEFAULT-VALUE}).", defaultValue = "4")
     int connections;
-    @Option(names = "--pipeline", paramLabel = "W", description = "Requests in flight per connection (default ${DEFAULT-VALUE}).", defaultValue = "64")
+    @Option(names = "--pipeline", paramLabel = "W", description = "Requests in flight per connection (default ${DEFAULT-VALUE}).", defaultValue = "128")
     int pipeline;
     @Option(names = "--keys", paramLabel = "K", description = "Distinct keys (default: --ops).")
     Integer keys;
     @Option(names = "--seed", description = "Seed of the key order (default ${DEFAULT-VALUE}).", defaultValue = "1")
     long seed;
+    @Option(names = "--warmup", paramLabel = "N", description = "Unmeasured PUT and GET operations first, on "
+            + "separate keys, so both JVMs' JIT compilers are done before measuring (default ${DEFAULT-VALUE}).",
+            defaultValue = "300000")
+    int warmup;
     @Option(names = "--no-baseline", description = "Skip the in-process storage baseline.")
     boolean noBaseline;
 
@@ -55,17 +59,24 @@ public final class BenchMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int keyCount = keys != null ? keys : ops;
-        if (ops < 1 || keyCount < 1 || valueSize < 0 || connections < 1 || pipeline < 1) {
-            System.err.println("amdb bench: --ops, --keys, --connections and --pipeline must be positive, --value-size >= 0");
+        if (ops < 1 || keyCount < 1 || valueSize < 0 || connections < 1 || pipeline < 1 || warmup < 0) {
+            System.err.println("amdb bench: --ops, --keys, --connections and --pipeline must be positive, "
+                    + "--value-size and --warmup >= 0");
             return 2;
         }
         int inFlight = connections * pipeline;
-        out.printf("amdb bench: %s:%d ops=%d keys=%d value-size=%d connections=%d pipeline=%d (in flight %d) seed=%d%n",
-                host, port, ops, keyCount, valueSize, connections, pipeline, inFlight, seed);
+        out.printf("amdb bench: %s:%d ops=%d keys=%d value-size=%d connections=%d pipeline=%d (in flight %d) "
+                + "warmup=%d seed=%d%n", host, port, ops, keyCount, valueSize, connections, pipeline, inFlight, warmup, seed);
         Workload workload = new Workload(keyCount, ops, valueSize, seed);
         ClientOptions options = ClientOptions.builder().connectionsPerNode(connections).maxInFlight(inFlight).build();
         boolean progress = System.console() != null;
         try (AmDbClient client = AmDbClient.connect(host, port, options)) {
+            if (warmup > 0) {
+                Workload warm = new Workload("warmup:", Math.min(warmup, keyCount), warmup, valueSize, seed);
+                for (LoadPhase.Op op : LoadPhase.Op.values()) {
+                    new LoadPhase(client, warm, op).run(inFlight, progress);
+                }
+            }
             for (LoadPhase.Op op : LoadPhase.Op.values()) {
                 LoadPhase.Result r = new LoadPhase(client, workload, op).run(inFlight, progress);
                 out.println(r.summary());

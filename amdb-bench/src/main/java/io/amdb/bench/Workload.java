@@ -13,10 +13,15 @@ final class Workload {
     final byte[] value;
 
     Workload(int keyCount, int ops, int valueSize, long seed) {
+        this("key:", keyCount, ops, valueSize, seed);
+    }
+
+    /** Keys are {@code prefix} followed by a 12-digit number, like redis-benchmark's {@code key:__rand_int__}. */
+    Workload(String prefix, int keyCount, int ops, int valueSize, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         keys = new byte[keyCount][];
         for (int i = 0; i < keyCount; i++) {
-            keys[i] = String.format("key:%012d", i).getBytes(StandardCharsets.US_ASCII);
+            keys[i] = String.format("%s%012d", prefix, i).getBytes(StandardCharsets.US_ASCII);
         }
         sequence = new int[ops];
         for (int i = 0; i < ops; i++) {

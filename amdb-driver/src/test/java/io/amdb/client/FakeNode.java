@@ -103,7 +103,11 @@ final class FakeNode implements AutoCloseable {
             synchronized (p) {
                 p.out.write(w.toByteArray());
                 p.out.flush();
-                p.socket.shutdownOutput(); // FIN after the frame; the reader thread closes on the client's EOF
+                try {
+                    p.socket.shutdownOutput(); // FIN after the frame; the reader thread closes on the client's EOF
+                } catch (java.net.SocketException alreadyClosed) {
+                    // the client read the frame and hung up first, and the reader thread closed the socket
+                }
             }
         }
     }

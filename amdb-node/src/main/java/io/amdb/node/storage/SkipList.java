@@ -33,6 +33,10 @@ import java.util.Objects;
  *   <li>A node's height comes from one random long: each pair of trailing zero bits adds a level
  *       (probability 1/4 each). The generator is SplitMix64 seeded by the constructor, so one
  *       seed and one sequence of operations always build the same list (tests replay).
+ *   <li>A hash index ({@link KeyIndex}) maps each key to its node: get, overwrite and a remove of
+ *       an absent key are one probe; only inserts and removes search the list, for the links.
+ *       This is Redis's sorted-set layout (skip list for order, dict for lookup). It costs about
+ *       24 bytes per entry and is counted in {@link #memoryBytes()}.
  *   <li>One search, {@link #findGreaterOrEqual}, serves every operation. Like RocksDB's
  *       InlineSkipList it does not compare again against the node that ended the level above
  *       (already known to be &ge; the key) when it meets that node on the level below.
@@ -52,6 +56,7 @@ public final class SkipList {
 
     private final SkipNode head = new SkipNode(null, null, MAX_HEIGHT);
     private final SkipNode[] prev = new SkipNode[MAX_HEIGHT];
+    private final KeyIndex index = new KeyIndex();
     private int height;
     private int size;
     private long memoryBytes;
@@ -62,11 +67,11 @@ public final class SkipList {
         this.randomState = seed;
     }
 
-    /** Returns the value stored under {@code key}, or null if there is none. */
+    /** Returns the value stored under {@code key}, or null if there is none. One index probe, no search. */
     public byte[] get(byte[] key) {
         Objects.requireNonNull(key, "key");
-        SkipNode node = findGreaterOrEqual(key, null);
-        return node != null && Arrays.equals(node.key, key) ? node.value : null;
+        SkipNode node = index.find(key, KeyIndex.hash(key));
+        return node != null ? node.value : null;
     }
 
     /**
@@ -77,13 +82,15 @@ public final class SkipList {
     public byte[] put(byte[] key, byte[] value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        SkipNode found = findGreaterOrEqual(key, prev);
-        if (found != null && Arrays.equals(found.key, key)) {
+        int hash = KeyIndex.hash(key);
+        SkipNode found = index.find(key, hash);
+        if (found != null) {
             byte[] old = found.value;
             found.value = value;
             memoryBytes += SkipNode.arrayBytes(value.length) - SkipNode.arrayBytes(old.length);
             return old;
         }
+        findGreaterOrEqual(key, prev);
         int nodeHeight = randomHeight();
         for (int level = height; level < nodeHeight; level++) {
             prev[level] = head;
@@ -94,6 +101,7 @@ public final class SkipList {
             node.next[level] = prev[level].next[level];
             prev[level].next[level] = node;
         }
+        index.insert(node, hash);
         size++;
         memoryBytes += node.footprintBytes();
         return null;
@@ -102,10 +110,14 @@ public final class SkipList {
     /** Removes {@code key} and returns its value, or null (and changes nothing) if it was absent. */
     public byte[] remove(byte[] key) {
         Objects.requireNonNull(key, "key");
-        SkipNode found = findGreaterOrEqual(key, prev);
-        if (found == null || !Arrays.equals(found.key, key)) {
+        int hash = KeyIndex.hash(key);
+        SkipNode found = index.find(key, hash);
+        if (found == null) {
             return null;
         }
+        SkipNode located = findGreaterOrEqual(key, prev);
+        assert located == found : "index and list disagree";
+        index.remove(found, hash);
         for (int level = 0; level < found.next.length; level++) {
             assert prev[level].next[level] == found : "prev must precede the found node on every level";
             prev[level].next[level] = found.next[level];
@@ -192,6 +204,14 @@ public final class SkipList {
     /** Verifies the class invariants in O(n); throws IllegalStateException on the first breach. For tests. */
     void checkInvariants() {
         SkipListInvariants.check(head, height, size, memoryBytes);
+        if (index.size() != size) {
+            throw new IllegalStateException("index holds " + index.size() + " keys, list " + size);
+        }
+        for (SkipNode n = head.next.length > 0 ? head.next[0] : null; n != null; n = n.next[0]) {
+            if (index.find(n.key, KeyIndex.hash(n.key)) != n) {
+                throw new IllegalStateException("key not in the index: " + Arrays.toString(n.key));
+            }
+        }
     }
 
     /** Package-private for {@link ShardStore}: a cursor that is invalid from the start. */

@@ -14,6 +14,8 @@ final class SkipNode {
     private static final long NODE_BYTES = 32;
     private static final long ARRAY_HEADER_BYTES = 16;
     private static final long REFERENCE_BYTES = 4;
+    /** The entry's share of its list's {@link KeyIndex}: two (node, hash) slots at load ≤ 1/2, on average. */
+    private static final long INDEX_BYTES = 24;
 
     /** The stored key; null only in a list's head. */
     final byte[] key;
@@ -31,9 +33,9 @@ final class SkipNode {
         this.next = new SkipNode[height];
     }
 
-    /** Estimated heap bytes of this entry: node, next array, key and value (see the class note). */
+    /** Estimated heap bytes of this entry: node, index share, next array, key and value (see the class note). */
     long footprintBytes() {
-        return NODE_BYTES + arrayBytes(REFERENCE_BYTES * next.length)
+        return NODE_BYTES + INDEX_BYTES + arrayBytes(REFERENCE_BYTES * next.length)
                 + arrayBytes(key.length) + arrayBytes(value.length);
     }
 
