@@ -1,10 +1,13 @@
 package io.amdb.bench;
 
 import java.io.PrintStream;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A progress bar on stderr, redrawn a few times a second while a phase runs. Drawn only on an interactive
+ * A progress bar on stderr, redrawn five times a second while a phase runs. Drawn only on an interactive
  * terminal, so piped output stays clean.
  */
 final class Progress implements AutoCloseable {
@@ -13,28 +16,20 @@ final class Progress implements AutoCloseable {
     private final long total;
     private final AtomicLong done;
     private final PrintStream err = System.err;
-    private final Thread painter;
+    private final ScheduledExecutorService painter;
     private final long startNanos = System.nanoTime();
 
     Progress(String label, long total, AtomicLong done, boolean enabled) {
         this.label = label;
         this.total = total;
         this.done = done;
-        this.painter = enabled ? new Thread(this::paintLoop, "amdb-bench-progress") : null;
+        this.painter = enabled ? Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "amdb-bench-progress");
+            t.setDaemon(true);
+            return t;
+        }) : null;
         if (painter != null) {
-            painter.setDaemon(true);
-            painter.start();
-        }
-    }
-
-    private void paintLoop() {
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                paint();
-                Thread.sleep(200); // pacing the redraw, not synchronisation
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            painter.scheduleAtFixedRate(this::paint, 0, 200, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -50,8 +45,8 @@ final class Progress implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         if (painter != null) {
-            painter.interrupt();
-            painter.join();
+            painter.shutdownNow();
+            painter.awaitTermination(5, TimeUnit.SECONDS);
             paint();
             err.print("\r" + " ".repeat(WIDTH + 40) + "\r");
             err.flush();
