@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.amdb.protocol.ErrorCode;
+import io.amdb.protocol.Limits;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 import java.io.ByteArrayOutputStream;
@@ -81,6 +82,23 @@ class NodeOperationsTest {
             assertArrayEquals(value, ((Response.Value) c.call(new Request.Get(key))).value());
             c.call(new Request.Put(b("ops:empty-value"), new byte[0]));
             assertArrayEquals(new byte[0], ((Response.Value) c.call(new Request.Get(b("ops:empty-value")))).value());
+        }
+    }
+
+    @Test
+    void put_defaultKeyAndValueLimits_atLimitStoredAndPlusOneRefused() throws Exception {
+        Limits d = Limits.DEFAULTS;
+        try (RawClient c = new RawClient(node.port())) {
+            byte[] longKey = new byte[d.maxKeyBytes()];
+            Arrays.fill(longKey, (byte) 'k');
+            assertEquals(Response.DONE, c.call(new Request.Put(longKey, new byte[d.maxValueBytes()])));
+            assertEquals(d.maxValueBytes(), ((Response.Value) c.call(new Request.Get(longKey))).value().length);
+            Response.Error key = (Response.Error) c.call(new Request.Put(Arrays.copyOf(longKey, d.maxKeyBytes() + 1), b("v")));
+            assertEquals(ErrorCode.KEY_TOO_LARGE, key.code());
+            Response.Error value = (Response.Error) c.call(new Request.Put(b("ops:big"), new byte[d.maxValueBytes() + 1]));
+            assertEquals(ErrorCode.VALUE_TOO_LARGE, value.code());
+            assertNull(((Response.Value) c.call(new Request.Get(b("ops:big")))).value());
+            c.call(new Request.Delete(longKey));
         }
     }
 
