@@ -98,6 +98,24 @@ class NodeLimitsTest {
     }
 
     @Test
+    void mget_replyLargerThanMaxFrame_responseTooLargeAndStaysUsable() throws Exception {
+        // 10 values of 64 bytes make a 706-byte reply: over this node's 512-byte frame limit.
+        AmDbNode tiny = TestNodes.start(TestNodes.config().withLimits(new Limits(16, 64, 512, 10, 5)));
+        try (RawClient c = new RawClient(tiny.port())) {
+            List<byte[]> keys = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                byte[] key = ("big" + i).getBytes(UTF_8);
+                c.call(new Request.Put(key, new byte[64]));
+                keys.add(key);
+            }
+            assertError(ErrorCode.RESPONSE_TOO_LARGE, c.call(new Request.MGet(keys)));
+            assertEquals(5, ((Response.Values) c.call(new Request.MGet(keys.subList(0, 5)))).values().size());
+        } finally {
+            TestNodes.stop(tiny);
+        }
+    }
+
+    @Test
     void scan_limitAboveMaxOrZero_isCappedOrInvalidArgument() throws Exception {
         try (RawClient c = new RawClient(node.port())) {
             for (int i = 0; i < 8; i++) {

@@ -29,6 +29,8 @@ public enum ErrorCode {
     BATCH_TOO_LARGE(14, false),
     /** A well-formed request with a meaningless argument, such as a SCAN limit of zero. */
     INVALID_ARGUMENT(15, false),
+    /** The reply would be larger than max-frame-bytes (an MGET of many large values); ask for fewer keys. */
+    RESPONSE_TOO_LARGE(16, false),
 
     /** The node already holds max-connections client connections; the new one is closed. */
     TOO_MANY_CONNECTIONS(20, true),

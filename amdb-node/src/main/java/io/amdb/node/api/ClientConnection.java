@@ -33,7 +33,8 @@ final class ClientConnection {
     private final NetSocket socket;
     private final ProtocolContext node;
     private final FrameAssembler assembler;
-    private final WireWriter out = new WireWriter(64 * 1024);
+    private static final int OUT_BUFFER_BYTES = 64 * 1024;
+    private WireWriter out = new WireWriter(OUT_BUFFER_BYTES);
     private Exchange current;
     private int inFlight;
     private boolean paused;
@@ -108,6 +109,9 @@ final class ClientConnection {
                 return;
             }
             socket.write(buffer);
+        }
+        if (out.array().length > 16 * OUT_BUFFER_BYTES) {
+            out = new WireWriter(OUT_BUFFER_BYTES); // one huge reply must not pin its buffer for the connection's life
         }
         if (closing && inFlight == 0) {
             socket.close();

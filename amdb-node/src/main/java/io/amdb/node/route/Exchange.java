@@ -8,6 +8,7 @@ import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Limits;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
+import io.amdb.protocol.Wire;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -129,8 +130,15 @@ public final class Exchange {
         }
         return guarded(List.of(owner), () -> {
             List<byte[]> values = new ArrayList<>(owner.length);
+            long bytes = Wire.HEADER_BYTES + 6L; // header, status, count
             for (int k = 0; k < owner.length; k++) {
-                values.add(owner[k].value(index[k]));
+                byte[] value = owner[k].value(index[k]);
+                values.add(value);
+                bytes += 4 + (value == null ? 0 : value.length);
+            }
+            if (bytes - Wire.LENGTH_BYTES > limits.maxFrameBytes()) {
+                return new Response.Error(ErrorCode.RESPONSE_TOO_LARGE, "the " + keys.size() + " values total "
+                        + bytes + " bytes, above max-frame-bytes " + limits.maxFrameBytes() + "; ask for fewer keys");
             }
             return new Response.Values(values);
         });
