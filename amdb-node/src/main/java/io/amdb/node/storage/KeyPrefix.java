@@ -27,12 +27,21 @@ final class KeyPrefix {
 
     /** Returns the key's first eight bytes, big-endian, zero-padded; see the class contract. */
     static long of(byte[] key) {
-        if (key.length >= Long.BYTES) {
-            return (long) BIG_ENDIAN_LONGS.get(key, 0);
+        return of(key, 0);
+    }
+
+    /**
+     * Returns eight bytes of the key starting at {@code offset}, big-endian, zero-padded. For keys that
+     * share their first {@code offset} bytes, the class contract holds for these words too: the shared
+     * bytes decide nothing, so the first difference lies at or after {@code offset}.
+     */
+    static long of(byte[] key, int offset) {
+        if (key.length - offset >= Long.BYTES) {
+            return (long) BIG_ENDIAN_LONGS.get(key, offset);
         }
         long prefix = 0;
-        for (int i = 0; i < key.length; i++) {
-            prefix |= (key[i] & 0xFFL) << (Long.SIZE - Byte.SIZE * (i + 1));
+        for (int i = offset; i < key.length; i++) {
+            prefix |= (key[i] & 0xFFL) << (Long.SIZE - Byte.SIZE * (i - offset + 1));
         }
         return prefix;
     }

@@ -14,27 +14,30 @@ final class SkipListInvariants {
      * Throws IllegalStateException, naming the first breach, unless the list rooted at
      * {@code head} with the given height, size and memory estimate satisfies the invariants.
      */
-    static void check(SkipNode head, int height, int size, long memoryBytes) {
+    static void check(SkipNode head, int height, int size, long memoryBytes, byte[] shared, int sharedLength) {
         int maxHeight = head.next.length;
         require(height >= 0 && height <= maxHeight, "height out of range: " + height);
         require(height == 0 ? head.next[0] == null : head.next[height - 1] != null, "height is not tight");
         for (int level = height; level < maxHeight; level++) {
             require(head.next[level] == null, "level above height in use: " + level);
         }
-        checkEntries(head, height, size, memoryBytes);
+        checkEntries(head, height, size, memoryBytes, shared, sharedLength);
         for (int level = 0; level < height; level++) {
             checkLevel(head, level);
         }
     }
 
-    private static void checkEntries(SkipNode head, int height, int size, long memoryBytes) {
+    private static void checkEntries(SkipNode head, int height, int size, long memoryBytes, byte[] shared,
+                                     int sharedLength) {
         int count = 0;
         long bytes = 0;
         for (SkipNode n = head.next[0]; n != null; n = n.next[0]) {
             count++;
             bytes += n.footprintBytes();
             require(n.next.length >= 1 && n.next.length <= height, "node height out of range");
-            require(n.prefix == KeyPrefix.of(n.key), "stale key prefix");
+            require(Arrays.mismatch(n.key, 0, sharedLength, shared, 0, sharedLength) == -1,
+                    "key does not start with the list's shared prefix");
+            require(n.prefix == KeyPrefix.of(n.key, sharedLength), "stale key prefix");
         }
         require(count == size, "size " + size + " but " + count + " nodes");
         require(bytes == memoryBytes, "memoryBytes " + memoryBytes + " but entries hold " + bytes);

@@ -19,16 +19,20 @@ final class SkipNode {
 
     /** The stored key; null only in a list's head. */
     final byte[] key;
-    /** {@code KeyPrefix.of(key)}, so that most comparisons never read the key array. */
-    final long prefix;
+    /** {@code KeyPrefix.of(key, sharedLength)} of its list, so most comparisons never read the key array. */
+    long prefix;
     /** The stored value; null only in a list's head. */
     byte[] value;
     /** {@code next[i]} is the successor on level {@code i}; the length is the node's height. */
     final SkipNode[] next;
 
     SkipNode(byte[] key, byte[] value, int height) {
+        this(key, value, height, key == null ? 0 : KeyPrefix.of(key));
+    }
+
+    SkipNode(byte[] key, byte[] value, int height, long prefix) {
         this.key = key;
-        this.prefix = key == null ? 0 : KeyPrefix.of(key);
+        this.prefix = prefix;
         this.value = value;
         this.next = new SkipNode[height];
     }

@@ -258,4 +258,38 @@ class SkipListTest {
         }
         return keys;
     }
+
+    @Test
+    void put_keysSharingALongPrefix_orderAndSeeksMatchModel() {
+        long seed = RandomKeys.seed();
+        java.util.Random random = new java.util.Random(seed);
+        SkipList list = new SkipList(seed);
+        java.util.TreeMap<byte[], byte[]> model = new java.util.TreeMap<>(java.util.Arrays::compareUnsigned);
+        for (int i = 0; i < 5_000; i++) {
+            byte[] k = String.format("user:%012d", random.nextInt(1_000_000)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            list.put(k, k);
+            model.put(k, k);
+        }
+        list.checkInvariants();
+        // Seeks inside, below and above the shared "user:0000" prefix, and one that shares only part of it.
+        for (String probe : new String[] {"user:000000500000", "a", "zzz", "user:1", "user:", "user:0000009"}) {
+            byte[] key = probe.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            SkipList.Cursor c = list.seek(key);
+            byte[] expected = model.ceilingKey(key);
+            if (expected == null) {
+                assertFalse(c.valid(), "seed=" + seed + " probe=" + probe);
+            } else {
+                assertArrayEquals(expected, c.key(), "seed=" + seed + " probe=" + probe);
+            }
+        }
+        list.put("a".getBytes(java.nio.charset.StandardCharsets.US_ASCII), new byte[0]); // shrinks the shared prefix to 0
+        model.put("a".getBytes(java.nio.charset.StandardCharsets.US_ASCII), new byte[0]);
+        list.checkInvariants();
+        SkipList.Cursor c = list.first();
+        for (byte[] k : model.keySet()) {
+            assertArrayEquals(k, c.key(), "seed=" + seed);
+            c.next();
+        }
+        assertFalse(c.valid());
+    }
 }
