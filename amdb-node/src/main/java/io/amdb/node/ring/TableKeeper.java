@@ -1,0 +1,129 @@
+package io.amdb.node.ring;
+
+import io.amdb.protocol.Member;
+import io.amdb.protocol.Migration;
+import io.amdb.protocol.PartitionTable;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The coordinator's partition table: replanned when membership changes or a node asks to leave, advanced
+ * by migration cutovers and by an operator accepting lost partitions, and published after every change.
+ *
+ * <p>Not thread-safe: every call, the {@link Membership} callbacks included, must come from the thread
+ * that owns it (the coordinator's context). Invariants: each published table has a higher epoch than the
+ * one before; after a membership event {@link #table()} has exactly the live members; {@link #leaving()}
+ * holds only live ids.
+ *
+ * <p>Design notes. An event triggers a fresh plan against {@link Membership#members()}, never an edit by
+ * the event's delta, so a duplicated or coalesced event cannot put the table out of step; a plan that
+ * changes nothing publishes nothing. The leaving set lives here, not in the table: a coordinator that takes
+ * over ({@link #resume}) does not know who was leaving, but the migrations in flight still carry the
+ * leaver's partitions away, because the planner keeps migration targets.
+ */
+public final class TableKeeper implements Membership.Listener {
+    private final TablePlanner planner;
+    private final Membership membership;
+    private final Consumer<PartitionTable> publish;
+    private final Set<String> leaving = new HashSet<>();
+    private PartitionTable table;
+
+    private TableKeeper(TablePlanner planner, Membership membership, Consumer<PartitionTable> publish) {
+        this.planner = planner;
+        this.membership = membership;
+        this.publish = publish;
+    }
+
+    /** Starts a fresh cluster: publishes the epoch-1 table for the current members and listens. */
+    public static TableKeeper start(TablePlanner planner, Membership membership, int partitions,
+            Consumer<PartitionTable> publish) {
+        TableKeeper keeper = new TableKeeper(planner, membership, publish);
+        keeper.table = planner.initial(partitions, membership.members());
+        publish.accept(keeper.table);
+        membership.setListener(keeper);
+        return keeper;
+    }
+
+    /** Takes over from a previous coordinator: replans {@code table} for the current members and listens. */
+    public static TableKeeper resume(TablePlanner planner, Membership membership, PartitionTable table,
+            Consumer<PartitionTable> publish) {
+        TableKeeper keeper = new TableKeeper(planner, membership, publish);
+        keeper.table = table;
+        keeper.replan();
+        membership.setListener(keeper);
+        return keeper;
+    }
+
+    public PartitionTable table() {
+        return table;
+    }
+
+    /** Ids draining toward a graceful exit. A copy. */
+    public Set<String> leaving() {
+        return Set.copyOf(leaving);
+    }
+
+    /** Starts a graceful leave: plans every partition of {@code nodeId} onto other members. */
+    public void leave(String nodeId) {
+        requireArgument(table.member(nodeId) != null, nodeId + " is not a member");
+        leaving.add(nodeId);
+        replan();
+    }
+
+    /** True when the node owns nothing and nothing is migrating to it: it may exit without losing data. */
+    public boolean isDrained(String nodeId) {
+        return table.partitionsOf(nodeId).length == 0
+                && table.migrations().stream().noneMatch(m -> m.toNode().equals(nodeId));
+    }
+
+    /**
+     * The fenced cutover of a finished migration: publishes {@code epoch + 1} with the target as owner.
+     * Returns false, changing nothing, when {@code done} is no longer the plan (replanned meanwhile); the
+     * migration layer then discards the target's copy.
+     */
+    public boolean cutover(Migration done) {
+        if (!done.equals(table.migration(done.partition()))) {
+            return false;
+        }
+        update(table.completeMigration(done.partition()));
+        return true;
+    }
+
+    /** <b>Loses data on purpose</b>: see {@link TablePlanner#reassignAllLostAsEmpty}. */
+    public void reassignAllLostAsEmpty() {
+        update(planner.reassignAllLostAsEmpty(table, leaving));
+    }
+
+    @Override
+    public void memberAdded(Member member) {
+        replan();
+    }
+
+    @Override
+    public void memberRemoved(Member member) {
+        replan();
+    }
+
+    private void replan() {
+        List<Member> live = membership.members();
+        // A leaver that is gone, or back at a new address (restarted), is no longer leaving.
+        leaving.removeIf(id -> live.stream().noneMatch(m -> m.equals(table.member(id))));
+        update(planner.plan(table, live, leaving));
+    }
+
+    private void update(PartitionTable next) {
+        if (next != table) {
+            assert next.epoch() > table.epoch() : next.epoch() + " after " + table.epoch();
+            table = next;
+            publish.accept(next);
+        }
+    }
+
+    private static void requireArgument(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.amdb.node.ring;
+
+import io.amdb.protocol.Member;
+import io.amdb.protocol.Migration;
+import io.amdb.protocol.PartitionTable;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntPredicate;
+
+/**
+ * Computes partition tables: the first one of a cluster, the target after a membership change, and the
+ * operator's acceptance of lost partitions. Run only by the table coordinator, which publishes the results.
+ *
+ * <p>Immutable and thread-safe; pure functions of their arguments and the {@link PlacementPolicy}.
+ *
+ * <p>Design notes. The first table is the canonical {@link Placement}. Later tables are <em>sticky</em>: a
+ * partition moves only when it has to, and then to the member bounded loads picks, so a table is a
+ * function of the one before it and the new membership, not of the membership alone. The rules, in order:
+ * <ol>
+ *   <li><b>Death</b>: a member absent from the live set, or present at a new address (a restart: its data
+ *       is gone), is dead; the partitions it owned become LOST, never reassigned silently, and migrations
+ *       to it are dropped. LOST partitions stay LOST through every plan.
+ *   <li><b>Keep</b>: every other partition stays planned where it was: on the target of its migration in
+ *       flight when that target is placeable (live and not leaving), else on its owner when that is.
+ *   <li><b>Join</b>: a member new to the table takes every partition canonically its own: about P/N.
+ *   <li><b>Shrunk capacity</b>: a member above {@code ceil((1 + epsilon) P / N)} gives up partitions.
+ *   <li><b>Leave</b>: partitions of leaving members, and those given up, go to the first member clockwise
+ *       of their position with room. A leaver keeps owning them until each cutover.
+ * </ol>
+ * A leave or a death never raises the capacity of anyone above it, so rule 4 fires only on joins and a
+ * leave moves only the leaver's partitions. The planned load of every placeable member stays at or below
+ * capacity, which bounds the balance as explained in {@link Placement}.
+ */
+public final class TablePlanner {
+    private final PlacementPolicy policy;
+
+    public TablePlanner(PlacementPolicy policy) {
+        this.policy = policy;
+    }
+
+    public PlacementPolicy policy() {
+        return policy;
+    }
+
+    /** The first table of a fresh cluster: epoch 1, the canonical placement, nothing LOST or moving. */
+    public PartitionTable initial(int partitions, Collection<Member> members) {
+        List<Member> sorted = sortById(members);
+        requireArgument(!sorted.isEmpty(), "a cluster needs at least one member");
+        Placement placement = policy.place(ids(sorted), partitions);
+        int[] owners = new int[partitions];
+        for (int p = 0; p < partitions; p++) {
+            owners[p] = Assignment.indexOf(sorted, placement.owner(p));
+        }
+        return new PartitionTable(1, partitions, sorted, owners, List.of());
+    }
+
+    /**
+     * Returns the table that follows {@code current} for this membership (rules in the class comment):
+     * {@code epoch + 1}, members = {@code live} sorted by id, owners unchanged except the dead ones' LOST,
+     * and the migrations to reach the plan. Returns {@code current} itself when nothing would change.
+     *
+     * @param live    the members alive now, distinct ids, leavers included until they are gone
+     * @param leaving ids that asked to leave gracefully; they receive nothing and hand everything off
+     */
+    public PartitionTable plan(PartitionTable current, Collection<Member> live, Set<String> leaving) {
+        List<Member> members = sortById(live);
+        int[] owners = survivingOwners(current, members);
+        Set<String> placeable = new HashSet<>(ids(members));
+        placeable.removeAll(leaving);
+        List<Migration> migrations = new ArrayList<>();
+        if (!placeable.isEmpty()) { // else there is nowhere to move to: leavers hold on
+            Assignment plan = keep(current, members, owners, placeable);
+            plan.pullCanonical(plan.indexesOf(newcomers(current, members, placeable)));
+            plan.shedAboveCapacity();
+            plan.placeUnplaced();
+            for (int p = 0; p < owners.length; p++) {
+                if (owners[p] != PartitionTable.LOST && plan.planned(p) != owners[p]) {
+                    migrations.add(new Migration(p, members.get(owners[p]).nodeId(),
+                            members.get(plan.planned(p)).nodeId()));
+                }
+            }
+        }
+        PartitionTable next = new PartitionTable(current.epoch() + 1, current.partitions(), members, owners,
+                migrations);
+        return next.sameContentAs(current) ? current : next;
+    }
+
+    /**
+     * <b>Loses data on purpose</b>: returns {@code epoch + 1} with this LOST partition owned, empty, by the
+     * member bounded loads picks among the table's non-leaving members. For an operator who accepts the loss.
+     *
+     * @throws IllegalArgumentException if the partition is not LOST or every member is leaving
+     */
+    public PartitionTable reassignLostAsEmpty(PartitionTable current, Set<String> leaving, int partition) {
+        requireArgument(current.isLost(partition), "partition " + partition + " is not LOST");
+        return reassign(current, leaving, p -> p == partition);
+    }
+
+    /** As {@link #reassignLostAsEmpty(PartitionTable, Set, int)} for every LOST partition, in one epoch. */
+    public PartitionTable reassignAllLostAsEmpty(PartitionTable current, Set<String> leaving) {
+        return current.lostPartitions() == 0 ? current : reassign(current, leaving, p -> true);
+    }
+
+    private PartitionTable reassign(PartitionTable current, Set<String> leaving, IntPredicate which) {
+        List<Member> members = current.members();
+        Set<String> placeable = new HashSet<>(ids(members));
+        placeable.removeAll(leaving);
+        requireArgument(!placeable.isEmpty(), "every member is leaving: no one can take lost partitions");
+        int[] owners = survivingOwners(current, members);
+        Assignment plan = keep(current, members, owners, placeable);
+        for (int p = 0; p < owners.length; p++) {
+            if (owners[p] == PartitionTable.LOST && which.test(p)) {
+                owners[p] = plan.firstWithRoom(p);
+                plan.set(p, owners[p]);
+            }
+        }
+        return new PartitionTable(current.epoch() + 1, current.partitions(), members, owners, current.migrations());
+    }
+
+    /** Rule 2: the plan before any move, over the new members; {@code owners} are the survivors. */
+    private Assignment keep(PartitionTable current, List<Member> members, int[] owners, Set<String> placeable) {
+        Assignment plan = new Assignment(members, placeable, current.partitions(), policy);
+        for (int p = 0; p < owners.length; p++) {
+            Migration m = current.migration(p);
+            if (owners[p] == PartitionTable.LOST) {
+                continue;
+            } else if (m != null && placeable.contains(m.toNode()) && sameIncarnation(current, members, m.toNode())) {
+                plan.set(p, Assignment.indexOf(members, m.toNode()));
+            } else if (placeable.contains(members.get(owners[p]).nodeId())) {
+                plan.set(p, owners[p]);
+            } else {
+                plan.set(p, Assignment.UNPLACED);
+            }
+        }
+        return plan;
+    }
+
+    /** True when {@code nodeId} is in both and at the same address: the same process, with its data. */
+    private static boolean sameIncarnation(PartitionTable current, List<Member> members, String nodeId) {
+        int i = Assignment.indexOf(members, nodeId);
+        return i >= 0 && members.get(i).equals(current.member(nodeId));
+    }
+
+    /** Rule 1: current owners as indexes into {@code members}; owners that died become LOST. */
+    private static int[] survivingOwners(PartitionTable current, List<Member> members) {
+        int[] owners = new int[current.partitions()];
+        for (int p = 0; p < owners.length; p++) {
+            Member owner = current.owner(p);
+            boolean survives = owner != null && sameIncarnation(current, members, owner.nodeId());
+            owners[p] = survives ? Assignment.indexOf(members, owner.nodeId()) : PartitionTable.LOST;
+        }
+        return owners;
+    }
+
+    /** Placeable members that are not in {@code current} at the same address. */
+    private static Set<String> newcomers(PartitionTable current, List<Member> members, Set<String> placeable) {
+        Set<String> out = new HashSet<>();
+        for (Member m : members) {
+            if (placeable.contains(m.nodeId()) && !m.equals(current.member(m.nodeId()))) {
+                out.add(m.nodeId());
+            }
+        }
+        return out;
+    }
+
+    private static List<Member> sortById(Collection<Member> members) {
+        List<Member> sorted = new ArrayList<>(members);
+        sorted.sort(Comparator.comparing(Member::nodeId));
+        for (int i = 1; i < sorted.size(); i++) {
+            requireArgument(!sorted.get(i).nodeId().equals(sorted.get(i - 1).nodeId()),
+                    "member id " + sorted.get(i).nodeId() + " appears twice");
+        }
+        return sorted;
+    }
+
+    private static List<String> ids(List<Member> members) {
+        return members.stream().map(Member::nodeId).toList();
+    }
+
+    private static void requireArgument(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

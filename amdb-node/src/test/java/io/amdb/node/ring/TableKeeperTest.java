@@ -1,0 +1,256 @@
+package io.amdb.node.ring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.amdb.protocol.Member;
+import io.amdb.protocol.Migration;
+import io.amdb.protocol.PartitionTable;
+import io.amdb.protocol.PartitionTableCodec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The keeper over a fake membership, and a seeded random walk of joins, leaves and deaths. */
+class TableKeeperTest {
+    private static final int P = 1024;
+    private static final TablePlanner PLANNER = new TablePlanner(PlacementPolicy.DEFAULT);
+
+    private static Member member(String id, int port) {
+        return new Member(id, "127.0.0.1", port);
+    }
+
+    @Test
+    void start_threeMembers_publishesEpochOne() {
+        List<PartitionTable> published = new ArrayList<>();
+        FakeMembership membership = new FakeMembership(member("a", 1), member("b", 2), member("c", 3));
+        TableKeeper keeper = TableKeeper.start(PLANNER, membership, P, published::add);
+        assertEquals(List.of(keeper.table()), published);
+        assertEquals(1, keeper.table().epoch());
+    }
+
+    @Test
+    void memberAdded_duplicateEvent_publishesNothing() {
+        List<PartitionTable> published = new ArrayList<>();
+        FakeMembership membership = new FakeMembership(member("a", 1), member("b", 2));
+        TableKeeper keeper = TableKeeper.start(PLANNER, membership, P, published::add);
+        keeper.memberAdded(member("b", 2));
+        assertEquals(1, published.size());
+    }
+
+    @Test
+    void cutover_staleOrCurrentMigration_appliesOnlyTheCurrentOne() {
+        FakeMembership membership = new FakeMembership(member("a", 1), member("b", 2));
+        TableKeeper keeper = TableKeeper.start(PLANNER, membership, P, t -> { });
+        membership.add(member("c", 3));
+        Migration m = keeper.table().migrations().get(0);
+        assertFalse(keeper.cutover(new Migration(m.partition(), m.fromNode(), "nobody")));
+        long epoch = keeper.table().epoch();
+        assertTrue(keeper.cutover(m));
+        assertEquals(epoch + 1, keeper.table().epoch());
+        assertEquals("c", keeper.table().owner(m.partition()).nodeId());
+        assertFalse(keeper.cutover(m), "already done");
+    }
+
+    @Test
+    void leave_allCutOver_drainedThenGoneWithoutLoss() {
+        FakeMembership membership = new FakeMembership(member("a", 1), member("b", 2), member("c", 3));
+        TableKeeper keeper = TableKeeper.start(PLANNER, membership, P, t -> { });
+        keeper.leave("b");
+        assertFalse(keeper.isDrained("b"));
+        while (!keeper.table().migrations().isEmpty()) {
+            keeper.cutover(keeper.table().migrations().get(0));
+        }
+        assertTrue(keeper.isDrained("b"));
+        membership.remove("b");
+        assertEquals(0, keeper.table().lostPartitions());
+        assertEquals(Set.of(), keeper.leaving());
+    }
+
+    @Test
+    void resume_membershipChangedDuringFailover_replansAtOnce() {
+        FakeMembership membership = new FakeMembership(member("a", 1), member("b", 2));
+        PartitionTable old = PLANNER.initial(P, membership.members());
+        membership.add(member("c", 3)); // nobody listening yet
+        TableKeeper keeper = TableKeeper.resume(PLANNER, membership, old, t -> { });
+        assertEquals(2, keeper.table().epoch());
+        assertNotNull(keeper.table().member("c"));
+        assertFalse(keeper.table().migrations().isEmpty());
+    }
+
+    /**
+     * 200 joins, leaves, deaths and exits, with cutovers and operator actions between; checked every step.
+     * {@code -Damdb.walks=N} runs N walks from seeds {@code amdb.seed, amdb.seed + 1, ...} (a soak).
+     */
+    @Test
+    void randomWalk_200MembershipChanges_invariantsHoldAndEveryTableRoundTrips() throws Exception {
+        long first = TestSeed.get();
+        for (long seed = first; seed < first + Integer.getInteger("amdb.walks", 1); seed++) {
+            Walk walk = new Walk(seed);
+            while (walk.changes < 200) {
+                walk.step();
+            }
+            for (PartitionTable t : walk.published) {
+                assertEquals(t, PartitionTableCodec.decode(PartitionTableCodec.encode(t)), "seed=" + seed + " " + t);
+            }
+            System.out.printf("random walk seed=%d: %s, %d tables, %d steps with nothing LOST, worst planned"
+                    + " max/min among them %.2f%n", seed, walk.counts, walk.published.size(), walk.balancedSteps,
+                    walk.worstBalance);
+        }
+    }
+
+    /** The walk's state: a fake membership, the keeper under test, and what it has published. */
+    private static final class Walk {
+        final long seed;
+        final SplittableRandom random;
+        final FakeMembership membership =
+                new FakeMembership(member("n0", 1000), member("n1", 1001), member("n2", 1002));
+        final List<PartitionTable> published = new ArrayList<>();
+        final TableKeeper keeper = TableKeeper.start(PLANNER, membership, P, published::add);
+        final Map<String, Integer> departed = new TreeMap<>();
+        final Map<String, Integer> counts = new TreeMap<>();
+        double worstBalance;
+        int balancedSteps;
+        int nextId = 3;
+        int changes;
+        int steps;
+
+        Walk(long seed) {
+            this.seed = seed;
+            this.random = new SplittableRandom(seed);
+        }
+
+        void step() {
+            PartitionTable before = keeper.table();
+            int publishedBefore = published.size();
+            List<Member> live = membership.members();
+            Set<Integer> expectedLost = lost(before);
+            boolean operator = false;
+            int r = random.nextInt(100);
+            String what;
+            if (r < 20 && live.size() < 16) {
+                what = join();
+            } else if (r < 30 && live.size() - keeper.leaving().size() > 1) {
+                what = "leave";
+                List<Member> candidates = live.stream().filter(m -> !keeper.leaving().contains(m.nodeId())).toList();
+                keeper.leave(pick(candidates).nodeId());
+            } else if (r < 42 && live.size() > 1) {
+                Member dead = pick(live);
+                what = "death of " + dead.nodeId();
+                IntStream.of(before.partitionsOf(dead.nodeId())).forEach(expectedLost::add);
+                depart(dead);
+            } else if (r < 50 && keeper.leaving().stream().anyMatch(keeper::isDrained)) {
+                String drained = keeper.leaving().stream().filter(keeper::isDrained).sorted().findFirst().get();
+                what = "exit";
+                depart(before.member(drained));
+            } else if (r >= 94 && live.size() > keeper.leaving().size()) {
+                what = "operator";
+                operator = true;
+                keeper.reassignAllLostAsEmpty();
+            } else {
+                what = "cutovers";
+                List<Migration> in = new ArrayList<>(before.migrations());
+                for (int n = random.nextInt(1 + in.size()); n > 0; n--) {
+                    assertTrue(keeper.cutover(in.remove(random.nextInt(in.size()))), where("cutover"));
+                }
+            }
+            changes += what.equals("cutovers") || what.equals("operator") ? 0 : 1;
+            counts.merge(what.startsWith("death") ? "death" : what.split(" ")[0], 1, Integer::sum);
+            steps++;
+            check(before, publishedBefore, operator ? Set.of() : expectedLost, where(what));
+        }
+
+        String join() {
+            boolean returning = !departed.isEmpty() && random.nextBoolean();
+            String id = returning
+                    ? new ArrayList<>(departed.keySet()).get(random.nextInt(departed.size()))
+                    : "n" + nextId++;
+            int port = returning && random.nextInt(4) != 0 ? departed.remove(id) : 2000 + random.nextInt(60000);
+            departed.remove(id);
+            membership.add(member(id, port));
+            return returning ? "return" : "join";
+        }
+
+        void depart(Member m) {
+            departed.put(m.nodeId(), m.port());
+            membership.remove(m.nodeId());
+        }
+
+        void check(PartitionTable before, int publishedBefore, Set<Integer> expectedLost, String where) {
+            PartitionTable t = keeper.table();
+            for (int i = Math.max(1, publishedBefore); i < published.size(); i++) {
+                assertTrue(published.get(i).epoch() > published.get(i - 1).epoch(), where + ": epochs must increase");
+            }
+            assertEquals(t, published.get(published.size() - 1), where + ": the current table is published");
+            assertEquals(new HashSet<>(membership.members()), new HashSet<>(t.members()), where + ": members");
+            for (int p = 0; p < P; p++) {
+                Member owner = t.owner(p);
+                if (owner != null && !membership.isLive(owner.nodeId())) {
+                    fail(where + ": absent owner of " + p);
+                }
+            }
+            for (Migration m : t.migrations()) {
+                assertEquals(t.owner(m.partition()).nodeId(), m.fromNode(), where + ": " + m + " not from owner");
+                assertFalse(keeper.leaving().contains(m.toNode()), where + ": " + m + " targets a leaver");
+            }
+            if (!expectedLost.isEmpty() || !before.equals(t)) {
+                Set<Integer> lost = lost(t);
+                assertTrue(lost.containsAll(expectedLost), where + ": a LOST partition came back without the operator");
+                assertEquals(expectedLost.size(), lost.size(), where + ": LOST = before + the dead node's partitions");
+            }
+            checkPlannedLoads(t, where);
+        }
+
+        /** Every planned owner is placeable and within capacity, so balance stays bounded. */
+        void checkPlannedLoads(PartitionTable t, String where) {
+            Set<String> leaving = keeper.leaving();
+            int placeable = t.members().size() - leaving.size();
+            if (placeable == 0) {
+                return; // everyone is leaving: the leavers hold on, there is nowhere to go
+            }
+            Map<String, Integer> loads = new HashMap<>();
+            for (int p = 0; p < P; p++) {
+                Member planned = t.plannedOwner(p);
+                if (planned != null && leaving.contains(planned.nodeId())) {
+                    fail(where + ": partition " + p + " stays on a leaver");
+                } else if (planned != null) {
+                    loads.merge(planned.nodeId(), 1, Integer::sum);
+                }
+            }
+            int capacity = PLANNER.policy().capacity(P, placeable);
+            loads.forEach((id, load) ->
+                    assertTrue(load <= capacity, where + ": " + id + " planned " + load + " > " + capacity));
+            if (t.lostPartitions() == 0) { // then loads sum to P, so the least loaded has P - (N - 1) * capacity
+                int min = loads.size() < placeable ? 0 : loads.values().stream().min(Integer::compare).orElse(0);
+                assertTrue(min >= P - (placeable - 1) * capacity, where + ": min planned load " + min + " " + loads);
+                int max = loads.values().stream().max(Integer::compare).orElse(0);
+                worstBalance = Math.max(worstBalance, (double) max / min);
+                balancedSteps++;
+            }
+        }
+
+        <T> T pick(List<T> from) {
+            return from.get(random.nextInt(from.size()));
+        }
+
+        String where(String what) {
+            return "seed=" + seed + " step=" + steps + " after " + what;
+        }
+
+        static Set<Integer> lost(PartitionTable t) {
+            Set<Integer> lost = new HashSet<>();
+            IntStream.range(0, t.partitions()).filter(t::isLost).forEach(lost::add);
+            return lost;
+        }
+    }
+}

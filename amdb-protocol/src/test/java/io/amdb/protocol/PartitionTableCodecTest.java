@@ -1,0 +1,159 @@
+package io.amdb.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** Golden bytes from docs/PROTOCOL.md, round trips, truncated, corrupted and garbage input. */
+class PartitionTableCodecTest {
+    private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
+    /** The tiny table of docs/PROTOCOL.md, "Partition table". */
+    static final PartitionTable TINY = new PartitionTable(2, 2,
+            List.of(new Member("a", "h", 7070), new Member("b", "h", 7071)),
+            new int[] {0, PartitionTable.LOST}, List.of(new Migration(0, "a", "b")));
+    static final String TINY_HEX = "00 00 00 00 00 00 00 02 00 00 00 02 00 00 00 02 00 01 61 00 01 68 1b 9e"
+            + " 00 01 62 00 01 68 1b 9f 00 00 ff ff 00 00 00 00 01 00 00 00 00 00 00 00 01";
+
+    @Test
+    void encode_tinyTable_matchesGoldenBytes() {
+        assertEquals(TINY_HEX, HEX.formatHex(PartitionTableCodec.encode(TINY)));
+    }
+
+    @Test
+    void decode_goldenBytes_returnsTinyTable() throws Exception {
+        assertEquals(TINY, PartitionTableCodec.decode(HEX.parseHex(TINY_HEX)));
+    }
+
+    @Test
+    void roundTrip_randomTables_equalTables() throws Exception {
+        long seed = TestSeed.get();
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < 300; i++) {
+            PartitionTable t = randomTable(random);
+            assertEquals(t, PartitionTableCodec.decode(PartitionTableCodec.encode(t)), "seed=" + seed + " table " + i);
+        }
+    }
+
+    @Test
+    void decode_readerHoldingTwoTables_readsBothInOrder() throws Exception {
+        WireWriter w = new WireWriter();
+        PartitionTable second = TINY.completeMigration(0);
+        PartitionTableCodec.encode(w, TINY);
+        PartitionTableCodec.encode(w, second);
+        WireReader r = new WireReader(w.array(), 0, w.size());
+        assertEquals(TINY, PartitionTableCodec.decode(r));
+        assertEquals(second, PartitionTableCodec.decode(r));
+        r.expectEnd();
+    }
+
+    @Test
+    void decode_everyTruncationAndATrailingByte_malformed() {
+        byte[] full = PartitionTableCodec.encode(TINY);
+        for (int len = 0; len < full.length; len++) {
+            assertMalformed(Arrays.copyOf(full, len), "truncated to " + len);
+        }
+        assertMalformed(Arrays.copyOf(full, full.length + 1), "one trailing byte");
+    }
+
+    @Test
+    void decode_corruptedFields_malformed() {
+        corrupt("epoch 0", b -> b[7] = 0);
+        corrupt("P = 3", b -> b[11] = 3);
+        corrupt("P = 0", b -> b[11] = 0);
+        corrupt("P = 2^17", b -> { b[9] = 2; b[11] = 0; });
+        corrupt("owner index = member count", b -> b[33] = 2);
+        corrupt("replica slots 1", b -> b[36] = 1);
+        corrupt("migration partition >= P", b -> b[44] = 2);
+        corrupt("migration from == to", b -> b[48] = 0);
+        corrupt("migration from a non-owner", b -> { b[46] = 1; b[48] = 0; });
+        corrupt("migration to index out of range", b -> b[48] = 9);
+        corrupt("port 0", b -> { b[22] = 0; b[23] = 0; });
+        corrupt("duplicate member id", b -> b[26] = 'a');
+        corrupt("empty member id", b -> { b[16] = 0; b[17] = 0; b[18] = 0; });
+    }
+
+    @Test
+    void decode_migrationsOutOfOrder_malformed() {
+        PartitionTable t = new PartitionTable(1, 4, TINY.members(), new int[] {0, 0, 0, 0},
+                List.of(new Migration(1, "a", "b"), new Migration(3, "a", "b")));
+        byte[] b = PartitionTableCodec.encode(t);
+        b[b.length - 13] = 3; // first migration's partition: now 3, 3
+        assertMalformed(b, "migrations 3, 3");
+    }
+
+    @Test
+    void decode_hugeCounts_rejectedBeforeAllocating() {
+        byte[] members = HEX.parseHex("00 00 00 00 00 00 00 01 00 00 00 02 7f ff ff ff 00");
+        assertMalformed(members, "2^31 - 1 members in 1 byte");
+        byte[] owners = HEX.parseHex("00 00 00 00 00 00 00 01 00 01 00 00 00 00 00 00 ff ff");
+        assertMalformed(owners, "65536 owners in 2 bytes");
+        byte[] migrations = HEX.parseHex("00 00 00 00 00 00 00 01 00 00 00 01 00 00 00 00 ff ff 00 7f ff ff ff");
+        assertMalformed(migrations, "2^31 - 1 migrations in 0 bytes");
+    }
+
+    @Test
+    void decode_garbageAndMutations_malformedOrAValidTable() {
+        long seed = TestSeed.get();
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < 5_000; i++) {
+            byte[] input;
+            if (i % 2 == 0) {
+                input = new byte[random.nextInt(64)];
+                random.nextBytes(input);
+            } else {
+                input = PartitionTableCodec.encode(randomTable(random));
+                for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+                    input[random.nextInt(input.length)] ^= (byte) (1 + random.nextInt(255));
+                }
+            }
+            try {
+                PartitionTable t = PartitionTableCodec.decode(input);
+                assertEquals(t, PartitionTableCodec.decode(PartitionTableCodec.encode(t)), "seed=" + seed + " i=" + i);
+            } catch (ProtocolException e) {
+                assertEquals(ErrorCode.MALFORMED_FRAME, e.code(), "seed=" + seed + " i=" + i);
+            } catch (RuntimeException e) {
+                fail("seed=" + seed + " i=" + i + " input=" + HEX.formatHex(input) + ": " + e, e);
+            }
+        }
+    }
+
+    /** A valid table: random P up to 4096, up to 20 members, some LOST, some migrations. */
+    static PartitionTable randomTable(SplittableRandom random) {
+        int partitions = 1 << random.nextInt(13);
+        List<Member> members = new ArrayList<>();
+        for (int m = random.nextInt(21); m > 0; m--) {
+            String host = "10.0.0." + random.nextInt(256);
+            members.add(new Member("n" + members.size() + "-é", host, 1 + random.nextInt(65535)));
+        }
+        int[] owners = new int[partitions];
+        List<Migration> migrations = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            boolean lost = members.isEmpty() || random.nextInt(10) == 0;
+            owners[p] = lost ? PartitionTable.LOST : random.nextInt(members.size());
+            if (owners[p] != PartitionTable.LOST && members.size() > 1 && random.nextInt(4) == 0) {
+                int to = (owners[p] + 1 + random.nextInt(members.size() - 1)) % members.size();
+                migrations.add(new Migration(p, members.get(owners[p]).nodeId(), members.get(to).nodeId()));
+            }
+        }
+        return new PartitionTable(1 + random.nextLong(Long.MAX_VALUE - 1), partitions, members, owners, migrations);
+    }
+
+    private static void corrupt(String what, Consumer<byte[]> edit) {
+        byte[] b = HEX.parseHex(TINY_HEX);
+        edit.accept(b);
+        assertMalformed(b, what);
+    }
+
+    private static void assertMalformed(byte[] input, String what) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> PartitionTableCodec.decode(input), what);
+        assertEquals(ErrorCode.MALFORMED_FRAME, e.code(), what);
+    }
+}
