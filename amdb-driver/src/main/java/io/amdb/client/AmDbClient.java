@@ -2,6 +2,7 @@ package io.amdb.client;
 
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.KeyHash;
+import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 
@@ -46,6 +47,7 @@ public final class AmDbClient implements AutoCloseable {
     private static final Function<Response, Boolean> TO_EXISTED = r -> ((Response.Deleted) r).existed();
     private static final Function<Response, Response.ScanPage> TO_PAGE = r -> (Response.ScanPage) r;
     private static final Function<Response, Map<String, String>> TO_INFO = r -> ((Response.Info) r).fields();
+    private static final Function<Response, PartitionTable> TO_TABLE = r -> ((Response.Table) r).table();
     private static final Function<Response, Response> IDENTITY = r -> r;
 
     private final ClientOptions options;
@@ -130,6 +132,11 @@ public final class AmDbClient implements AutoCloseable {
     /** The node's INFO fields, in the order it lists them. */
     public CompletableFuture<Map<String, String>> info() {
         return submit(new Request.Info(), TO_INFO);
+    }
+
+    /** The node's partition table: which member owns each partition, at which epoch. */
+    public CompletableFuture<PartitionTable> table() {
+        return submit(new Request.Table(), TO_TABLE);
     }
 
     /**

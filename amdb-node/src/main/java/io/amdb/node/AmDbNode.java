@@ -6,6 +6,8 @@ import io.amdb.node.config.NodeConfig;
 import io.amdb.node.route.ShardDispatcher;
 import io.amdb.node.shard.LocalCodec;
 import io.amdb.node.shard.ShardVerticle;
+import io.amdb.protocol.Member;
+import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Partitioner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -90,23 +92,29 @@ public final class AmDbNode {
      * over the instances. Vert.x shares a port by its number, so port 0 is resolved to a free port first.
      */
     private Future<Void> deployListeners() {
-        AtomicInteger connections = new AtomicInteger();
-        ProtocolContext context = new ProtocolContext(
-                new ShardDispatcher(vertx.eventBus(), new Partitioner(config.partitions()), config.shards()),
-                config.limits(),
-                new NodeStats(config.nodeId(), config.shards(), config.partitions(), connections,
-                        System::currentTimeMillis),
-                connections, config.maxConnections());
         try {
             port = config.port() != 0 ? config.port() : freePort(config.host());
         } catch (IOException e) {
             return Future.failedFuture(e);
         }
+        AtomicInteger connections = new AtomicInteger();
+        NodeStats stats = new NodeStats(config.nodeId(), config.shards(), config.partitions(), connections,
+                System::currentTimeMillis);
+        stats.setTable(standaloneTable());
+        ProtocolContext context = new ProtocolContext(
+                new ShardDispatcher(vertx.eventBus(), new Partitioner(config.partitions()), config.shards()),
+                config.limits(), stats, connections, config.maxConnections());
         Future<?> chain = Future.succeededFuture();
         for (int i = 0; i < config.shards(); i++) {
             chain = chain.compose(v -> deployListener(context, port));
         }
         return chain.mapEmpty();
+    }
+
+    /** Until the node joins a cluster it is the only member and owns every partition, at epoch 1. */
+    private PartitionTable standaloneTable() {
+        return new PartitionTable(1, config.partitions(), List.of(new Member(config.nodeId(), config.host(), port)),
+                new int[config.partitions()], List.of());
     }
 
     private static int freePort(String host) throws IOException {

@@ -2,6 +2,7 @@ package io.amdb.node;
 
 import io.amdb.node.route.NodeStatus;
 import io.amdb.protocol.Opcode;
+import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Wire;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -19,6 +20,7 @@ final class NodeStats implements NodeStatus {
     private final LongSupplier clockMillis;
     private final long startMillis;
     private final LongAdder[] answered = new LongAdder[256];
+    private volatile PartitionTable table;
 
     NodeStats(String nodeId, int shards, int partitions, AtomicInteger connections, LongSupplier clockMillis) {
         this.nodeId = nodeId;
@@ -30,6 +32,16 @@ final class NodeStats implements NodeStatus {
         for (int i = 0; i < answered.length; i++) {
             answered[i] = new LongAdder();
         }
+    }
+
+    /** Installs the table requests are routed with; tables are immutable, so publishing the reference suffices. */
+    void setTable(PartitionTable table) {
+        this.table = table;
+    }
+
+    @Override
+    public PartitionTable table() {
+        return table;
     }
 
     @Override
@@ -47,6 +59,7 @@ final class NodeStats implements NodeStatus {
         f.put("partitions", Integer.toString(partitions));
         f.put("uptime_ms", Long.toString(clockMillis.getAsLong() - startMillis));
         f.put("connections", Integer.toString(connections.get()));
+        f.put("table_epoch", Long.toString(table.epoch()));
         for (Opcode op : Opcode.values()) {
             f.put("ops_" + op.name().toLowerCase(Locale.ROOT), Long.toString(answered[op.code()].sum()));
         }

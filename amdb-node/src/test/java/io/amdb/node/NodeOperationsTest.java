@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Limits;
+import io.amdb.protocol.Member;
+import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 import java.io.ByteArrayOutputStream;
@@ -239,6 +241,19 @@ class NodeOperationsTest {
     }
 
     @Test
+    void table_standaloneNode_ownsEveryPartitionAtEpochOne() throws Exception {
+        try (RawClient c = new RawClient(node.port())) {
+            PartitionTable table = ((Response.Table) c.call(new Request.Table())).table();
+            assertEquals(1, table.epoch());
+            assertEquals(1024, table.partitions());
+            assertEquals(List.of(new Member(node.config().nodeId(), "127.0.0.1", node.port())), table.members());
+            assertEquals(0, table.lostPartitions());
+            assertEquals(1024, table.partitionsOf(node.config().nodeId()).length);
+            assertEquals(node.port(), table.ownerOf(b("any key")).port());
+        }
+    }
+
+    @Test
     void info_afterWrites_reportsNodeFieldsAndCounters() throws Exception {
         try (RawClient c = new RawClient(node.port())) {
             c.call(new Request.Put(b("info:k"), b("v")));
@@ -251,6 +266,7 @@ class NodeOperationsTest {
             assertTrue(Long.parseLong(info.get("ops_put")) >= 1, info.toString());
             assertTrue(Integer.parseInt(info.get("connections")) >= 1, info.toString());
             assertTrue(info.containsKey("uptime_ms") && info.containsKey("version"), info.toString());
+            assertEquals("1", info.get("table_epoch"));
         }
     }
 }

@@ -9,7 +9,8 @@ public enum Opcode {
     MGET(0x05),
     BATCH(0x06),
     SCAN(0x07),
-    INFO(0x08);
+    INFO(0x08),
+    TABLE(0x09);
 
     private static final Opcode[] BY_CODE = new Opcode[256];
 

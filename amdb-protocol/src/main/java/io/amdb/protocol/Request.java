@@ -78,4 +78,11 @@ public sealed interface Request {
             return Opcode.INFO;
         }
     }
+
+    /** The node's current partition table: who owns which partition at which epoch. */
+    record Table() implements Request {
+        public Opcode opcode() {
+            return Opcode.TABLE;
+        }
+    }
 }

@@ -54,6 +54,7 @@ public final class RequestCodec {
             case BATCH -> new Request.Batch(readBatch(r));
             case SCAN -> readScan(r);
             case INFO -> new Request.Info();
+            case TABLE -> new Request.Table();
         };
         r.expectEnd();
         return request;

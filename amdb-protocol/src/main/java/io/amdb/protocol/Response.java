@@ -33,5 +33,8 @@ public sealed interface Response {
     /** INFO: named fields, in the order the node lists them. */
     record Info(Map<String, String> fields) implements Response {}
 
+    /** TABLE: the node's partition table. */
+    record Table(PartitionTable table) implements Response {}
+
     Done DONE = new Done();
 }

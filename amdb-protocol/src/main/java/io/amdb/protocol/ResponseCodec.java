@@ -39,6 +39,8 @@ public final class ResponseCodec {
         } else if (response instanceof Response.Info info) {
             w.u16(info.fields().size());
             info.fields().forEach((k, v) -> w.str(k).str(v));
+        } else if (response instanceof Response.Table table) {
+            PartitionTableCodec.encode(w, table.table());
         }
     }
 
@@ -69,6 +71,7 @@ public final class ResponseCodec {
             case BATCH -> new Response.Statuses(readStatuses(r));
             case SCAN -> readScanPage(r);
             case INFO -> new Response.Info(readInfo(r));
+            case TABLE -> new Response.Table(PartitionTableCodec.decode(r));
         };
         r.expectEnd();
         return response;

@@ -65,6 +65,7 @@ class CodecTest {
     void requests_everyOpcode_roundTrip() throws Exception {
         assertInstanceOf(Request.Ping.class, decodeRequest(encode(1, new Request.Ping())));
         assertInstanceOf(Request.Info.class, decodeRequest(encode(1, new Request.Info())));
+        assertInstanceOf(Request.Table.class, decodeRequest(encode(1, new Request.Table())));
         assertArrayEquals(b("k"), ((Request.Get) decodeRequest(encode(1, new Request.Get(b("k"))))).key());
         Request.Put put = (Request.Put) decodeRequest(encode(1, new Request.Put(b("k"), new byte[] {0, -1})));
         assertArrayEquals(new byte[] {0, -1}, put.value());
@@ -100,6 +101,9 @@ class CodecTest {
         info.put("node_id", "n1");
         info.put("keys", "3");
         assertEquals(new Response.Info(info), roundTrip(Opcode.INFO, new Response.Info(info)));
+        PartitionTable table = new PartitionTable(3, 4, List.of(new Member("n1", "127.0.0.1", 7070)),
+                new int[] {0, 0, PartitionTable.LOST, 0}, List.of());
+        assertEquals(table, ((Response.Table) roundTrip(Opcode.TABLE, new Response.Table(table))).table());
         assertEquals(new Response.Error(ErrorCode.VALUE_TOO_LARGE, "too big"),
                 roundTrip(Opcode.PUT, new Response.Error(ErrorCode.VALUE_TOO_LARGE, "too big")));
     }

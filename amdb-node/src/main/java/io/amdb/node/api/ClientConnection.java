@@ -97,7 +97,7 @@ final class ClientConnection {
     private void reply(Exchange exchange) {
         inFlight -= exchange.size();
         out.reset();
-        long epoch = 0;
+        long epoch = node.status().table().epoch();
         for (Exchange.Reply r : exchange.replies()) {
             ResponseCodec.encode(out, r.opcode(), r.requestId(), epoch, r.response().get());
             node.status().countAnswered(r.opcode());

@@ -106,6 +106,9 @@ public final class Exchange {
             return scan(scan);
         } else if (request instanceof Request.Info) {
             return info();
+        } else if (request instanceof Request.Table) {
+            Response table = new Response.Table(status.table());
+            return () -> table;
         }
         return () -> Response.DONE; // PING
     }

@@ -1,5 +1,6 @@
 package io.amdb.node.route;
 
+import io.amdb.protocol.PartitionTable;
 import java.util.Map;
 
 /** What a node counts and says about itself in INFO, apart from the shards' key counts. Thread-safe. */
@@ -9,4 +10,7 @@ public interface NodeStatus {
 
     /** Counts one answered request of this opcode (an unknown opcode counts too). */
     void countAnswered(int opcode);
+
+    /** The partition table this node routes and fences with now. */
+    PartitionTable table();
 }
