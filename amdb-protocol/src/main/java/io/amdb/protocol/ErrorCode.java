@@ -37,6 +37,17 @@ public enum ErrorCode {
     /** The node is stopping and takes no new requests. */
     SHUTTING_DOWN(21, true),
 
+    /**
+     * The node does not own the key's partition at its table epoch (the response header carries that
+     * epoch): the client refreshes its table with TABLE and retries. Retryable.
+     */
+    WRONG_OWNER(30, false),
+    /**
+     * The partition's owner died before its data could move and no replica exists: reads and writes on it
+     * fail, never silently empty, until an operator reassigns the partition.
+     */
+    PARTITION_LOST(31, false),
+
     /** A bug on the node; the message says what failed. */
     INTERNAL_ERROR(50, false),
 
