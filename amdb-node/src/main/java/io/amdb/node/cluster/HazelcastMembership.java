@@ -1,0 +1,134 @@
+package io.amdb.node.cluster;
+
+import io.amdb.node.ring.Membership;
+import io.amdb.protocol.Member;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.NodeInfo;
+import io.vertx.core.spi.cluster.NodeListener;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link Membership} over the Vert.x cluster manager (Hazelcast): which AmDb nodes are alive, as
+ * {@link Member}s with their protocol addresses.
+ *
+ * <p>Each node advertises its member in the event bus's cluster-node metadata ({@link #metadata(Member)});
+ * a joiner's metadata is read when Hazelcast reports it. Hazelcast calls {@link NodeListener} on its own
+ * threads: every event hops onto {@code context} before touching state, so all state and the listener
+ * live on that one event loop (DESIGN §5). Members are keyed by the Vert.x node id, which is new for every
+ * process incarnation, so a node that restarts under the same AmDb id is a removal and then an addition.
+ */
+public final class HazelcastMembership implements Membership {
+    /** Metadata reads right after a join can precede the joiner's publication of it: retry, bounded. */
+    static final int INFO_ATTEMPTS = 100;
+    static final long INFO_RETRY_MS = 50;
+
+    private final Vertx vertx;
+    private final ClusterManager manager;
+    private final Context context;
+    private final Map<String, Member> byVertxId = new LinkedHashMap<>();
+    private Listener listener;
+
+    private HazelcastMembership(Vertx vertx, ClusterManager manager, Context context) {
+        this.vertx = vertx;
+        this.manager = manager;
+        this.context = context;
+    }
+
+    /** The event-bus metadata that advertises {@code self}; set it on EventBusOptions before clustering. */
+    public static JsonObject metadata(Member self) {
+        return new JsonObject().put("amdb.nodeId", self.nodeId()).put("amdb.host", self.host()).put("amdb.port", self.port());
+    }
+
+    /**
+     * Starts tracking membership; every callback, and {@link #members()}, belong to {@code context}'s thread.
+     * The future completes once the members already in the cluster are known, so a listener set after it
+     * hears only later changes.
+     */
+    public static Future<HazelcastMembership> start(Vertx vertx, ClusterManager manager, Context context) {
+        HazelcastMembership m = new HazelcastMembership(vertx, manager, context);
+        manager.nodeListener(new NodeListener() {
+            @Override
+            public void nodeAdded(String vertxId) {
+                context.runOnContext(v -> m.lookUp(vertxId, INFO_ATTEMPTS, Promise.promise()));
+            }
+
+            @Override
+            public void nodeLeft(String vertxId) {
+                context.runOnContext(v -> m.remove(vertxId));
+            }
+        });
+        Promise<HazelcastMembership> ready = Promise.promise();
+        context.runOnContext(v -> {
+            List<Future<Void>> known = new ArrayList<>();
+            for (String id : manager.getNodes()) {
+                Promise<Void> looked = Promise.promise();
+                m.lookUp(id, INFO_ATTEMPTS, looked);
+                known.add(looked.future());
+            }
+            Future.join(known).onComplete(ar -> ready.complete(m));
+        });
+        return ready.future();
+    }
+
+    @Override
+    public List<Member> members() {
+        assert Vertx.currentContext() == context : "membership read off its context";
+        return new ArrayList<>(byVertxId.values());
+    }
+
+    @Override
+    public void setListener(Listener listener) {
+        this.listener = listener;
+    }
+
+    /** Reads the node's advertised member and adds it; {@code done} completes when added or given up. */
+    private void lookUp(String vertxId, int attemptsLeft, Promise<Void> done) {
+        if (byVertxId.containsKey(vertxId) || !manager.getNodes().contains(vertxId)) {
+            done.tryComplete(); // known already, or left before we could read its metadata
+            return;
+        }
+        manager.getNodeInfo(vertxId, (info, error) -> context.runOnContext(v -> {
+            Member member = error == null ? memberOf(info) : null;
+            if (member != null) {
+                add(vertxId, member);
+                done.tryComplete();
+            } else if (attemptsLeft > 1) {
+                vertx.setTimer(INFO_RETRY_MS, t -> lookUp(vertxId, attemptsLeft - 1, done));
+            } else {
+                done.tryComplete(); // not an AmDb node, or it never said who it is: not a member
+            }
+        }));
+    }
+
+    private void add(String vertxId, Member member) {
+        if (!manager.getNodes().contains(vertxId) || byVertxId.putIfAbsent(vertxId, member) != null) {
+            return;
+        }
+        if (listener != null) {
+            listener.memberAdded(member);
+        }
+    }
+
+    private void remove(String vertxId) {
+        Member member = byVertxId.remove(vertxId);
+        if (member != null && listener != null) {
+            listener.memberRemoved(member);
+        }
+    }
+
+    private static Member memberOf(NodeInfo info) {
+        JsonObject md = info == null ? null : info.metadata();
+        if (md == null || md.getString("amdb.nodeId") == null) {
+            return null;
+        }
+        return new Member(md.getString("amdb.nodeId"), md.getString("amdb.host"), md.getInteger("amdb.port"));
+    }
+}
