@@ -1,7 +1,6 @@
 package io.amdb.client;
 
 import io.amdb.protocol.ErrorCode;
-import io.amdb.protocol.KeyHash;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
@@ -12,34 +11,53 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The native AmDb client: asynchronous, pipelined and thread-safe. Create one per node and share it.
+ * The native AmDb client: asynchronous, pipelined, partition-aware and thread-safe. Create one per cluster
+ * and share it.
+ *
+ * <p><b>Cluster.</b> {@link #connect(List, ClientOptions)} tries the seed hosts in order, fetches the
+ * partition table from the first that answers, and connects to every member of the table. Each key goes
+ * straight to the member that owns its partition; {@link #mget} and {@link #batch} are split by owner and
+ * the parts sent in parallel. Requests with no key (ping, info, scan) go to the seed, or to any member once
+ * the seed is gone. Every request carries the epoch of the table it was routed with. A node that no longer
+ * owns a key answers WRONG_OWNER: the client then refreshes its table (one fetch, shared by every request
+ * that needs it) and resends the request, at most {@value Dispatcher#MAX_ATTEMPTS} sends in all. A response
+ * whose header shows a newer table epoch makes the client refresh in the background.
  *
  * <p><b>Results.</b> Every operation returns a future. A failure completes it exceptionally with an
  * {@link AmDbException}: the node's error code and message, or CONNECTION_LOST / TIMEOUT raised by the
- * client. Null arguments throw NullPointerException at once. Key, value and list arguments must not be
- * modified until the future completes.
+ * client, or PARTITION_LOST (without any network call) for a key whose partition the table marks LOST.
+ * Null arguments throw NullPointerException at once. Key, value and list arguments must not be modified
+ * until the future completes.
+ *
+ * <p><b>No automatic retry after CONNECTION_LOST or TIMEOUT.</b> Such a request may or may not have been
+ * applied; only the caller knows whether repeating it is safe. WRONG_OWNER is retried because the node
+ * guarantees it applied nothing.
  *
  * <p><b>Callbacks.</b> Futures complete on the client's I/O thread ({@code amdb-client-io}), so plain
  * callbacks ({@code thenApply}, {@code whenComplete}, …) run on it: keep them short and never block in
  * them (no {@code join()}, no blocking I/O); use the {@code *Async} variants with your own executor for
- * real work. A call that fails before it is sent (client closed, frame too large) completes on the
- * calling thread. Sending a new request from a callback is cheap: it skips the queue and the wakeup.
+ * real work. A call that fails before it is sent (client closed, frame too large, LOST partition, owner
+ * unreachable) completes on the calling thread. Sending a new request from a callback is cheap.
  *
- * <p><b>Ordering.</b> Single-key operations (get, put, delete) pick a connection by key hash, so operations
- * on one key from this client are applied in the order they were made (where the calls themselves are
- * ordered, e.g. made by one thread). Other operations round-robin over the connections.
+ * <p><b>Ordering.</b> Every request on a key, single-key or part of an mget or batch, travels on the same
+ * connection to the key's owner, so operations on one key from this client are applied in the order they
+ * were made (where the calls themselves are ordered, e.g. made by one thread). One exception: a request
+ * resent after WRONG_OWNER can be applied after a later request on the same key that was routed with the
+ * newer table. Across a partition move, wait for a write to complete before the next write to its key if
+ * their order matters.
  *
- * <p><b>Backpressure.</b> At most {@link ClientOptions#maxInFlight()} calls are outstanding. Beyond that a
- * caller blocks until one completes, for at most the request timeout, then fails with TIMEOUT; on the I/O
- * thread, which must never block, such a call fails with TIMEOUT at once.
+ * <p><b>Backpressure.</b> At most {@link ClientOptions#maxInFlight()} calls are outstanding (a split mget or
+ * batch counts once). Beyond that a caller blocks until one completes, for at most the request timeout,
+ * then fails with TIMEOUT; on the I/O thread, which must never block, such a call fails with TIMEOUT at once.
  *
- * <p><b>Failures.</b> If a connection breaks, its calls fail with CONNECTION_LOST (or the node's code when
- * the node closed it with an error) and every later call fails fast with CONNECTION_LOST: this version
- * does not reconnect. Calls on other connections still complete.
+ * <p><b>Failures.</b> If a connection to a node breaks, its calls fail with CONNECTION_LOST (or the node's
+ * code when the node closed it with an error), and every later call routed to that node fails fast with
+ * CONNECTION_LOST until a newer partition table names the node again, when the client reconnects to it.
+ * Calls to other nodes are unaffected.
  */
 public final class AmDbClient implements AutoCloseable {
     private static final Function<Response, Void> TO_VOID = r -> null;
@@ -47,76 +65,121 @@ public final class AmDbClient implements AutoCloseable {
     private static final Function<Response, Boolean> TO_EXISTED = r -> ((Response.Deleted) r).existed();
     private static final Function<Response, Response.ScanPage> TO_PAGE = r -> (Response.ScanPage) r;
     private static final Function<Response, Map<String, String>> TO_INFO = r -> ((Response.Info) r).fields();
-    private static final Function<Response, PartitionTable> TO_TABLE = r -> ((Response.Table) r).table();
     private static final Function<Response, Response> IDENTITY = r -> r;
 
     private final ClientOptions options;
     private final IoLoop loop;
+    private final Router router;
+    private final TableRefresher refresher;
+    private final Dispatcher dispatcher;
     private final Semaphore permits;
     private final long timeoutNanos;
-    private final AtomicInteger roundRobin = new AtomicInteger();
 
     private AmDbClient(ClientOptions options, IoLoop loop) {
         this.options = options;
         this.loop = loop;
+        this.router = new Router(loop, options, this::onResponseEpoch);
+        this.refresher = new TableRefresher(router, loop);
+        this.dispatcher = new Dispatcher(router, refresher, loop, options);
         this.permits = new Semaphore(options.maxInFlight());
         this.timeoutNanos = options.requestTimeout().toNanos();
     }
 
-    /** Connects with {@link ClientOptions#DEFAULTS}; see {@link #connect(String, int, ClientOptions)}. */
+    /** Connects with {@link ClientOptions#DEFAULTS}; see {@link #connect(List, ClientOptions)}. */
     public static AmDbClient connect(String host, int port) {
         return connect(host, port, ClientOptions.DEFAULTS);
     }
 
     /**
-     * Opens all connections to the node before returning.
+     * Connects with one seed; see {@link #connect(List, ClientOptions)}.
      *
-     * @throws AmDbException CONNECTION_LOST ("cannot connect to host:port: …") when any connection fails
+     * @throws AmDbException CONNECTION_LOST ("cannot connect to host:port: …") when the node does not answer
      */
     public static AmDbClient connect(String host, int port, ClientOptions options) {
         Objects.requireNonNull(host, "host");
+        return open(List.of(new Seed(host, port)), options);
+    }
+
+    /**
+     * Tries the seeds in order until one accepts every connection and answers TABLE, then connects to every
+     * member of that table, and returns once each member's connections are up or have failed. An
+     * unreachable member does not fail the connect: calls for its keys fail with CONNECTION_LOST.
+     *
+     * @param seeds {@code host:port} each, an IPv6 literal in brackets ({@code [::1]:7070}); a missing port
+     *              is 7070
+     * @throws IllegalArgumentException when the list is empty or a seed does not parse
+     * @throws AmDbException CONNECTION_LOST ("cannot connect to any of [a:1, b:2]: a:1: why; b:2: why")
+     *                       when no seed answers
+     */
+    public static AmDbClient connect(List<String> seeds, ClientOptions options) {
+        return open(Seed.parseAll(seeds), options);
+    }
+
+    private static AmDbClient open(List<Seed> seeds, ClientOptions options) {
         Objects.requireNonNull(options, "options");
-        return new AmDbClient(options, IoLoop.open(host, port, options));
+        IoLoop loop = IoLoop.start(options);
+        AmDbClient client = new AmDbClient(options, loop);
+        try {
+            Bootstrap.run(seeds, client.router, loop, options);
+            return client;
+        } catch (RuntimeException | Error e) {
+            loop.close();
+            throw e;
+        }
     }
 
     public ClientOptions options() {
         return options;
     }
 
+    /** Reaches the seed node (or, once it is gone, any member). */
     public CompletableFuture<Void> ping() {
-        return submit(new Request.Ping(), TO_VOID);
+        return keyless(new Request.Ping(), TO_VOID);
     }
 
     /** The key's value, or null when it has none. */
     public CompletableFuture<byte[]> get(byte[] key) {
-        return submit(new Request.Get(Objects.requireNonNull(key, "key")), TO_VALUE);
+        return keyed(new Request.Get(Objects.requireNonNull(key, "key")), key, TO_VALUE);
     }
 
     /** Creates or replaces the key's value. */
     public CompletableFuture<Void> put(byte[] key, byte[] value) {
-        return submit(new Request.Put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value")), TO_VOID);
+        Objects.requireNonNull(value, "value");
+        return keyed(new Request.Put(Objects.requireNonNull(key, "key"), value), key, TO_VOID);
     }
 
     /** Removes the key; true when it had a value. */
     public CompletableFuture<Boolean> delete(byte[] key) {
-        return submit(new Request.Delete(Objects.requireNonNull(key, "key")), TO_EXISTED);
+        return keyed(new Request.Delete(Objects.requireNonNull(key, "key")), key, TO_EXISTED);
     }
 
-    /** One value per key, in the order of {@code keys}; null where a key has none. */
+    /**
+     * One value per key, in the order of {@code keys}; null where a key has none. Split by owner and sent
+     * in parallel. All or nothing: if any part fails, the future fails with the first failure to arrive
+     * (PARTITION_LOST or CONNECTION_LOST for a LOST partition or unreachable owner, before anything is sent).
+     */
     public CompletableFuture<List<byte[]>> mget(List<byte[]> keys) {
         List<byte[]> copy = List.copyOf(keys); // the caller's list may change before the request is encoded
-        return submit(new Request.MGet(copy), r -> sized(((Response.Values) r).values(), copy.size(), "values"));
+        return start(new Request.MGet(copy), op -> new MGetSplit(op, copy, router, dispatcher, loop).start());
     }
 
-    /** Applies puts and deletes (not atomically); one status per item, in order: OK or that item's error. */
+    /**
+     * Applies puts and deletes (not atomically); one status per item, in order. Split by owner and sent in
+     * parallel. Once split, the future does not fail: a failure of one owner's part becomes the status of
+     * each of its items — OK, the item's own error (KEY_EMPTY, …), PARTITION_LOST, WRONG_OWNER (retries
+     * used up), CONNECTION_LOST or TIMEOUT (outcome unknown: the item may or may not be applied), or an
+     * error the node answered for the whole part. The future itself fails only for the whole call: client
+     * closed, FRAME_TOO_LARGE, in-flight limit.
+     */
     public CompletableFuture<List<ErrorCode>> batch(List<Request.BatchItem> items) {
         List<Request.BatchItem> copy = List.copyOf(items);
-        return submit(new Request.Batch(copy), r -> sized(((Response.Statuses) r).statuses(), copy.size(), "statuses"));
+        return start(new Request.Batch(copy), op -> new BatchSplit(op, copy, router, dispatcher, loop).start());
     }
 
     /**
      * One page of the keys in {@code [start, end)} in unsigned byte order; an empty {@code start} or
      * {@code end} means unbounded. Continue from {@link Response.ScanPage#next()} while it is non-null.
+     * Sent to the seed node (or any member once it is gone), which merges the whole key space.
      *
      * @param limit most entries on the page, at least 1 (the node may return fewer)
      */
@@ -125,26 +188,54 @@ public final class AmDbClient implements AutoCloseable {
             return CompletableFuture.failedFuture(
                     new AmDbException(ErrorCode.INVALID_ARGUMENT, "scan limit must be at least 1: " + limit));
         }
-        return submit(new Request.Scan(Objects.requireNonNull(start, "start"), Objects.requireNonNull(end, "end"), limit),
-                TO_PAGE);
+        Request scan = new Request.Scan(Objects.requireNonNull(start, "start"), Objects.requireNonNull(end, "end"), limit);
+        return keyless(scan, TO_PAGE);
     }
 
-    /** The node's INFO fields, in the order it lists them. */
+    /** The INFO fields of the seed node (or any member once it is gone), in the order it lists them. */
     public CompletableFuture<Map<String, String>> info() {
-        return submit(new Request.Info(), TO_INFO);
-    }
-
-    /** The node's partition table: which member owns each partition, at which epoch. */
-    public CompletableFuture<PartitionTable> table() {
-        return submit(new Request.Table(), TO_TABLE);
+        return keyless(new Request.Info(), TO_INFO);
     }
 
     /**
-     * Sends any request and returns the node's response; an error response fails the future with an
-     * {@link AmDbException}, so a successful future never holds a {@link Response.Error}.
+     * The partition table this client routes with (no network call): which member owns each partition, at
+     * which epoch. See {@link #refreshTable()} for the node's current one.
+     */
+    public CompletableFuture<PartitionTable> table() {
+        AmDbException rejected = loop.rejection();
+        return rejected != null ? CompletableFuture.failedFuture(rejected)
+                : CompletableFuture.completedFuture(router.routing().table());
+    }
+
+    /**
+     * Fetches the table from a live node now (or joins a fetch already in flight), adopts it if its epoch is
+     * newer, and completes with the table the client routes with afterwards. Holds no in-flight permit.
+     */
+    public CompletableFuture<PartitionTable> refreshTable() {
+        AmDbException rejected = loop.rejection();
+        return rejected != null ? CompletableFuture.failedFuture(rejected) : refresher.refresh();
+    }
+
+    /**
+     * Sends any request and returns the node's response, routed like the matching method (GET, PUT, DELETE
+     * to the key's owner; MGET and BATCH split; the rest to any node, TABLE included, which here fetches
+     * without adopting). An error response fails the future with an {@link AmDbException}, so a successful
+     * future never holds a {@link Response.Error}.
      */
     public CompletableFuture<Response> send(Request request) {
-        return submit(RequestCheck.frozen(request), IDENTITY);
+        Request r = RequestCheck.frozen(request);
+        if (r instanceof Request.Get g) {
+            return keyed(r, g.key(), IDENTITY);
+        } else if (r instanceof Request.Put p) {
+            return keyed(r, p.key(), IDENTITY);
+        } else if (r instanceof Request.Delete d) {
+            return keyed(r, d.key(), IDENTITY);
+        } else if (r instanceof Request.MGet m) {
+            return mget(m.keys()).thenApply(Response.Values::new);
+        } else if (r instanceof Request.Batch b) {
+            return batch(b.items()).thenApply(Response.Statuses::new);
+        }
+        return keyless(r, IDENTITY);
     }
 
     /**
@@ -157,7 +248,20 @@ public final class AmDbClient implements AutoCloseable {
         loop.close();
     }
 
-    private <T> CompletableFuture<T> submit(Request request, Function<Response, T> mapper) {
+    private <T> CompletableFuture<T> keyed(Request request, byte[] key, Function<Response, T> mapper) {
+        return start(request, op -> dispatcher.toOwner(op, request, key, mapper));
+    }
+
+    private <T> CompletableFuture<T> keyless(Request request, Function<Response, T> mapper) {
+        return start(request, op -> dispatcher.toAny(op, request, mapper));
+    }
+
+    /**
+     * Checks what can be checked on the caller's thread (client open, frame size, null arguments), takes an
+     * in-flight permit, and hands the operation to {@code dispatch}. Failures up to here fail the returned
+     * future without an operation; after, the operation owns the permit.
+     */
+    private <T> CompletableFuture<T> start(Request request, Consumer<Operation<T>> dispatch) {
         long start = System.nanoTime();
         AmDbException rejected = loop.rejection();
         if (rejected == null) {
@@ -169,9 +273,13 @@ public final class AmDbClient implements AutoCloseable {
         if (rejected != null) {
             return CompletableFuture.failedFuture(rejected);
         }
-        Call<T> call = new Call<>(request, mapper, permits, start);
-        loop.submit(route(request), call);
-        return call.future;
+        Operation<T> op = new Operation<>(permits, start);
+        try {
+            dispatch.accept(op);
+        } catch (RuntimeException e) { // a bug: fail the call rather than leak its permit
+            op.fail(new AmDbException(ErrorCode.INTERNAL_ERROR, "client failed to send " + request.opcode() + ": " + e, e));
+        }
+        return op.future;
     }
 
     /** Returns null once a permit is held, else the TIMEOUT failure. Never blocks the I/O thread. */
@@ -195,25 +303,8 @@ public final class AmDbClient implements AutoCloseable {
         }
     }
 
-    /** Same key, same connection (keeps per-key order); everything else round-robin. */
-    private Connection route(Request request) {
-        int n = loop.connectionCount();
-        if (n == 1) {
-            return loop.connection(0);
-        }
-        byte[] key = request instanceof Request.Get g ? g.key()
-                : request instanceof Request.Put p ? p.key()
-                : request instanceof Request.Delete d ? d.key()
-                : null;
-        long spread = key != null ? KeyHash.hash64(key) : roundRobin.getAndIncrement();
-        return loop.connection((int) Long.remainderUnsigned(spread, n));
-    }
-
-    private static <E> List<E> sized(List<E> list, int expected, String what) {
-        if (list.size() != expected) {
-            throw new AmDbException(ErrorCode.INTERNAL_ERROR,
-                    "node answered " + list.size() + " " + what + " for " + expected + " items");
-        }
-        return list;
+    /** I/O thread: every response header's table epoch; a newer one than ours triggers a refresh. */
+    private void onResponseEpoch(long epoch) {
+        refresher.observe(epoch);
     }
 }

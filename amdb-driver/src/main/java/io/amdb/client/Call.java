@@ -6,47 +6,44 @@ import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.function.Function;
 
 /**
- * One request from the moment its caller holds an in-flight permit until its future completes.
+ * One request frame on one connection: a single wire attempt of an {@link Operation} (an operation may
+ * need several: one per owner of a split batch, one more after each WRONG_OWNER).
  *
  * <p>Ownership, not locking, keeps a call consistent. It belongs to the submitting thread until offered to
  * a connection's submit queue, then to whoever takes it out again: the I/O thread by polling, or the
- * submitter by withdrawing it once the client has failed. Only the owner completes it, exactly once;
- * the {@code done} flag only makes a second completion (a reply racing a timeout) a no-op.
+ * submitter by withdrawing it once the connection or client has failed. Only the owner completes it,
+ * exactly once; the {@code done} flag only makes a second completion (a reply racing a timeout) a no-op.
  *
- * <p>Completion releases the permit <em>before</em> completing the future, so a callback that sends the
- * next request finds a permit.
+ * <p>The future completes with the node's OK response, or exceptionally with an {@link AmDbException}:
+ * the node's error code, or CONNECTION_LOST / TIMEOUT. Calls hold no in-flight permit; operations do.
  */
-final class Call<T> {
+final class Call {
     final Opcode opcode;
-    /** {@link System#nanoTime()} when the caller made the call: the request timeout counts from here. */
+    /** {@link System#nanoTime()} when the operation was made: the request timeout counts from there. */
     final long startNanos;
-    final CompletableFuture<T> future = new CompletableFuture<>();
+    /** The partition-table epoch the request was routed with; sent in the frame header. */
+    final long epoch;
+    final CompletableFuture<Response> future = new CompletableFuture<>();
     /** Wire request id; set by the I/O thread when the call enters its connection's pending table. */
     int id;
 
-    private final Function<Response, T> mapper;
-    private final Semaphore permits;
     private Request request;
     private boolean done;
 
-    /** @param mapper turns an OK response into the future's value; may throw {@link AmDbException} */
-    Call(Request request, Function<Response, T> mapper, Semaphore permits, long startNanos) {
+    Call(Request request, long startNanos, long epoch) {
         this.opcode = request.opcode();
         this.request = request;
-        this.mapper = mapper;
-        this.permits = permits;
         this.startNanos = startNanos;
+        this.epoch = epoch;
     }
 
     boolean isDone() {
         return done;
     }
 
-    /** Hands the request over for encoding and forgets it, so large values are not kept until the reply. */
+    /** Hands the request over for encoding and forgets it. */
     Request takeRequest() {
         Request r = request;
         request = null;
@@ -57,20 +54,8 @@ final class Call<T> {
     void succeed(Response response) {
         if (response instanceof Response.Error error) {
             fail(new AmDbException(error.code(), error.message()));
-            return;
-        }
-        T value;
-        try {
-            value = mapper.apply(response);
-        } catch (AmDbException e) {
-            fail(e);
-            return;
-        } catch (RuntimeException e) { // a response shape the opcode check should have excluded
-            fail(new AmDbException(ErrorCode.INTERNAL_ERROR, "unexpected " + opcode + " response: " + e, e));
-            return;
-        }
-        if (finish()) {
-            future.complete(value);
+        } else if (finish()) {
+            future.complete(response);
         }
     }
 
@@ -92,7 +77,6 @@ final class Call<T> {
         }
         done = true;
         request = null;
-        permits.release();
         return true;
     }
 }

@@ -9,21 +9,28 @@ import java.util.Objects;
 /**
  * Settings of one {@link AmDbClient}. Immutable; every component is validated on construction.
  *
- * @param connectionsPerNode TCP connections opened to the node (default 2). Single-key requests are spread
- *                           over them by key hash, so requests on one key keep their order.
+ * @param connectionsPerNode TCP connections opened to each node (default 2). Requests are spread over them
+ *                           by key hash, so requests on one key keep their order.
  * @param maxInFlight        most requests outstanding across the whole client (default 4096); further
  *                           callers wait for a permit (see {@link AmDbClient})
  * @param requestTimeout     longest a call may take, from the moment it is made (waiting for an in-flight
  *                           permit included) until its response; then it fails with TIMEOUT (default 30 s)
- * @param connectTimeout     longest {@link AmDbClient#connect} waits for each TCP connection (default 5 s)
+ * @param connectTimeout     longest a TCP connection may take to open, at connect time or when the client
+ *                           connects to a member named by a new partition table; at connect time also the
+ *                           longest a seed may take to answer TABLE before the next seed is tried (default 5 s)
  * @param maxFrameBytes      largest frame length field accepted in either direction; larger requests fail
- *                           with FRAME_TOO_LARGE before they are sent (default: the node's default)
+ *                           with FRAME_TOO_LARGE before they are sent (default: the node's default). Responses
+ *                           up to {@link #MIN_INBOUND_FRAME_BYTES} are always accepted, so that the partition
+ *                           table (2 KiB at the default 1024 partitions) fits even under a small limit.
  */
 public record ClientOptions(int connectionsPerNode, int maxInFlight, Duration requestTimeout,
                             Duration connectTimeout, int maxFrameBytes) {
 
     public static final ClientOptions DEFAULTS = new ClientOptions(
             2, 4096, Duration.ofSeconds(30), Duration.ofSeconds(5), Limits.DEFAULTS.maxFrameBytes());
+
+    /** Responses up to this size are accepted whatever {@link #maxFrameBytes()} says: room for the table. */
+    public static final int MIN_INBOUND_FRAME_BYTES = 1 << 20;
 
     /** Upper bound on connectionsPerNode: a guard against typos, not a tuning limit. */
     public static final int MAX_CONNECTIONS_PER_NODE = 256;
@@ -41,6 +48,11 @@ public record ClientOptions(int connectionsPerNode, int maxInFlight, Duration re
         if (maxFrameBytes < Wire.MIN_LENGTH) {
             throw new IllegalArgumentException("maxFrameBytes must be at least " + Wire.MIN_LENGTH + ": " + maxFrameBytes);
         }
+    }
+
+    /** The largest response frame length accepted: maxFrameBytes, but at least MIN_INBOUND_FRAME_BYTES. */
+    int maxInboundFrameBytes() {
+        return Math.max(maxFrameBytes, MIN_INBOUND_FRAME_BYTES);
     }
 
     public static Builder builder() {

@@ -13,15 +13,23 @@ import io.amdb.protocol.WireReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One TCP connection to the node and every request on it.
+ * One TCP connection to one node ({@link Peer}) and every request on it.
  *
- * <p>Threading: {@link #enqueue} and {@link #withdraw} may be called from any thread; every other method
- * runs on the client's I/O thread, which is why the pending table, backlog and buffers need no locks.
+ * <p>Threading: {@link #enqueue}, {@link #withdraw} and {@link #isClosed} may be called from any thread, and
+ * so may {@link #close} on a connection the I/O thread never registered (see {@link IoLoop#add}); every
+ * other method runs on the client's I/O thread, which is why the pending table, backlog and buffers need
+ * no locks.
+ *
+ * <p>The socket connects without blocking: until it is connected, calls are admitted (they get ids and
+ * their request timeout runs) but nothing is written. If connecting fails or takes longer than the connect
+ * timeout, they fail with CONNECTION_LOST like the calls of any lost connection.
  *
  * <p>A request travels: submit queue (any thread) → backlog and pending table (I/O thread; the id is
  * assigned here) → encoded while the outbound buffer has room → written → answered, timed out, or
@@ -32,49 +40,84 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class Connection {
     private static final int MAX_READS_PER_WAKEUP = 16;
 
-    private final IoLoop loop;
+    private final Peer owner;
     private final SocketChannel channel;
     private final String peer;
-    private final ConcurrentLinkedQueue<Call<?>> submitted = new ConcurrentLinkedQueue<>();
-    private final ArrayDeque<Call<?>> backlog = new ArrayDeque<>();
+    private final long connectStartNanos = System.nanoTime();
+    private final ConcurrentLinkedQueue<Call> submitted = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<Call> backlog = new ArrayDeque<>();
     private final PendingCalls pending = new PendingCalls();
     private final Outbound outbound = new Outbound();
     private final FrameAssembler assembler;
     private final FrameAssembler.Sink frameSink = this::onFrame;
     private SelectionKey key;
+    private boolean connected;
     private boolean writeInterest;
-    private boolean closed;
+    /** Written by the closing thread before it drains the submit queue; read by submitters (IoLoop#submit). */
+    private volatile boolean closed;
     /** Why {@link #onFrame} aborted reading; set just before it throws. */
     private AmDbException abortCause;
 
-    Connection(IoLoop loop, SocketChannel channel, String peer, int maxFrameBytes) {
-        this.loop = loop;
+    /** @param channel non-blocking, connected or with a connect pending */
+    Connection(Peer owner, SocketChannel channel, int maxInboundFrameBytes) {
+        this.owner = owner;
         this.channel = channel;
-        this.peer = peer;
-        this.assembler = new FrameAssembler(maxFrameBytes);
+        this.peer = owner.label();
+        this.assembler = new FrameAssembler(maxInboundFrameBytes);
     }
 
-    void attach(SelectionKey key) {
-        this.key = key;
+    /** I/O thread: registers with the selector, waiting for the connect to finish if it has not yet. */
+    void register(Selector selector) throws IOException {
+        boolean pending = channel.isConnectionPending();
+        key = channel.register(selector, pending ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ, this);
+        if (!pending) {
+            onConnected();
+        }
+    }
+
+    /** I/O thread: the selector says the connect attempt finished, one way or the other. */
+    void onConnectable() {
+        try {
+            if (channel.finishConnect()) {
+                key.interestOps(SelectionKey.OP_READ);
+                onConnected();
+            }
+        } catch (IOException e) {
+            lose(ErrorCode.CONNECTION_LOST, "cannot connect to " + peer + ": " + IoLoop.describe(e));
+        }
+    }
+
+    /** I/O thread: gives up on a connect attempt older than the connect timeout. */
+    void expireConnect(long now, long connectTimeoutNanos) {
+        if (!connected && !closed && now - connectStartNanos >= connectTimeoutNanos) {
+            lose(ErrorCode.CONNECTION_LOST, "cannot connect to " + peer + ": no connection within "
+                    + TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos) + " ms");
+        }
+    }
+
+    /** Any thread. Once true, stays true; calls enqueued after that must be withdrawn by their submitter. */
+    boolean isClosed() {
+        return closed;
     }
 
     /** Any thread: queues a call for the I/O thread. */
-    void enqueue(Call<?> call) {
+    void enqueue(Call call) {
         submitted.offer(call);
     }
 
     /** Any thread: takes back a queued call; true when it was still queued (the caller now owns it). */
-    boolean withdraw(Call<?> call) {
+    boolean withdraw(Call call) {
         return submitted.remove(call);
     }
 
     /** True when {@link #pump()} has something to do now rather than after the next readiness event. */
     boolean hasWork() {
-        return !submitted.isEmpty() || (!writeInterest && !closed && !(backlog.isEmpty() && outbound.isEmpty()));
+        return !submitted.isEmpty()
+                || (connected && !writeInterest && !closed && !(backlog.isEmpty() && outbound.isEmpty()));
     }
 
     /** I/O thread: submits a call without the queue; it is written at the end of this loop iteration. */
-    void sendNow(Call<?> call) {
+    void sendNow(Call call) {
         if (closed) {
             call.fail(ErrorCode.CONNECTION_LOST, "connection to " + peer + " is closed");
             return;
@@ -91,6 +134,9 @@ final class Connection {
             return;
         }
         drainSubmitted();
+        if (!connected) {
+            return; // written once connected; failed if connecting fails
+        }
         try {
             boolean empty;
             do {
@@ -129,7 +175,7 @@ final class Connection {
 
     /** Fails the calls older than the request timeout; late replies to them are then ignored. */
     void expire(long now, long timeoutNanos, String message) {
-        for (Call<?> call : pending.removeExpired(now, timeoutNanos)) {
+        for (Call call : pending.removeExpired(now, timeoutNanos)) {
             call.fail(ErrorCode.TIMEOUT, message);
         }
     }
@@ -143,45 +189,52 @@ final class Connection {
             return;
         }
         closed = true;
-        key.cancel();
+        if (key != null) {
+            key.cancel();
+        }
         IoLoop.closeQuietly(channel);
         backlog.clear(); // every backlog call is also pending
-        for (Call<?> call : pending.removeAll()) {
+        for (Call call : pending.removeAll()) {
             call.fail(code, message);
         }
         failSubmitted();
     }
 
+    private void onConnected() {
+        connected = true;
+        owner.connectionReady();
+    }
+
     private void lose(ErrorCode code, String message) {
-        loop.connectionLost(message);
+        owner.connectionLost(message); // first, so calls failed below already see the peer as lost
         close(code, message);
     }
 
     private void failSubmitted() {
-        for (Call<?> call; (call = submitted.poll()) != null; ) {
+        for (Call call; (call = submitted.poll()) != null; ) {
             call.fail(ErrorCode.CONNECTION_LOST, "connection to " + peer + " is closed");
         }
     }
 
     private void drainSubmitted() {
-        for (Call<?> call; (call = submitted.poll()) != null; ) {
+        for (Call call; (call = submitted.poll()) != null; ) {
             admit(call);
         }
     }
 
-    private void admit(Call<?> call) {
+    private void admit(Call call) {
         pending.register(call);
         backlog.add(call);
     }
 
     private void encodeBacklog() {
         while (outbound.hasRoom()) {
-            Call<?> call = backlog.poll();
+            Call call = backlog.poll();
             if (call == null) {
                 return;
             }
             if (!call.isDone()) { // else it timed out before its turn came
-                RequestCodec.encode(outbound.writer(), call.id, 0L, call.takeRequest());
+                RequestCodec.encode(outbound.writer(), call.id, call.epoch, call.takeRequest());
             }
         }
     }
@@ -199,6 +252,7 @@ final class Connection {
         if (!h.isResponse()) {
             throw new ProtocolException(ErrorCode.MALFORMED_FRAME, "a frame without the RESPONSE flag");
         }
+        owner.observeEpoch(h.epoch()); // every response carries the node's table epoch, errors included
         Response response = ResponseCodec.decode(h, new WireReader(buf, off + Wire.HEADER_BYTES, len - Wire.HEADER_BYTES));
         Response.Error error = response instanceof Response.Error e ? e : null;
         if (h.requestId() == 0) { // the node's answer to a framing error it could not attribute
@@ -207,7 +261,7 @@ final class Connection {
             }
             return;
         }
-        Call<?> call = pending.get(h.requestId());
+        Call call = pending.get(h.requestId());
         if (call == null) {
             return; // a late reply to a call that timed out
         }
@@ -221,6 +275,11 @@ final class Connection {
             throw abort(ErrorCode.CONNECTION_LOST, "node " + peer + " closes the connection after "
                     + error.code() + ": " + error.message());
         }
+    }
+
+    @Override
+    public String toString() {
+        return peer;
     }
 
     private ProtocolException abort(ErrorCode code, String message) {

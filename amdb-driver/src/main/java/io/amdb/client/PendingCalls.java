@@ -12,11 +12,11 @@ import java.util.List;
  * error it cannot attribute with id 0; after 2^32 ids the counter wraps and skips ids still pending.
  */
 final class PendingCalls {
-    private final HashMap<Integer, Call<?>> byId = new HashMap<>();
+    private final HashMap<Integer, Call> byId = new HashMap<>();
     private int nextId = 1;
 
     /** Assigns the call a free id, records it, and returns the id. */
-    int register(Call<?> call) {
+    int register(Call call) {
         int id;
         do {
             id = nextId++;
@@ -25,11 +25,11 @@ final class PendingCalls {
         return id;
     }
 
-    Call<?> get(int id) {
+    Call get(int id) {
         return byId.get(id);
     }
 
-    Call<?> remove(int id) {
+    Call remove(int id) {
         return byId.remove(id);
     }
 
@@ -41,10 +41,10 @@ final class PendingCalls {
      * Removes and returns the calls started {@code timeoutNanos} or more before {@code now}. The caller
      * completes them after this returns, so callbacks that send new requests cannot disturb the iteration.
      */
-    List<Call<?>> removeExpired(long now, long timeoutNanos) {
-        List<Call<?>> expired = null;
-        for (Iterator<Call<?>> it = byId.values().iterator(); it.hasNext(); ) {
-            Call<?> call = it.next();
+    List<Call> removeExpired(long now, long timeoutNanos) {
+        List<Call> expired = null;
+        for (Iterator<Call> it = byId.values().iterator(); it.hasNext(); ) {
+            Call call = it.next();
             if (now - call.startNanos >= timeoutNanos) {
                 it.remove();
                 if (expired == null) {
@@ -57,8 +57,8 @@ final class PendingCalls {
     }
 
     /** Removes and returns every call (to fail them); same completion rule as {@link #removeExpired}. */
-    List<Call<?>> removeAll() {
-        List<Call<?>> all = new ArrayList<>(byId.values());
+    List<Call> removeAll() {
+        List<Call> all = new ArrayList<>(byId.values());
         byId.clear();
         return all;
     }

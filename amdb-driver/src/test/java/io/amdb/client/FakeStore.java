@@ -17,9 +17,32 @@ import java.util.TreeMap;
 final class FakeStore {
     private final Limits limits = Limits.DEFAULTS;
     private final TreeMap<byte[], byte[]> map = new TreeMap<>(Arrays::compareUnsigned);
+    private final String nodeId;
+
+    FakeStore(String nodeId) {
+        this.nodeId = nodeId;
+    }
 
     synchronized void put(byte[] key, byte[] value) {
         map.put(key, value);
+    }
+
+    synchronized byte[] get(byte[] key) {
+        return map.get(key);
+    }
+
+    synchronized void remove(byte[] key) {
+        map.remove(key);
+    }
+
+    /** A copy of every entry, in key order. */
+    synchronized NavigableMap<byte[], byte[]> snapshot() {
+        return new TreeMap<>(map);
+    }
+
+    /** Applies one BATCH item and returns its status. */
+    synchronized ErrorCode applyItem(Request.BatchItem item) {
+        return apply(item);
     }
 
     synchronized Response execute(Request request) {
@@ -87,7 +110,7 @@ final class FakeStore {
 
     private Response info() {
         Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("node_id", "fake");
+        fields.put("node_id", nodeId);
         fields.put("protocol_version", "1");
         fields.put("keys", Integer.toString(map.size()));
         return new Response.Info(fields);

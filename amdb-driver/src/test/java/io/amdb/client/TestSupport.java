@@ -2,7 +2,12 @@ package io.amdb.client;
 
 import io.amdb.protocol.ErrorCode;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +37,22 @@ final class TestSupport {
             b[i] = (byte) values[i];
         }
         return b;
+    }
+
+    /** A loopback port nothing listens on (free a moment ago; the OS hands out ports in turn, not at once). */
+    static int closedPort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /** Keys "key-0" … "key-(n-1)". */
+    static List<byte[]> keys(int n) {
+        List<byte[]> keys = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            keys.add(bytes("key-" + i));
+        }
+        return keys;
     }
 
     static AmDbClient connect(FakeNode node, ClientOptions options) {

@@ -1,0 +1,124 @@
+package io.amdb.client;
+
+import io.amdb.protocol.ErrorCode;
+import io.amdb.protocol.Request;
+import io.amdb.protocol.Response;
+
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Sends requests that go to one node, and owns the retry policy.
+ *
+ * <p><b>Routing.</b> A single-key request (GET, PUT, DELETE) goes to the owner of its key's partition in
+ * the cached table, on the connection {@link Peer#connectionFor} picks for the key. A LOST partition fails
+ * at once with PARTITION_LOST and a lost owner with CONNECTION_LOST: nothing is sent, and nothing is sent to
+ * another node instead. Requests with no key (PING, INFO, SCAN, TABLE) go to any live node, the seed first.
+ *
+ * <p><b>Retry.</b> Only WRONG_OWNER is retried: the node did not apply the request, so sending it again is
+ * safe. The table is refreshed first (coalesced, see {@link TableRefresher}), then the request is routed
+ * again, at most {@link #MAX_ATTEMPTS} sends in all, within the request timeout counted from the original
+ * call. CONNECTION_LOST and TIMEOUT are never retried: the request may or may not have been applied, and
+ * only the caller can tell whether repeating it is safe.
+ */
+final class Dispatcher {
+    /** Most sends of one request (or one item of a split request): the first one and two retries. */
+    static final int MAX_ATTEMPTS = 3;
+
+    private final Router router;
+    private final TableRefresher refresher;
+    private final IoLoop loop;
+    private final long timeoutNanos;
+
+    Dispatcher(Router router, TableRefresher refresher, IoLoop loop, ClientOptions options) {
+        this.router = router;
+        this.refresher = refresher;
+        this.loop = loop;
+        this.timeoutNanos = options.requestTimeout().toNanos();
+    }
+
+    /** Sends a single-key request to the key's owner. */
+    <T> void toOwner(Operation<T> op, Request request, byte[] key, Function<Response, T> mapper) {
+        attempt(op, request, key, mapper, 1);
+    }
+
+    /** Sends a request with no key to any live node. */
+    <T> void toAny(Operation<T> op, Request request, Function<Response, T> mapper) {
+        attempt(op, request, null, mapper, 1);
+    }
+
+    /**
+     * After a WRONG_OWNER on a send routed at {@code epoch}, the {@code attempt}-th: refreshes the table and
+     * runs {@code resend}, or hands {@code giveUp} the final failure — WRONG_OWNER once the attempts are
+     * used up or the refresh failed, TIMEOUT once the operation is out of time.
+     */
+    void afterWrongOwner(long startNanos, long epoch, int attempt, AmDbException wrongOwner, Runnable resend,
+                         Consumer<AmDbException> giveUp) {
+        if (attempt >= MAX_ATTEMPTS) {
+            giveUp.accept(new AmDbException(ErrorCode.WRONG_OWNER, wrongOwner.getMessage() + " (still after "
+                    + attempt + " attempts; client table epoch " + router.epoch() + ")", wrongOwner));
+            return;
+        }
+        refresher.afterRefresh(epoch, refreshFailure -> {
+            if (refreshFailure != null) {
+                giveUp.accept(new AmDbException(ErrorCode.WRONG_OWNER, wrongOwner.getMessage()
+                        + "; refreshing the partition table failed: " + refreshFailure.getMessage(), refreshFailure));
+            } else if (System.nanoTime() - startNanos >= timeoutNanos) {
+                giveUp.accept(new AmDbException(ErrorCode.TIMEOUT, loop.timeoutMessage()));
+            } else {
+                resend.run();
+            }
+        });
+    }
+
+    static boolean isWrongOwner(Throwable failure) {
+        return failure instanceof AmDbException e && e.code() == ErrorCode.WRONG_OWNER;
+    }
+
+    /** PARTITION_LOST for a key whose partition has no owner in the table routed with. */
+    static AmDbException partitionLost(Router.Routing routing, int partition) {
+        return new AmDbException(ErrorCode.PARTITION_LOST, "partition " + partition + " is LOST in table epoch "
+                + routing.epoch() + ": its owner died before handing it off; requests on it fail until an "
+                + "operator reassigns it");
+    }
+
+    /** {@code key} null: any live node. */
+    private <T> void attempt(Operation<T> op, Request request, byte[] key, Function<Response, T> mapper, int attempt) {
+        Router.Routing routing = router.routing();
+        Connection target;
+        if (key != null) {
+            int partition = routing.table().partitionOf(key);
+            Peer owner = routing.ownerOf(partition);
+            if (owner == null) {
+                op.fail(partitionLost(routing, partition));
+                return;
+            }
+            AmDbException refused = owner.rejection();
+            if (refused != null) {
+                op.fail(refused);
+                return;
+            }
+            target = owner.connectionFor(key);
+        } else {
+            Peer any = router.anyLive();
+            if (any == null) {
+                op.fail(router.noLivePeer());
+                return;
+            }
+            target = any.anyConnection();
+        }
+        long epoch = routing.epoch();
+        Call call = new Call(request, op.startNanos, epoch);
+        call.future.whenComplete((response, failure) -> {
+            if (failure == null) {
+                op.completeWith(response, mapper);
+            } else if (isWrongOwner(failure)) {
+                afterWrongOwner(op.startNanos, epoch, attempt, (AmDbException) failure,
+                        () -> attempt(op, request, key, mapper, attempt + 1), op::fail);
+            } else {
+                op.fail(failure);
+            }
+        });
+        loop.submit(target, call);
+    }
+}
