@@ -10,9 +10,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./amdb bench}: PUT then GET over random keys against a running node through the native client,
- * then the in-process storage baseline. Summary lines on stdout, one per phase, in a fixed form that
- * scripts parse: {@code PUT ops/s=<n> p50_us=<n> p99_us=<n> p999_us=<n>}.
+ * {@code ./amdb bench}: PUT then GET over random keys against a running node through the native client (or
+ * the JDBC driver, {@code --via jdbc}: see {@link JdbcPhase}), then the in-process storage baseline. Summary
+ * lines on stdout, one per phase, in a fixed form that scripts parse:
+ * {@code PUT ops/s=<n> p50_us=<n> p99_us=<n> p999_us=<n>}.
  */
 @Command(name = "amdb bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Loads a running AmDb node with PUT then GET over random keys and prints ops/s and "
@@ -41,6 +42,13 @@ public final class BenchMain implements Callable<Integer> {
     int warmup;
     @Option(names = "--no-baseline", description = "Skip the in-process storage baseline.")
     boolean noBaseline;
+    @Option(names = "--via", paramLabel = "native|jdbc", defaultValue = "native", description = "Client to load "
+            + "the node with (default ${DEFAULT-VALUE}). native: the pipelined client, one request per op. jdbc: the "
+            + "JDBC driver, one thread and connection per --connections, each running statements of "
+            + JdbcPhase.ROWS + " rows back to back (PUT: a PreparedStatement batch of INSERT; GET: SELECT ... WHERE "
+            + "k IN with " + JdbcPhase.ROWS + " parameters); --pipeline is unused. With jdbc, ops/s counts rows and "
+            + "the latency percentiles are per statement of " + JdbcPhase.ROWS + " rows, not per row.")
+    String via;
 
     private final PrintStream out;
 
@@ -64,6 +72,13 @@ public final class BenchMain implements Callable<Integer> {
                     + "--value-size and --warmup >= 0");
             return 2;
         }
+        if (!via.equals("native") && !via.equals("jdbc")) {
+            System.err.println("amdb bench: --via must be native or jdbc, not '" + via + "'");
+            return 2;
+        }
+        if (via.equals("jdbc")) {
+            return viaJdbc(keyCount);
+        }
         int inFlight = connections * pipeline;
         out.printf("amdb bench: %s:%d ops=%d keys=%d value-size=%d connections=%d pipeline=%d (in flight %d) "
                 + "warmup=%d seed=%d%n", host, port, ops, keyCount, valueSize, connections, pipeline, inFlight, warmup, seed);
@@ -79,6 +94,41 @@ public final class BenchMain implements Callable<Integer> {
             }
             for (LoadPhase.Op op : LoadPhase.Op.values()) {
                 LoadPhase.Result r = new LoadPhase(client, workload, op).run(inFlight, progress);
+                out.println(r.summary());
+                if (r.misses() > 0) {
+                    out.printf("%s misses=%d (keys not found)%n", op, r.misses());
+                }
+            }
+        } catch (Exception e) {
+            System.err.println("amdb bench: " + e.getMessage()
+                    + (e.getMessage() != null && e.getMessage().contains("connect")
+                    ? "\n  is a node running? start one with: ./amdb start" : ""));
+            return 1;
+        }
+        if (!noBaseline) {
+            out.println(StorageBaseline.run(workload).summary());
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** {@code --via jdbc}: the same phases and summary lines through the JDBC driver (see {@link JdbcPhase}). */
+    private int viaJdbc(int keyCount) {
+        String url = "jdbc:amdb://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        out.printf("amdb bench: %s ops=%d keys=%d value-size=%d via=jdbc threads=%d (one connection each) "
+                + "rows-per-statement=%d warmup=%d seed=%d%n", url, ops, keyCount, valueSize, connections, JdbcPhase.ROWS,
+                warmup, seed);
+        Workload workload = new Workload(keyCount, ops, valueSize, seed);
+        boolean progress = System.console() != null;
+        try {
+            if (warmup > 0) {
+                Workload warm = new Workload("warmup:", Math.min(warmup, keyCount), warmup, valueSize, seed);
+                for (LoadPhase.Op op : LoadPhase.Op.values()) {
+                    new JdbcPhase(url, warm, op).run(connections, progress);
+                }
+            }
+            for (LoadPhase.Op op : LoadPhase.Op.values()) {
+                LoadPhase.Result r = new JdbcPhase(url, workload, op).run(connections, progress);
                 out.println(r.summary());
                 if (r.misses() > 0) {
                     out.printf("%s misses=%d (keys not found)%n", op, r.misses());

@@ -45,6 +45,27 @@ class BenchMainTest {
     }
 
     @Test
+    void bench_viaJdbc_printsPhaseLinesInTheSameForm() throws Exception {
+        AmDbNode node = AmDbNode.start(NodeConfig.defaults().withPort(0).withShards(2)).await(30, TimeUnit.SECONDS);
+        try {
+            List<String> lines = run("--via", "jdbc", "--port", Integer.toString(node.port()), "--ops", "5500",
+                    "--keys", "2000", "--warmup", "1000", "--value-size", "10", "--connections", "2", "--no-baseline");
+            assertTrue(lines.stream().filter(l -> PHASE.matcher(l).matches()).count() == 2, lines.toString());
+            assertTrue(lines.get(0).contains("via=jdbc"), lines.toString());
+            assertTrue(lines.stream().noneMatch(l -> l.contains("misses")), "every GET found its key: " + lines);
+        } finally {
+            node.stop().await(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void bench_unknownVia_exitsTwo() {
+        int code = new CommandLine(new BenchMain(new PrintStream(new ByteArrayOutputStream())))
+                .execute("--via", "odbc", "--no-baseline");
+        assertEquals(2, code);
+    }
+
+    @Test
     void bench_noNodeListening_exitsOneWithHint() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

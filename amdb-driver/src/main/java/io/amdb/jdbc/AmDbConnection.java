@@ -1,0 +1,272 @@
+package io.amdb.jdbc;
+
+import io.amdb.client.AmDbClient;
+import io.amdb.client.AmDbException;
+import io.amdb.client.ClientOptions;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A connection to AmDb through its own {@link AmDbClient}, which routes each key to the node that owns it;
+ * the transactionless parts of {@link Connection} (the rest is in {@link ConnectionBase}: unsupported features).
+ *
+ * <p>Always in auto-commit mode: every statement is applied when it returns. {@code setReadOnly(true)} is
+ * enforced (writes fail with 25006). AmDb has no catalogs or schemas: both are null, and setting them is
+ * ignored with a warning, as the javadoc asks of drivers without them. {@code unwrap(AmDbClient.class)}
+ * returns the native client, for asynchronous work on the same connections.
+ *
+ * <p>Thread-safe as far as the client is; statements are not.
+ */
+final class AmDbConnection extends ConnectionBase {
+    private final ConnectionSettings settings;
+    private final AmDbClient client;
+    private final Map<String, String> nodeInfo;
+    private volatile boolean closed;
+    private volatile boolean readOnly;
+    private SQLWarning warnings;
+
+    private AmDbConnection(ConnectionSettings settings, AmDbClient client, Map<String, String> nodeInfo) {
+        this.settings = settings;
+        this.client = client;
+        this.nodeInfo = nodeInfo;
+    }
+
+    /**
+     * Opens the native client with the URL's hosts as seeds: it tries them in order, takes the partition table
+     * from the first that answers and connects to every member. Then asks INFO (for DatabaseMetaData), within
+     * connectTimeoutMs. Throws 08001 with the client's reason (every seed's failure), or INFO's.
+     */
+    static AmDbConnection open(ConnectionSettings settings) throws SQLException {
+        ClientOptions options = settings.clientOptions();
+        List<String> seeds = settings.hosts().stream().map(JdbcUrl.HostPort::toString).toList();
+        AmDbClient client;
+        try {
+            client = AmDbClient.connect(seeds, options);
+        } catch (AmDbException e) {
+            SQLException cause = SqlErrors.of(e.code(), e.getMessage(), e);
+            SQLException failure = SqlErrors.cannotConnect(e.getMessage(), cause);
+            failure.setNextException(cause);
+            throw failure;
+        }
+        try {
+            Map<String, String> info = client.info().get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return new AmDbConnection(settings, client, info);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            client.close();
+            throw SqlErrors.cannotConnect("interrupted while connecting to " + seeds, e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            client.close();
+            String why = e instanceof TimeoutException ? "no answer within " + options.connectTimeout().toMillis() + " ms"
+                    : SqlErrors.fromClient(e).getMessage();
+            throw SqlErrors.cannotConnect("connected to " + seeds + " but INFO failed: " + why, e);
+        }
+    }
+
+    AmDbClient client() {
+        return client;
+    }
+
+    ConnectionSettings settings() {
+        return settings;
+    }
+
+    /** The INFO fields the node answered at connect time (version, node_id, …). */
+    Map<String, String> nodeInfo() {
+        return nodeInfo;
+    }
+
+    @Override
+    void checkOpen() throws SQLException {
+        if (closed) {
+            throw SqlErrors.closed("connection");
+        }
+    }
+
+    @Override
+    public Statement createStatement() throws SQLException {
+        checkOpen();
+        return new AmDbStatement(this);
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql) throws SQLException {
+        checkOpen();
+        return new AmDbPreparedStatement(this, ParsedSql.parse(sql));
+    }
+
+    @Override
+    public Statement createStatement(int type, int concurrency, int holdability) throws SQLException {
+        checkResultSetOptions(type, concurrency, holdability);
+        return createStatement();
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int type, int concurrency, int holdability) throws SQLException {
+        checkResultSetOptions(type, concurrency, holdability);
+        return prepareStatement(sql);
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+        checkOpen();
+        if (autoGeneratedKeys != Statement.NO_GENERATED_KEYS) {
+            throw SqlErrors.notSupported("generated keys");
+        }
+        return prepareStatement(sql);
+    }
+
+    @Override
+    public DatabaseMetaData getMetaData() throws SQLException {
+        checkOpen();
+        return new AmDbDatabaseMetaData(this);
+    }
+
+    @Override
+    public void setReadOnly(boolean readOnly) throws SQLException {
+        checkOpen();
+        this.readOnly = readOnly;
+    }
+
+    @Override
+    public boolean isReadOnly() throws SQLException {
+        checkOpen();
+        return readOnly;
+    }
+
+    /** The read-only flag, readable after close (DatabaseMetaData.isReadOnly never throws). */
+    boolean readOnlyFlag() {
+        return readOnly;
+    }
+
+    /** Throws 25006 when this connection is read-only. */
+    void checkWritable() throws SQLException {
+        if (readOnly) {
+            throw SqlErrors.state(SqlErrors.READ_ONLY, "connection is read-only (setReadOnly(true)); writes are refused");
+        }
+    }
+
+    @Override
+    public void setCatalog(String catalog) throws SQLException {
+        checkOpen();
+        warn("AmDb has no catalogs; setCatalog(" + catalog + ") ignored");
+    }
+
+    @Override
+    public void setSchema(String schema) throws SQLException {
+        checkOpen();
+        warn("AmDb has no schemas; setSchema(" + schema + ") ignored");
+    }
+
+    @Override
+    public void setClientInfo(String name, String value) throws SQLClientInfoException {
+        if (closed) {
+            throw new SQLClientInfoException("connection is closed", SqlErrors.CONNECTION_CLOSED, 0, Map.of());
+        }
+        warn("client info property '" + name + "' is not supported; ignored");
+    }
+
+    @Override
+    public void setClientInfo(Properties properties) throws SQLClientInfoException {
+        if (closed) {
+            throw new SQLClientInfoException("connection is closed", SqlErrors.CONNECTION_CLOSED, 0, Map.of());
+        }
+        for (String name : properties.stringPropertyNames()) {
+            setClientInfo(name, properties.getProperty(name));
+        }
+    }
+
+    @Override
+    public synchronized SQLWarning getWarnings() throws SQLException {
+        checkOpen();
+        return warnings;
+    }
+
+    @Override
+    public synchronized void clearWarnings() throws SQLException {
+        checkOpen();
+        warnings = null;
+    }
+
+    private synchronized void warn(String message) {
+        SQLWarning w = new SQLWarning(message, "01000");
+        if (warnings == null) {
+            warnings = w;
+        } else {
+            warnings.setNextWarning(w);
+        }
+    }
+
+    /** Sends PING; false when the connection is closed or the node does not answer in time. */
+    @Override
+    public boolean isValid(int timeoutSeconds) throws SQLException {
+        if (timeoutSeconds < 0) {
+            throw SqlErrors.data(SqlErrors.INVALID_PARAMETER, "isValid timeout must be >= 0: " + timeoutSeconds);
+        }
+        if (closed) {
+            return false;
+        }
+        try {
+            var ping = client.ping();
+            if (timeoutSeconds == 0) {
+                ping.get();
+            } else {
+                ping.get(timeoutSeconds, TimeUnit.SECONDS);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Closes the native client: requests still outstanding fail with 08006. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            client.close();
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface == AmDbClient.class || Wrappers.isWrapperFor(this, iface);
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        return iface == AmDbClient.class ? iface.cast(client) : Wrappers.unwrap(this, iface);
+    }
+
+    private void checkResultSetOptions(int type, int concurrency, int holdability) throws SQLException {
+        checkOpen();
+        if (type != ResultSet.TYPE_FORWARD_ONLY) {
+            throw SqlErrors.notSupported("result set type " + type, "results are TYPE_FORWARD_ONLY");
+        }
+        if (concurrency != ResultSet.CONCUR_READ_ONLY) {
+            throw SqlErrors.notSupported("result set concurrency " + concurrency, "results are CONCUR_READ_ONLY");
+        }
+        checkHoldability(holdability);
+    }
+}
