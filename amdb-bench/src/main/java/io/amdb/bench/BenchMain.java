@@ -4,6 +4,8 @@ import io.amdb.client.AmDbClient;
 import io.amdb.client.ClientOptions;
 import io.amdb.protocol.Wire;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,12 +44,13 @@ public final class BenchMain implements Callable<Integer> {
     int warmup;
     @Option(names = "--no-baseline", description = "Skip the in-process storage baseline.")
     boolean noBaseline;
-    @Option(names = "--via", paramLabel = "native|jdbc", defaultValue = "native", description = "Client to load "
+    @Option(names = "--via", paramLabel = "native|jdbc|both", defaultValue = "native", description = "Client to load "
             + "the node with (default ${DEFAULT-VALUE}). native: the pipelined client, one request per op. jdbc: the "
             + "JDBC driver, one thread and connection per --connections, each running statements of "
             + JdbcPhase.ROWS + " rows back to back (PUT: a PreparedStatement batch of INSERT; GET: SELECT ... WHERE "
             + "k IN with " + JdbcPhase.ROWS + " parameters); --pipeline is unused. With jdbc, ops/s counts rows and "
-            + "the latency percentiles are per statement of " + JdbcPhase.ROWS + " rows, not per row.")
+            + "the latency percentiles are per statement of " + JdbcPhase.ROWS + " rows, not per row. both: native, "
+            + "then jdbc on its own keys, then a RATIO jdbc/native line.")
     String via;
 
     private final PrintStream out;
@@ -72,32 +75,20 @@ public final class BenchMain implements Callable<Integer> {
                     + "--value-size and --warmup >= 0");
             return 2;
         }
-        if (!via.equals("native") && !via.equals("jdbc")) {
-            System.err.println("amdb bench: --via must be native or jdbc, not '" + via + "'");
+        if (!List.of("native", "jdbc", "both").contains(via)) {
+            System.err.println("amdb bench: --via must be native, jdbc or both, not '" + via + "'");
             return 2;
         }
-        if (via.equals("jdbc")) {
-            return viaJdbc(keyCount);
-        }
-        int inFlight = connections * pipeline;
-        out.printf("amdb bench: %s:%d ops=%d keys=%d value-size=%d connections=%d pipeline=%d (in flight %d) "
-                + "warmup=%d seed=%d%n", host, port, ops, keyCount, valueSize, connections, pipeline, inFlight, warmup, seed);
         Workload workload = new Workload(keyCount, ops, valueSize, seed);
-        ClientOptions options = ClientOptions.builder().connectionsPerNode(connections).maxInFlight(inFlight).build();
-        boolean progress = System.console() != null;
-        try (AmDbClient client = AmDbClient.connect(host, port, options)) {
-            if (warmup > 0) {
-                Workload warm = new Workload("warmup:", Math.min(warmup, keyCount), warmup, valueSize, seed);
-                for (LoadPhase.Op op : LoadPhase.Op.values()) {
-                    new LoadPhase(client, warm, op).run(inFlight, progress);
-                }
-            }
-            for (LoadPhase.Op op : LoadPhase.Op.values()) {
-                LoadPhase.Result r = new LoadPhase(client, workload, op).run(inFlight, progress);
-                out.println(r.summary());
-                if (r.misses() > 0) {
-                    out.printf("%s misses=%d (keys not found)%n", op, r.misses());
-                }
+        try {
+            List<LoadPhase.Result> nativeResults = via.equals("jdbc") ? List.of() : viaNative(workload, keyCount);
+            // With both, JDBC writes its own keys, so its PUTs insert as the native ones did instead of overwriting.
+            Workload jdbcWorkload = via.equals("both") ? new Workload("jkey:", keyCount, ops, valueSize, seed) : workload;
+            List<LoadPhase.Result> jdbcResults = via.equals("native") ? List.of() : viaJdbc(jdbcWorkload, keyCount);
+            if (via.equals("both")) {
+                out.printf("RATIO jdbc/native PUT=%.2f GET=%.2f%n",
+                        jdbcResults.get(0).opsPerSecond() / nativeResults.get(0).opsPerSecond(),
+                        jdbcResults.get(1).opsPerSecond() / nativeResults.get(1).opsPerSecond());
             }
         } catch (Exception e) {
             System.err.println("amdb bench: " + e.getMessage()
@@ -112,38 +103,53 @@ public final class BenchMain implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code --via jdbc}: the same phases and summary lines through the JDBC driver (see {@link JdbcPhase}). */
-    private int viaJdbc(int keyCount) {
+    /** The pipelined native client: one request per operation, {@code connections x pipeline} in flight. */
+    private List<LoadPhase.Result> viaNative(Workload workload, int keyCount) throws Exception {
+        int inFlight = connections * pipeline;
+        out.printf("amdb bench: %s:%d ops=%d keys=%d value-size=%d connections=%d pipeline=%d (in flight %d) "
+                + "warmup=%d seed=%d%n", host, port, ops, keyCount, valueSize, connections, pipeline, inFlight, warmup, seed);
+        ClientOptions options = ClientOptions.builder().connectionsPerNode(connections).maxInFlight(inFlight).build();
+        boolean progress = System.console() != null;
+        try (AmDbClient client = AmDbClient.connect(host, port, options)) {
+            if (warmup > 0) {
+                Workload warm = new Workload("warmup:", Math.min(warmup, keyCount), warmup, valueSize, seed);
+                for (LoadPhase.Op op : LoadPhase.Op.values()) {
+                    new LoadPhase(client, warm, op).run(inFlight, progress);
+                }
+            }
+            List<LoadPhase.Result> results = new ArrayList<>();
+            for (LoadPhase.Op op : LoadPhase.Op.values()) {
+                results.add(report(new LoadPhase(client, workload, op).run(inFlight, progress)));
+            }
+            return results;
+        }
+    }
+
+    /** The JDBC driver: the same phases and summary lines (see {@link JdbcPhase}). */
+    private List<LoadPhase.Result> viaJdbc(Workload workload, int keyCount) throws Exception {
         String url = "jdbc:amdb://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         out.printf("amdb bench: %s ops=%d keys=%d value-size=%d via=jdbc threads=%d (one connection each) "
                 + "rows-per-statement=%d warmup=%d seed=%d%n", url, ops, keyCount, valueSize, connections, JdbcPhase.ROWS,
                 warmup, seed);
-        Workload workload = new Workload(keyCount, ops, valueSize, seed);
         boolean progress = System.console() != null;
-        try {
-            if (warmup > 0) {
-                Workload warm = new Workload("warmup:", Math.min(warmup, keyCount), warmup, valueSize, seed);
-                for (LoadPhase.Op op : LoadPhase.Op.values()) {
-                    new JdbcPhase(url, warm, op).run(connections, progress);
-                }
-            }
+        if (warmup > 0) {
+            Workload warm = new Workload("warmup:", Math.min(warmup, keyCount), warmup, valueSize, seed);
             for (LoadPhase.Op op : LoadPhase.Op.values()) {
-                LoadPhase.Result r = new JdbcPhase(url, workload, op).run(connections, progress);
-                out.println(r.summary());
-                if (r.misses() > 0) {
-                    out.printf("%s misses=%d (keys not found)%n", op, r.misses());
-                }
+                new JdbcPhase(url, warm, op).run(connections, progress);
             }
-        } catch (Exception e) {
-            System.err.println("amdb bench: " + e.getMessage()
-                    + (e.getMessage() != null && e.getMessage().contains("connect")
-                    ? "\n  is a node running? start one with: ./amdb start" : ""));
-            return 1;
         }
-        if (!noBaseline) {
-            out.println(StorageBaseline.run(workload).summary());
+        List<LoadPhase.Result> results = new ArrayList<>();
+        for (LoadPhase.Op op : LoadPhase.Op.values()) {
+            results.add(report(new JdbcPhase(url, workload, op).run(connections, progress)));
         }
-        out.flush();
-        return 0;
+        return results;
+    }
+
+    private LoadPhase.Result report(LoadPhase.Result r) {
+        out.println(r.summary());
+        if (r.misses() > 0) {
+            out.printf("%s misses=%d (keys not found)%n", r.name(), r.misses());
+        }
+        return r;
     }
 }

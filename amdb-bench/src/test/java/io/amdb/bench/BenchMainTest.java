@@ -59,6 +59,20 @@ class BenchMainTest {
     }
 
     @Test
+    void bench_viaBoth_printsNativeThenJdbcThenRatio() throws Exception {
+        AmDbNode node = AmDbNode.start(NodeConfig.defaults().withPort(0).withShards(2)).await(30, TimeUnit.SECONDS);
+        try {
+            List<String> lines = run("--via", "both", "--port", Integer.toString(node.port()), "--ops", "3000",
+                    "--keys", "1000", "--warmup", "0", "--value-size", "10", "--connections", "2", "--no-baseline");
+            assertEquals(4, lines.stream().filter(l -> PHASE.matcher(l).matches()).count(), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.matches("RATIO jdbc/native PUT=\\d+\\.\\d\\d GET=\\d+\\.\\d\\d")),
+                    lines.toString());
+        } finally {
+            node.stop().await(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void bench_unknownVia_exitsTwo() {
         int code = new CommandLine(new BenchMain(new PrintStream(new ByteArrayOutputStream())))
                 .execute("--via", "odbc", "--no-baseline");
