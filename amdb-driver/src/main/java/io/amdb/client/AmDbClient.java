@@ -5,6 +5,7 @@ import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -190,6 +191,20 @@ public final class AmDbClient implements AutoCloseable {
         }
         Request scan = new Request.Scan(Objects.requireNonNull(start, "start"), Objects.requireNonNull(end, "end"), limit);
         return keyless(scan, TO_PAGE);
+    }
+
+    /**
+     * Every entry of {@code [start, end)} in key order (empty arrays mean unbounded), fetched in pages of at
+     * most {@code pageSize} entries; the next page is requested while the caller reads the current one, and
+     * only one page is held. Blocking: call it from an application thread, never from a callback on the
+     * client's I/O thread. A failed page throws its {@link AmDbException} from {@code hasNext}.
+     */
+    public Iterator<Response.Entry> scanAll(byte[] start, byte[] end, int pageSize) {
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("pageSize must be at least 1: " + pageSize);
+        }
+        return new ScanIterator(this, Objects.requireNonNull(start, "start"), Objects.requireNonNull(end, "end"),
+                pageSize, options().requestTimeout().toNanos());
     }
 
     /** The INFO fields of the seed node (or any member once it is gone), in the order it lists them. */
