@@ -84,6 +84,20 @@ public final class HazelcastMembership implements Membership {
         return new ArrayList<>(byVertxId.values());
     }
 
+    /**
+     * The oldest live member (Hazelcast lists members oldest first): the coordinator that plans and
+     * publishes tables. Null until its advertised member has been read.
+     */
+    public Member oldest() {
+        for (String id : manager.getNodes()) {
+            Member m = byVertxId.get(id);
+            if (m != null) {
+                return m;
+            }
+        }
+        return null;
+    }
+
     @Override
     public void setListener(Listener listener) {
         this.listener = listener;

@@ -1,0 +1,154 @@
+package io.amdb.node.cluster;
+
+import io.amdb.node.ring.Membership;
+import io.amdb.node.ring.TableKeeper;
+import io.amdb.node.ring.TablePlanner;
+import io.amdb.protocol.Member;
+import io.amdb.protocol.PartitionTable;
+import io.amdb.protocol.PartitionTableCodec;
+import io.amdb.protocol.ProtocolException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.internal.VertxInternal;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Keeps this node's copy of the cluster's partition table current. The oldest member is the coordinator:
+ * it runs a {@link TableKeeper}, which replans on every membership change and publishes each new table
+ * on {@link #PUBLISH_ADDRESS}; every node installs a table only when its epoch is newer than the one it
+ * has. A node that starts, or that missed a publication, fetches the table from the coordinator's own
+ * address. When the coordinator goes, the next oldest resumes from the newest table it holds.
+ *
+ * <p>All state lives on this verticle's context; Hazelcast events reach it through
+ * {@link HazelcastMembership}, which hops them onto that context first.
+ */
+public final class TableService extends VerticleBase implements Membership.Listener {
+    static final String PUBLISH_ADDRESS = "amdb.table.publish";
+    static final long FETCH_RETRY_MS = 200;
+
+    private final Member self;
+    private final int partitions;
+    private final TablePlanner planner;
+    private final Consumer<PartitionTable> install;
+    private HazelcastMembership membership;
+    private TableKeeper keeper;
+    private Membership.Listener keeperListener;
+    private PartitionTable current;
+
+    /** @param install told of every newer table, on this verticle's context */
+    public TableService(Member self, int partitions, TablePlanner planner, Consumer<PartitionTable> install) {
+        this.self = self;
+        this.partitions = partitions;
+        this.planner = planner;
+        this.install = install;
+    }
+
+    static String fetchAddress(String nodeId) {
+        return "amdb.table.fetch." + nodeId;
+    }
+
+    @Override
+    public Future<?> start() {
+        vertx.eventBus().<Buffer>consumer(PUBLISH_ADDRESS, m -> offer(decode(m.body())));
+        vertx.eventBus().<Buffer>consumer(fetchAddress(self.nodeId()), this::answerFetch);
+        return HazelcastMembership.start(vertx, ((VertxInternal) vertx).clusterManager(), context).map(m -> {
+            membership = m;
+            m.setListener(this);
+            takeRole();
+            return null;
+        });
+    }
+
+    /** The newest table this node has installed, or null before the first. */
+    public PartitionTable table() {
+        return current;
+    }
+
+    @Override
+    public void memberAdded(Member member) {
+        forward(l -> l.memberAdded(member));
+        takeRole();
+    }
+
+    @Override
+    public void memberRemoved(Member member) {
+        forward(l -> l.memberRemoved(member));
+        takeRole();
+    }
+
+    private void forward(Consumer<Membership.Listener> event) {
+        if (keeperListener != null) {
+            event.accept(keeperListener);
+        }
+    }
+
+    /** Becomes coordinator when this node is the oldest member; otherwise makes sure it has a table. */
+    private void takeRole() {
+        Member oldest = membership.oldest();
+        if (keeper == null && self.equals(oldest)) {
+            Membership view = keeperView();
+            keeper = current == null
+                    ? TableKeeper.start(planner, view, partitions, this::publish)
+                    : TableKeeper.resume(planner, view, current, this::publish);
+        } else if (keeper == null && current == null && oldest != null) {
+            fetchFrom(oldest);
+        }
+    }
+
+    /** The membership as the keeper sees it: the same members, with events forwarded by this service. */
+    private Membership keeperView() {
+        return new Membership() {
+            @Override
+            public List<Member> members() {
+                return membership.members();
+            }
+
+            @Override
+            public void setListener(Listener listener) {
+                keeperListener = listener;
+            }
+        };
+    }
+
+    private void publish(PartitionTable table) {
+        offer(table);
+        vertx.eventBus().publish(PUBLISH_ADDRESS, Buffer.buffer(PartitionTableCodec.encode(table)));
+    }
+
+    private void offer(PartitionTable table) {
+        if (table != null && (current == null || table.epoch() > current.epoch())) {
+            current = table;
+            install.accept(table);
+        }
+    }
+
+    private void fetchFrom(Member coordinator) {
+        vertx.eventBus().<Buffer>request(fetchAddress(coordinator.nodeId()), Buffer.buffer()).onComplete(ar -> {
+            if (ar.succeeded()) {
+                offer(decode(ar.result().body()));
+            }
+            if (current == null && keeper == null) {
+                vertx.setTimer(FETCH_RETRY_MS, t -> takeRole()); // the coordinator may not have planned yet
+            }
+        });
+    }
+
+    private void answerFetch(Message<Buffer> request) {
+        if (current == null) {
+            request.fail(503, "no partition table yet");
+        } else {
+            request.reply(Buffer.buffer(PartitionTableCodec.encode(current)));
+        }
+    }
+
+    private static PartitionTable decode(Buffer body) {
+        try {
+            return PartitionTableCodec.decode(body.getBytes());
+        } catch (ProtocolException e) {
+            return null; // a peer of another version: ignore, the coordinator republishes on the next change
+        }
+    }
+}
