@@ -29,6 +29,7 @@ public final class AmDbNode {
     private final Vertx vertx;
     private final List<String> listenerDeployments = new ArrayList<>();
     private int port;
+    private NodeStats stats;
     private Future<Void> stopped;
 
     private AmDbNode(NodeConfig config, Vertx vertx) {
@@ -59,6 +60,25 @@ public final class AmDbNode {
 
     public Vertx vertx() {
         return vertx;
+    }
+
+    /** The partition table this node fences requests with. */
+    public PartitionTable table() {
+        return stats.table();
+    }
+
+    /**
+     * Installs a newer partition table (the cluster layer calls this when the coordinator publishes one).
+     * Requests for partitions the table gives to another node are answered WRONG_OWNER from then on, and
+     * requests for LOST partitions PARTITION_LOST. Tables with an epoch not above the current are ignored.
+     */
+    public synchronized void installTable(PartitionTable table) {
+        if (table.partitions() != config.partitions()) {
+            throw new IllegalArgumentException("table has " + table.partitions() + " partitions, node " + config.partitions());
+        }
+        if (table.epoch() > stats.table().epoch()) {
+            stats.setTable(table);
+        }
     }
 
     /**
@@ -98,7 +118,7 @@ public final class AmDbNode {
             return Future.failedFuture(e);
         }
         AtomicInteger connections = new AtomicInteger();
-        NodeStats stats = new NodeStats(config.nodeId(), config.shards(), config.partitions(), connections,
+        stats = new NodeStats(config.nodeId(), config.shards(), config.partitions(), connections,
                 System::currentTimeMillis);
         stats.setTable(standaloneTable());
         ProtocolContext context = new ProtocolContext(

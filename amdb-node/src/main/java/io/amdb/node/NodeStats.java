@@ -21,6 +21,7 @@ final class NodeStats implements NodeStatus {
     private final long startMillis;
     private final LongAdder[] answered = new LongAdder[256];
     private volatile PartitionTable table;
+    private volatile boolean ownsAll;
 
     NodeStats(String nodeId, int shards, int partitions, AtomicInteger connections, LongSupplier clockMillis) {
         this.nodeId = nodeId;
@@ -36,7 +37,18 @@ final class NodeStats implements NodeStatus {
 
     /** Installs the table requests are routed with; tables are immutable, so publishing the reference suffices. */
     void setTable(PartitionTable table) {
+        this.ownsAll = table.partitionsOf(nodeId).length == table.partitions();
         this.table = table;
+    }
+
+    @Override
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public boolean ownsAllPartitions() {
+        return ownsAll;
     }
 
     @Override

@@ -6,6 +6,8 @@ import io.amdb.node.shard.ShardTask;
 import io.amdb.node.shard.StatsTask;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Limits;
+import io.amdb.protocol.Member;
+import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 import io.amdb.protocol.Wire;
@@ -91,11 +93,11 @@ public final class Exchange {
             checkKey(put.key());
             check(limits.checkValue(put.value()), "value of " + put.value().length + " bytes exceeds the limit of "
                     + limits.maxValueBytes());
-            point(PointBatch.PUT, put.key(), put.value());
+            point(PointBatch.PUT, ownedPartition(put.key()), put.key(), put.value());
             return () -> Response.DONE;
         } else if (request instanceof Request.Delete delete) {
             checkKey(delete.key());
-            PointBatch b = point(PointBatch.DELETE, delete.key(), null);
+            PointBatch b = point(PointBatch.DELETE, ownedPartition(delete.key()), delete.key(), null);
             int i = b.size() - 1;
             return guarded(List.of(b), () -> new Response.Deleted(b.existed(i)));
         } else if (request instanceof Request.MGet mget) {
@@ -115,20 +117,22 @@ public final class Exchange {
 
     private Supplier<Response> get(byte[] key) throws Rejected {
         checkKey(key);
-        PointBatch b = point(PointBatch.GET, key, null);
+        PointBatch b = point(PointBatch.GET, ownedPartition(key), key, null);
         int i = b.size() - 1;
         return guarded(List.of(b), () -> new Response.Value(b.value(i)));
     }
 
     private Supplier<Response> mget(List<byte[]> keys) throws Rejected {
         checkCount(keys.size());
-        for (byte[] key : keys) {
-            checkKey(key);
+        int[] partitions = new int[keys.size()];
+        for (int k = 0; k < keys.size(); k++) {
+            checkKey(keys.get(k));
+            partitions[k] = ownedPartition(keys.get(k)); // all or nothing: the client splits MGET per owner
         }
         PointBatch[] owner = new PointBatch[keys.size()];
         int[] index = new int[keys.size()];
         for (int k = 0; k < keys.size(); k++) {
-            owner[k] = point(PointBatch.GET, keys.get(k), null);
+            owner[k] = point(PointBatch.GET, partitions[k], keys.get(k), null);
             index[k] = owner[k].size() - 1;
         }
         return guarded(List.of(owner), () -> {
@@ -157,9 +161,17 @@ public final class Exchange {
             if (status == ErrorCode.OK && item.isPut()) {
                 status = limits.checkValue(item.value());
             }
+            int partition = -1;
+            if (status == ErrorCode.OK) {
+                try {
+                    partition = ownedPartition(item.key());
+                } catch (Rejected e) {
+                    status = e.code; // per item: the client resends just these after refreshing its table
+                }
+            }
             statuses[k] = status;
             if (status == ErrorCode.OK) {
-                touched.add(point(item.isPut() ? PointBatch.PUT : PointBatch.DELETE, item.key(), item.value()));
+                touched.add(point(item.isPut() ? PointBatch.PUT : PointBatch.DELETE, partition, item.key(), item.value()));
             }
         }
         List<ErrorCode> result = List.of(statuses);
@@ -169,6 +181,11 @@ public final class Exchange {
     private Supplier<Response> scan(Request.Scan scan) throws Rejected {
         check(limits.checkScanBound(scan.start()), "scan start is longer than " + (limits.maxKeyBytes() + 1) + " bytes");
         check(limits.checkScanBound(scan.end()), "scan end is longer than " + (limits.maxKeyBytes() + 1) + " bytes");
+        if (!status.ownsAllPartitions()) {
+            // Until the cluster-wide merge exists, a SCAN here would silently miss other nodes' keys.
+            throw new Rejected(ErrorCode.WRONG_OWNER, "node " + status.nodeId() + " holds only part of the key space "
+                    + "at epoch " + status.table().epoch() + "; a cluster-wide SCAN is not available yet");
+        }
         int limit = Math.min(scan.limit(), limits.maxScanLimit());
         flushBatches();
         List<ScanTask> parts = new ArrayList<>();
@@ -192,8 +209,26 @@ public final class Exchange {
         });
     }
 
-    private PointBatch point(byte op, byte[] key, byte[] value) {
+    /**
+     * The key's partition, fenced by the node's table: PARTITION_LOST when its owner died with the data,
+     * WRONG_OWNER (naming the owner and epoch) when another node owns it. Never a silent miss.
+     */
+    private int ownedPartition(byte[] key) throws Rejected {
         int partition = shards.partitioner().partition(key);
+        PartitionTable table = status.table();
+        Member owner = table.owner(partition);
+        if (owner == null) {
+            throw new Rejected(ErrorCode.PARTITION_LOST, "partition " + partition + " was lost with its owner "
+                    + "(table epoch " + table.epoch() + ")");
+        }
+        if (!owner.nodeId().equals(status.nodeId())) {
+            throw new Rejected(ErrorCode.WRONG_OWNER, "partition " + partition + " is owned by " + owner.nodeId()
+                    + " at " + owner.host() + ":" + owner.port() + " (table epoch " + table.epoch() + ")");
+        }
+        return partition;
+    }
+
+    private PointBatch point(byte op, int partition, byte[] key, byte[] value) {
         int shard = shards.shardOf(partition);
         PointBatch b = batches[shard];
         if (b == null) {

@@ -13,4 +13,10 @@ public interface NodeStatus {
 
     /** The partition table this node routes and fences with now. */
     PartitionTable table();
+
+    /** This node's id, as it appears in the table's members. */
+    String nodeId();
+
+    /** True when the current table gives this node every partition (a standalone node): SCAN is local. */
+    boolean ownsAllPartitions();
 }
