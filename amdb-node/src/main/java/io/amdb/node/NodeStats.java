@@ -20,8 +20,10 @@ final class NodeStats implements NodeStatus {
     private final LongSupplier clockMillis;
     private final long startMillis;
     private final LongAdder[] answered = new LongAdder[256];
-    private volatile PartitionTable table;
-    private volatile boolean ownsAll;
+    /** The table and a fact derived from it, published together so readers never mix two tables. */
+    private record TableView(PartitionTable table, boolean ownsAll) {}
+
+    private volatile TableView view;
 
     NodeStats(String nodeId, int shards, int partitions, AtomicInteger connections, LongSupplier clockMillis) {
         this.nodeId = nodeId;
@@ -37,8 +39,7 @@ final class NodeStats implements NodeStatus {
 
     /** Installs the table requests are routed with; tables are immutable, so publishing the reference suffices. */
     void setTable(PartitionTable table) {
-        this.ownsAll = table.partitionsOf(nodeId).length == table.partitions();
-        this.table = table;
+        this.view = new TableView(table, table.partitionsOf(nodeId).length == table.partitions());
     }
 
     @Override
@@ -48,12 +49,12 @@ final class NodeStats implements NodeStatus {
 
     @Override
     public boolean ownsAllPartitions() {
-        return ownsAll;
+        return view.ownsAll();
     }
 
     @Override
     public PartitionTable table() {
-        return table;
+        return view.table();
     }
 
     @Override
@@ -71,7 +72,7 @@ final class NodeStats implements NodeStatus {
         f.put("partitions", Integer.toString(partitions));
         f.put("uptime_ms", Long.toString(clockMillis.getAsLong() - startMillis));
         f.put("connections", Integer.toString(connections.get()));
-        f.put("table_epoch", Long.toString(table.epoch()));
+        f.put("table_epoch", Long.toString(view.table().epoch()));
         for (Opcode op : Opcode.values()) {
             f.put("ops_" + op.name().toLowerCase(Locale.ROOT), Long.toString(answered[op.code()].sum()));
         }

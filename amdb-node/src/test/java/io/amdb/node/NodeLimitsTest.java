@@ -99,13 +99,13 @@ class NodeLimitsTest {
 
     @Test
     void mget_replyLargerThanMaxFrame_responseTooLargeAndStaysUsable() throws Exception {
-        // 10 values of 64 bytes make a 706-byte reply: over this node's 512-byte frame limit.
-        AmDbNode tiny = TestNodes.start(TestNodes.config().withLimits(new Limits(16, 64, 512, 10, 5)));
+        // 10 values of 256 bytes make a ~2.6 KB reply: over this node's 1400-byte frame limit.
+        AmDbNode tiny = TestNodes.start(TestNodes.config().withLimits(new Limits(16, 256, 1400, 10, 5)));
         try (RawClient c = new RawClient(tiny.port())) {
             List<byte[]> keys = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 byte[] key = ("big" + i).getBytes(UTF_8);
-                c.call(new Request.Put(key, new byte[64]));
+                c.call(new Request.Put(key, new byte[256]));
                 keys.add(key);
             }
             assertError(ErrorCode.RESPONSE_TOO_LARGE, c.call(new Request.MGet(keys)));
@@ -175,6 +175,7 @@ class NodeLimitsTest {
             for (RawClient c : open) {
                 c.close();
             }
+            awaitNoOtherConnections(); // later tests need the slots back
         }
     }
 
@@ -196,10 +197,13 @@ class NodeLimitsTest {
     private static void awaitNoOtherConnections() throws Exception {
         for (int attempt = 0; attempt < 1000; attempt++) {
             try (RawClient c = new RawClient(node.port())) {
-                Response r = c.call(new Request.Info());
+                c.send(new Request.Info());
+                Response r = c.read().response(); // a refusal (all slots still held) answers id 0: try again
                 if (r instanceof Response.Info info && "1".equals(info.fields().get("connections"))) {
                     return;
                 }
+            } catch (IOException refusedAndClosed) {
+                // the node closed a refused connection before we read: try again
             }
             Thread.onSpinWait();
         }

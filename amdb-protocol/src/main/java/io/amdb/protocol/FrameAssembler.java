@@ -16,7 +16,8 @@ public final class FrameAssembler {
         void frame(byte[] buf, int off, int len) throws ProtocolException;
     }
 
-    private static final int KEEP_BUFFER_BYTES = 1 << 20;
+    /** A buffer grown past this for one large frame is dropped afterwards, so idle connections stay small. */
+    private static final int KEEP_BUFFER_BYTES = 64 * 1024;
 
     private final int maxLength;
     private byte[] pending = new byte[64];
@@ -63,6 +64,9 @@ public final class FrameAssembler {
             }
         }
         int total = Wire.LENGTH_BYTES + checkedLength(pending, 0);
+        if (pending.length < total) {
+            pending = Arrays.copyOf(pending, total); // exactly the frame: no doubling past a 64 MiB frame
+        }
         int n = Math.min(total - pendingSize, end - off);
         append(src, off, n);
         off += n;

@@ -14,15 +14,31 @@ public record Limits(int maxKeyBytes, int maxValueBytes, int maxFrameBytes, int 
 
     /** Bytes of keys and values after which a SCAN page ends early (at least one entry is returned). */
     public static final int SCAN_PAGE_BYTES = 4 * 1024 * 1024;
+    /** Room for a reply's header, status and count fields beyond its keys, values and their lengths. */
+    static final int REPLY_OVERHEAD = 1024;
 
     public Limits {
         requirePositive(maxKeyBytes, "maxKeyBytes");
         requirePositive(maxValueBytes, "maxValueBytes");
         requirePositive(maxBatchItems, "maxBatchItems");
         requirePositive(maxScanLimit, "maxScanLimit");
-        if (maxFrameBytes < Wire.MIN_LENGTH) {
-            throw new IllegalArgumentException("maxFrameBytes must be at least " + Wire.MIN_LENGTH + ": " + maxFrameBytes);
+        long smallestFrame = (long) maxKeyBytes + maxValueBytes + 8L * maxScanLimit + REPLY_OVERHEAD + 1;
+        if (maxFrameBytes < smallestFrame) {
+            // Every reply must fit in a frame: a GET of the largest value, a SCAN page that overshoots its
+            // byte budget by one entry, with 8 bytes of lengths per entry.
+            throw new IllegalArgumentException("maxFrameBytes " + maxFrameBytes + " cannot carry the replies these "
+                    + "limits allow: it must be at least maxKeyBytes + maxValueBytes + 8 x maxScanLimit + "
+                    + (REPLY_OVERHEAD + 1) + " = " + smallestFrame);
         }
+    }
+
+    /**
+     * Bytes of keys and values after which a SCAN page ends early: {@link #SCAN_PAGE_BYTES}, or less when the
+     * frame limit is smaller, so that a page (which may overshoot by one entry) always fits in a frame.
+     */
+    public int scanPageBytes() {
+        long room = (long) maxFrameBytes - maxKeyBytes - maxValueBytes - 8L * maxScanLimit - REPLY_OVERHEAD;
+        return (int) Math.max(1, Math.min(SCAN_PAGE_BYTES, room));
     }
 
     /** Returns OK, or the error this key breaks. */

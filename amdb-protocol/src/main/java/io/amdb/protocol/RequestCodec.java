@@ -40,6 +40,14 @@ public final class RequestCodec {
      *                           open) or {@code MALFORMED_FRAME} (it must close)
      */
     public static Request decode(FrameHeader h, WireReader r) throws ProtocolException {
+        return decode(h, r, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #decode(FrameHeader, WireReader)}, refusing an MGET or BATCH of more than {@code maxItems} items
+     * with {@code BATCH_TOO_LARGE} before allocating them (the connection may stay open).
+     */
+    public static Request decode(FrameHeader h, WireReader r, int maxItems) throws ProtocolException {
         Opcode op = Opcode.ofCode(h.opcode());
         if (op == null || h.isResponse()) {
             throw new ProtocolException(ErrorCode.UNKNOWN_OPCODE,
@@ -50,8 +58,8 @@ public final class RequestCodec {
             case GET -> new Request.Get(r.bytes());
             case PUT -> new Request.Put(r.bytes(), r.bytes());
             case DELETE -> new Request.Delete(r.bytes());
-            case MGET -> new Request.MGet(readKeys(r));
-            case BATCH -> new Request.Batch(readBatch(r));
+            case MGET -> new Request.MGet(readKeys(r, maxItems));
+            case BATCH -> new Request.Batch(readBatch(r, maxItems));
             case SCAN -> readScan(r);
             case INFO -> new Request.Info();
             case TABLE -> new Request.Table();
@@ -60,8 +68,8 @@ public final class RequestCodec {
         return request;
     }
 
-    private static List<byte[]> readKeys(WireReader r) throws ProtocolException {
-        int n = r.count(4);
+    private static List<byte[]> readKeys(WireReader r, int maxItems) throws ProtocolException {
+        int n = checkItems(r.count(4), maxItems);
         List<byte[]> keys = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             keys.add(r.bytes());
@@ -69,8 +77,8 @@ public final class RequestCodec {
         return keys;
     }
 
-    private static List<Request.BatchItem> readBatch(WireReader r) throws ProtocolException {
-        int n = r.count(5);
+    private static List<Request.BatchItem> readBatch(WireReader r, int maxItems) throws ProtocolException {
+        int n = checkItems(r.count(5), maxItems);
         List<Request.BatchItem> items = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int kind = r.u8();
@@ -85,6 +93,13 @@ public final class RequestCodec {
             }
         }
         return items;
+    }
+
+    private static int checkItems(int n, int maxItems) throws ProtocolException {
+        if (n > maxItems) {
+            throw new ProtocolException(ErrorCode.BATCH_TOO_LARGE, n + " items exceed the limit of " + maxItems);
+        }
+        return n;
     }
 
     private static Request.Scan readScan(WireReader r) throws ProtocolException {

@@ -9,6 +9,8 @@ import java.util.Arrays;
  * length it has not checked against the bytes that remain.
  */
 public final class WireReader {
+    private static final byte[] EMPTY = new byte[0];
+
     private final byte[] buf;
     private final int end;
     private int pos;
@@ -96,6 +98,9 @@ public final class WireReader {
     }
 
     private byte[] take(int len) throws ProtocolException {
+        if (len == 0) {
+            return EMPTY; // a frame full of empty strings must not cost an array each
+        }
         need(len);
         byte[] out = Arrays.copyOfRange(buf, pos, pos + len);
         pos += len;

@@ -8,6 +8,9 @@ import java.util.Arrays;
  * {@link #reset()} to avoid allocating per frame.
  */
 public final class WireWriter {
+    /** The most one writer holds; the JVM cannot allocate arrays much closer to 2^31. */
+    public static final int MAX_BYTES = Integer.MAX_VALUE - 16;
+
     private byte[] buf;
     private int size;
 
@@ -21,6 +24,14 @@ public final class WireWriter {
 
     public void reset() {
         size = 0;
+    }
+
+    /** Drops everything written after position {@code mark} (a size returned earlier), e.g. a half-encoded frame. */
+    public void truncate(int mark) {
+        if (mark < 0 || mark > size) {
+            throw new IllegalArgumentException("mark " + mark + " outside 0.." + size);
+        }
+        size = mark;
     }
 
     public int size() {
@@ -114,9 +125,13 @@ public final class WireWriter {
     }
 
     private void ensure(int more) {
-        if (size + more > buf.length) {
-            long wanted = Math.max((long) buf.length * 2, (long) size + more);
-            buf = Arrays.copyOf(buf, (int) Math.min(wanted, Integer.MAX_VALUE - 8));
+        long needed = (long) size + more;
+        if (needed > buf.length) {
+            if (needed > MAX_BYTES) {
+                throw new IllegalStateException("encoding needs " + needed + " bytes, above the " + MAX_BYTES
+                        + "-byte limit of one buffer");
+            }
+            buf = Arrays.copyOf(buf, (int) Math.min(Math.max((long) buf.length * 2, needed), MAX_BYTES));
         }
     }
 }

@@ -136,6 +136,24 @@ class CodecTest {
     }
 
     @Test
+    void decode_moreItemsThanAllowed_batchTooLargeBeforeAllocating() {
+        byte[] frame = encode(1, new Request.MGet(List.of(b("a"), b("b"), b("c"))));
+        FrameHeader h = assertDoesNotThrowParse(frame);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> RequestCodec.decode(h,
+                new WireReader(frame, Wire.HEADER_BYTES, frame.length - Wire.HEADER_BYTES), 2));
+        assertEquals(ErrorCode.BATCH_TOO_LARGE, e.code());
+        assertEquals(false, e.code().closesConnection());
+    }
+
+    private static FrameHeader assertDoesNotThrowParse(byte[] frame) {
+        try {
+            return FrameHeader.parse(frame, 0, frame.length);
+        } catch (ProtocolException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void decode_unknownOpcode_unknownOpcodeNotFatal() {
         WireWriter w = new WireWriter();
         w.endFrame(w.beginFrame(0x55, 0, 1, 0));

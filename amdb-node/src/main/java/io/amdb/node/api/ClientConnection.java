@@ -11,8 +11,11 @@ import io.amdb.protocol.ResponseCodec;
 import io.amdb.protocol.Wire;
 import io.amdb.protocol.WireReader;
 import io.amdb.protocol.WireWriter;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * One client connection: reassembles frames, decodes requests, routes each network read as one
@@ -34,7 +37,12 @@ final class ClientConnection {
     private final ProtocolContext node;
     private final FrameAssembler assembler;
     private static final int OUT_BUFFER_BYTES = 64 * 1024;
+    /** Replies are written in buffers of about this size (a single larger reply goes alone). */
+    static final int FLUSH_BYTES = 1 << 20;
     private WireWriter out = new WireWriter(OUT_BUFFER_BYTES);
+    private final ArrayDeque<Exchange> completed = new ArrayDeque<>();
+    private int nextReply;
+    private Future<Void> lastWrite;
     private Exchange current;
     private int inFlight;
     private boolean paused;
@@ -48,7 +56,7 @@ final class ClientConnection {
 
     void start() {
         socket.handler(this::onData);
-        socket.drainHandler(v -> updateFlow());
+        socket.drainHandler(v -> writeReplies());
         socket.shutdownHandler(v -> beginClose());
         socket.exceptionHandler(e -> socket.close());
     }
@@ -78,7 +86,7 @@ final class ClientConnection {
         FrameHeader header = FrameHeader.parse(buf, off, len); // bad magic or version: the stream is lost
         try {
             WireReader body = new WireReader(buf, off + Wire.HEADER_BYTES, len - Wire.HEADER_BYTES);
-            current.add(header.requestId(), RequestCodec.decode(header, body));
+            current.add(header.requestId(), RequestCodec.decode(header, body, node.limits().maxBatchItems()));
         } catch (ProtocolException e) {
             current.addError(header.requestId(), header.opcode(), e.code(), e.getMessage());
             if (e.code().closesConnection()) {
@@ -91,33 +99,65 @@ final class ClientConnection {
     private void dispatch(Exchange exchange) {
         inFlight += exchange.size();
         updateFlow();
-        exchange.seal(() -> reply(exchange));
+        exchange.seal(() -> {
+            completed.add(exchange);
+            writeReplies();
+        });
     }
 
-    private void reply(Exchange exchange) {
-        inFlight -= exchange.size();
-        out.reset();
+    /**
+     * Encodes completed exchanges' replies into buffers of about {@link #FLUSH_BYTES} and writes them while the
+     * socket takes them; when its write queue fills, stops and continues from the drain handler. Replies read
+     * their values only when encoded, so a client that asks for many large values and reads slowly holds at
+     * most one buffer of them here, not all of them.
+     */
+    private void writeReplies() {
         long epoch = node.status().table().epoch();
-        for (Exchange.Reply r : exchange.replies()) {
-            ResponseCodec.encode(out, r.opcode(), r.requestId(), epoch, r.response().get());
-            node.status().countAnswered(r.opcode());
-        }
-        if (out.size() > 0) {
-            Buffer buffer = Buffer.buffer(out.size()).appendBytes(out.array(), 0, out.size());
-            if (closing && inFlight == 0) {
-                socket.write(buffer).onComplete(ar -> socket.close());
-                return;
+        while (!completed.isEmpty() && !socket.writeQueueFull()) {
+            Exchange head = completed.peek();
+            List<Exchange.Reply> replies = head.replies();
+            out.reset();
+            while (nextReply < replies.size() && out.size() < FLUSH_BYTES) {
+                encode(replies.get(nextReply++), epoch);
+                inFlight--;
             }
-            socket.write(buffer);
-        }
-        if (out.array().length > 16 * OUT_BUFFER_BYTES) {
-            out = new WireWriter(OUT_BUFFER_BYTES); // one huge reply must not pin its buffer for the connection's life
+            if (nextReply == replies.size()) {
+                completed.poll();
+                nextReply = 0;
+            }
+            if (out.size() > 0) {
+                lastWrite = socket.write(Buffer.buffer(out.size()).appendBytes(out.array(), 0, out.size()));
+            }
+            if (out.array().length > 4 * FLUSH_BYTES) {
+                out = new WireWriter(OUT_BUFFER_BYTES); // one huge reply must not pin its buffer
+            }
         }
         if (closing && inFlight == 0) {
-            socket.close();
+            closeAfterWrites();
             return;
         }
         updateFlow();
+    }
+
+    /** Encodes one reply; a failure (a bug, a reply too large to encode) becomes INTERNAL_ERROR for it alone. */
+    private void encode(Exchange.Reply r, long epoch) {
+        int mark = out.size();
+        try {
+            ResponseCodec.encode(out, r.opcode(), r.requestId(), epoch, r.response().get());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            out.truncate(mark);
+            ResponseCodec.encode(out, r.opcode(), r.requestId(), epoch,
+                    new Response.Error(ErrorCode.INTERNAL_ERROR, "could not encode the reply: " + e));
+        }
+        node.status().countAnswered(r.opcode());
+    }
+
+    private void closeAfterWrites() {
+        if (lastWrite == null) {
+            socket.close();
+        } else {
+            lastWrite.onComplete(ar -> socket.close());
+        }
     }
 
     /** Pauses reading while replies back up or too much is in flight; resumes when both clear. */
@@ -137,7 +177,7 @@ final class ClientConnection {
         closing = true;
         updateFlow();
         if (inFlight == 0) {
-            socket.close();
+            closeAfterWrites();
         }
     }
 

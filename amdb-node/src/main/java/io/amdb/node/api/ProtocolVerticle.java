@@ -46,8 +46,8 @@ public final class ProtocolVerticle extends VerticleBase {
     }
 
     private void accept(NetSocket socket) {
-        if (node.connections().incrementAndGet() > node.maxConnections()) {
-            node.connections().decrementAndGet();
+        // Increment only below the limit, so a refusal in progress never makes another accept fail.
+        if (node.connections().getAndUpdate(c -> c < node.maxConnections() ? c + 1 : c) >= node.maxConnections()) {
             ClientConnection.refuse(socket, ErrorCode.TOO_MANY_CONNECTIONS,
                     "node holds " + node.maxConnections() + " connections already (max-connections)");
             return;

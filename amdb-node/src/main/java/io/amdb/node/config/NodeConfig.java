@@ -40,12 +40,17 @@ public record NodeConfig(String host, int port, int httpPort, int shards, int pa
         if (host.isEmpty()) {
             throw new ConfigException("host must not be empty");
         }
-        Limits limits = new Limits(
-                s.integer("max-key-bytes", d.maxKeyBytes(), 1, Integer.MAX_VALUE - 64),
-                s.integer("max-value-bytes", d.maxValueBytes(), 1, Integer.MAX_VALUE - 64),
-                s.integer("max-frame-bytes", d.maxFrameBytes(), Wire.MIN_LENGTH, Integer.MAX_VALUE - 64),
-                s.integer("max-batch-items", d.maxBatchItems(), 1, Integer.MAX_VALUE),
-                s.integer("max-scan-limit", d.maxScanLimit(), 1, Integer.MAX_VALUE));
+        Limits limits;
+        try {
+            limits = new Limits(
+                    s.integer("max-key-bytes", d.maxKeyBytes(), 1, Integer.MAX_VALUE - 64),
+                    s.integer("max-value-bytes", d.maxValueBytes(), 1, Integer.MAX_VALUE - 64),
+                    s.integer("max-frame-bytes", d.maxFrameBytes(), Wire.MIN_LENGTH, Integer.MAX_VALUE - 64),
+                    s.integer("max-batch-items", d.maxBatchItems(), 1, Integer.MAX_VALUE),
+                    s.integer("max-scan-limit", d.maxScanLimit(), 1, 1 << 24));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("limits do not fit together: " + e.getMessage());
+        }
         return new NodeConfig(host,
                 s.integer("port", Wire.DEFAULT_PORT, 0, 65535),
                 s.integer("http-port", DEFAULT_HTTP_PORT, 0, 65535),

@@ -93,8 +93,8 @@ public final class Exchange {
             checkKey(put.key());
             check(limits.checkValue(put.value()), "value of " + put.value().length + " bytes exceeds the limit of "
                     + limits.maxValueBytes());
-            point(PointBatch.PUT, ownedPartition(put.key()), put.key(), put.value());
-            return () -> Response.DONE;
+            PointBatch b = point(PointBatch.PUT, ownedPartition(put.key()), put.key(), put.value());
+            return guarded(List.of(b), () -> Response.DONE);
         } else if (request instanceof Request.Delete delete) {
             checkKey(delete.key());
             PointBatch b = point(PointBatch.DELETE, ownedPartition(delete.key()), delete.key(), null);
@@ -190,9 +190,9 @@ public final class Exchange {
         flushBatches();
         List<ScanTask> parts = new ArrayList<>();
         for (int s = 0; s < shards.shards(); s++) {
-            parts.add(send(s, new ScanTask(scan.start(), scan.end(), limit, Limits.SCAN_PAGE_BYTES)));
+            parts.add(send(s, new ScanTask(scan.start(), scan.end(), limit, limits.scanPageBytes())));
         }
-        return guarded(parts, () -> ScanMerge.merge(parts, limit, Limits.SCAN_PAGE_BYTES));
+        return guarded(parts, () -> ScanMerge.merge(parts, limit, limits.scanPageBytes()));
     }
 
     private Supplier<Response> info() {

@@ -10,8 +10,12 @@ import io.vertx.core.eventbus.MessageCodec;
  */
 public final class LocalCodec implements MessageCodec<ShardTask, ShardTask> {
     public static final String NAME = "amdb.shard-task";
-    /** Delivery options that select this codec. */
-    public static final DeliveryOptions DELIVERY = new DeliveryOptions().setCodecName(NAME).setLocalOnly(true);
+    /**
+     * Delivery options that select this codec. The send timeout is long on purpose: a local shard always
+     * answers, and the event bus's 30 s default would report a failure for a task that still runs later.
+     */
+    public static final DeliveryOptions DELIVERY = new DeliveryOptions().setCodecName(NAME).setLocalOnly(true)
+            .setSendTimeout(java.util.concurrent.TimeUnit.HOURS.toMillis(1));
 
     @Override
     public void encodeToWire(Buffer buffer, ShardTask task) {

@@ -52,23 +52,28 @@ public final class ShardVerticle extends VerticleBase {
 
     private void drain() {
         draining = true;
-        Message<ShardTask> head;
-        while ((head = queue.peek()) != null) {
-            boolean done;
-            try {
-                done = head.body().runOn(store, SLICE_OPS);
-            } catch (RuntimeException e) {
+        boolean resumeLater = false;
+        try {
+            Message<ShardTask> head;
+            while ((head = queue.peek()) != null) {
+                boolean done;
+                try {
+                    done = head.body().runOn(store, SLICE_OPS);
+                } catch (Throwable e) { // even an Error must not wedge the shard with draining stuck at true
+                    queue.poll();
+                    head.fail(500, "shard " + index + ": " + e);
+                    continue;
+                }
+                if (!done) {
+                    resumeLater = true;
+                    context.runOnContext(v -> drain());
+                    return;
+                }
                 queue.poll();
-                head.fail(500, "shard " + index + ": " + e);
-                continue;
+                head.reply(head.body(), LocalCodec.DELIVERY);
             }
-            if (!done) {
-                context.runOnContext(v -> drain());
-                return;
-            }
-            queue.poll();
-            head.reply(head.body(), LocalCodec.DELIVERY);
+        } finally {
+            draining = resumeLater;
         }
-        draining = false;
     }
 }

@@ -54,6 +54,8 @@ import java.util.Objects;
  */
 public final class SkipList {
     static final int MAX_HEIGHT = 16;
+    static final int MAX_PREFIX_SHRINKS = 4;
+    static final int CHEAP_SHRINK_SIZE = 256;
 
     private final SkipNode head = new SkipNode(null, null, MAX_HEIGHT);
     private final SkipNode[] prev = new SkipNode[MAX_HEIGHT];
@@ -63,6 +65,8 @@ public final class SkipList {
     /** Every key in the list starts with {@code shared[0, sharedLength)}; null while the list is empty. */
     private byte[] shared;
     private int sharedLength;
+    /** Shrinks of the shared prefix on a list larger than CHEAP_SHRINK_SIZE entries. */
+    private int prefixShrinks;
     private long memoryBytes;
     private long randomState;
 
@@ -134,6 +138,7 @@ public final class SkipList {
         memoryBytes -= found.footprintBytes();
         if (size == 0) {
             shared = null; // the next key starts a new shared prefix
+            prefixShrinks = 0;
         }
         return found.value;
     }
@@ -225,7 +230,12 @@ public final class SkipList {
         if (common == -1 || common >= sharedLength) {
             return;
         }
-        sharedLength = common;
+        // Each shrink re-derives every cached word, O(n). Shrinks while the list is small are cheap and are
+        // how a shared prefix is found; keys built to shrink it a byte at a time on a large list would make
+        // inserts quadratic, so past CHEAP_SHRINK_SIZE entries only MAX_PREFIX_SHRINKS more are allowed,
+        // then the list gives up its shared prefix (0 cannot shrink again).
+        boolean cheap = size <= CHEAP_SHRINK_SIZE;
+        sharedLength = cheap || ++prefixShrinks <= MAX_PREFIX_SHRINKS ? common : 0;
         for (SkipNode n = head.next[0]; n != null; n = n.next[0]) {
             n.prefix = KeyPrefix.of(n.key, sharedLength);
         }

@@ -75,6 +75,13 @@ class NodeConfigTest {
     }
 
     @Test
+    void from_frameTooSmallForLargestValue_errorNamesIt() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> resolve(Map.of("max-frame-bytes", "1000000"), Map.of(), file()));
+        assertTrue(e.getMessage().contains("maxFrameBytes"), e.getMessage());
+    }
+
+    @Test
     void from_badNodeId_error() {
         assertThrows(ConfigException.class, () -> resolve(Map.of("node-id", "a b"), Map.of(), file()));
     }
