@@ -78,6 +78,19 @@ class NodeFramingTest {
     }
 
     @Test
+    void badVersion_answeredUnderItsOwnRequestId() throws Exception {
+        try (RawClient c = new RawClient(node.port())) {
+            WireWriter w = new WireWriter();
+            w.u32(16).u8(0xAD).u8(9).u8(2).u8(0).u32(4242).i64(0);
+            c.sendRaw(w.toByteArray());
+            RawClient.Reply reply = c.read();
+            assertEquals(4242, reply.header().requestId());
+            assertEquals(ErrorCode.UNSUPPORTED_VERSION, ((Response.Error) reply.response()).code());
+            assertTrue(c.closedByNode());
+        }
+    }
+
+    @Test
     void bodyShorterThanItsFields_malformedFrameThenClosed() throws Exception {
         WireWriter w = new WireWriter();
         int start = w.beginFrame(0x02, 0, 5, 0); // GET whose key claims 100 bytes but has 2

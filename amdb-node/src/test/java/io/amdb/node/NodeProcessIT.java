@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 import java.io.ByteArrayOutputStream;
@@ -67,18 +68,26 @@ class NodeProcessIT {
             c.read(); // the node is processing the burst
             node.stop();
             int answered = 1;
+            int refused = 0;
             try {
                 while (true) {
                     RawClient.Reply r = c.read();
-                    assertEquals(Response.DONE, r.response(), "reply " + r.header().requestId());
-                    answered++;
+                    if (r.response() instanceof Response.Error e) {
+                        // read after shutdown began: refused without being run, so the client knows
+                        assertEquals(ErrorCode.SHUTTING_DOWN, e.code(), "reply " + r.header().requestId());
+                        refused++;
+                    } else {
+                        assertEquals(Response.DONE, r.response(), "reply " + r.header().requestId());
+                        answered++;
+                    }
                 }
             } catch (SocketTimeoutException hang) {
                 throw new AssertionError("connection neither answered nor closed during shutdown", hang);
             } catch (IOException closed) {
                 // expected: the node closes the connection once it has answered what it read
             }
-            System.out.println("answered " + answered + " of 2000 requests before the close");
+            System.out.println("answered " + answered + " and refused " + refused + " (SHUTTING_DOWN) of 2000 "
+                    + "requests before the close");
         } finally {
             TestNodes.stop(node);
         }

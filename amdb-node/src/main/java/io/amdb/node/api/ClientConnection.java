@@ -47,6 +47,9 @@ final class ClientConnection {
     private int inFlight;
     private boolean paused;
     private boolean closing;
+    /** Set by node shutdown: keep reading, but answer every new frame with SHUTTING_DOWN. */
+    private boolean shuttingDown;
+    private boolean fatalAnswered;
 
     ClientConnection(NetSocket socket, ProtocolContext node) {
         this.socket = socket;
@@ -62,8 +65,8 @@ final class ClientConnection {
     }
 
     private void onData(Buffer data) {
-        if (closing) {
-            return;
+        if (closing && !shuttingDown) {
+            return; // after a framing error nothing more from this peer can be trusted
         }
         byte[] chunk = data.getBytes();
         Exchange exchange = new Exchange(node.dispatcher(), node.limits(), node.status());
@@ -71,26 +74,40 @@ final class ClientConnection {
         try {
             assembler.feed(chunk, 0, chunk.length, this::onFrame);
         } catch (ProtocolException e) {
-            // Framing is lost: answer what was read and this error, then close. onFrame sets closing when it
-            // has already answered the failing frame under its own request id.
-            if (!closing) {
+            // Framing is lost: answer what was read and this error, then close. onFrame sets fatalAnswered
+            // when it has already answered the failing frame under its own request id.
+            if (!fatalAnswered) {
                 exchange.addError(0, 0, e.code(), e.getMessage());
-                closing = true;
             }
+            closing = true;
+            shuttingDown = false; // a broken stream: stop reading, even during shutdown
         }
         current = null;
         dispatch(exchange);
     }
 
     private void onFrame(byte[] buf, int off, int len) throws ProtocolException {
-        FrameHeader header = FrameHeader.parse(buf, off, len); // bad magic or version: the stream is lost
+        FrameHeader header;
+        try {
+            header = FrameHeader.parse(buf, off, len);
+        } catch (ProtocolException e) {
+            // Bad magic or version: the stream is lost, but the frame is whole, so answer under its own id.
+            current.addError(readInt(buf, off + 8), buf[off + 6] & 0xFF, e.code(), e.getMessage());
+            fatalAnswered = true;
+            throw e;
+        }
+        if (shuttingDown) {
+            current.addError(header.requestId(), header.opcode(), ErrorCode.SHUTTING_DOWN,
+                    "node is stopping; this request was not run");
+            return;
+        }
         try {
             WireReader body = new WireReader(buf, off + Wire.HEADER_BYTES, len - Wire.HEADER_BYTES);
             current.add(header.requestId(), RequestCodec.decode(header, body, node.limits().maxBatchItems()));
         } catch (ProtocolException e) {
             current.addError(header.requestId(), header.opcode(), e.code(), e.getMessage());
             if (e.code().closesConnection()) {
-                closing = true;
+                fatalAnswered = true;
                 throw e;
             }
         }
@@ -162,7 +179,7 @@ final class ClientConnection {
 
     /** Pauses reading while replies back up or too much is in flight; resumes when both clear. */
     private void updateFlow() {
-        boolean shouldPause = closing || inFlight >= MAX_IN_FLIGHT || socket.writeQueueFull();
+        boolean shouldPause = (closing && !shuttingDown) || inFlight >= MAX_IN_FLIGHT || socket.writeQueueFull();
         if (shouldPause && !paused) {
             socket.pause();
             paused = true;
@@ -172,13 +189,20 @@ final class ClientConnection {
         }
     }
 
-    /** Stop reading, answer what was read, then close (node shutdown). */
+    /**
+     * Node shutdown: requests already read are answered; frames that still arrive are answered
+     * SHUTTING_DOWN without being run (so the client knows they did not happen); then the connection closes.
+     */
     private void beginClose() {
         closing = true;
-        updateFlow();
+        shuttingDown = true;
         if (inFlight == 0) {
             closeAfterWrites();
         }
+    }
+
+    private static int readInt(byte[] b, int at) {
+        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
     }
 
     /** Refuses a connection over the limit with one error frame, then closes it. */
