@@ -63,6 +63,14 @@ public final class AmDbMain implements Callable<Integer> {
     String maxScanLimit;
     @Option(names = "--max-connections", paramLabel = "N", description = "Most client connections (default 10000).")
     String maxConnections;
+    @Option(names = "--cluster-name", paramLabel = "NAME", description = "Join the AmDb cluster of this name "
+            + "(preview: nodes agree on a partition table; data does not move between nodes yet). Default: run alone.")
+    String clusterName;
+    @Option(names = "--cluster-port", paramLabel = "PORT", description = "First Hazelcast port to try (default 5701).")
+    String clusterPort;
+    @Option(names = "--join", paramLabel = "HOST:PORT,...", description = "Hazelcast members to contact "
+            + "(default: 127.0.0.1:5701 to 127.0.0.1:5710).")
+    String join;
 
     public static void main(String[] args) {
         Logging.quiet();
@@ -91,8 +99,10 @@ public final class AmDbMain implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(node, stopped), "amdb-shutdown"));
         String where = config.host() + ":" + node.port();
-        System.out.printf("AmDb %s node %s ready on %s (jdbc:amdb://%s), %d shards, %d partitions%n",
-                Version.VERSION, config.nodeId(), where, where, config.shards(), config.partitions());
+        System.out.printf("AmDb %s node %s ready on %s (jdbc:amdb://%s), %d shards, %d partitions%s%n",
+                Version.VERSION, config.nodeId(), where, where, config.shards(), config.partitions(),
+                config.clustered() ? ", cluster " + config.clusterName() + " (members=" + node.table().members().size()
+                        + ", table epoch " + node.table().epoch() + ")" : "");
         System.out.flush();
         stopped.await();
         return 0;

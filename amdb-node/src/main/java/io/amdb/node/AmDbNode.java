@@ -2,7 +2,12 @@ package io.amdb.node;
 
 import io.amdb.node.api.ProtocolContext;
 import io.amdb.node.api.ProtocolVerticle;
+import io.amdb.node.cluster.HazelcastConfigs;
+import io.amdb.node.cluster.HazelcastMembership;
+import io.amdb.node.cluster.TableService;
 import io.amdb.node.config.NodeConfig;
+import io.amdb.node.ring.PlacementPolicy;
+import io.amdb.node.ring.TablePlanner;
 import io.amdb.node.route.ShardDispatcher;
 import io.amdb.node.shard.LocalCodec;
 import io.amdb.node.shard.ShardVerticle;
@@ -10,8 +15,11 @@ import io.amdb.protocol.Member;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Partitioner;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -28,25 +36,57 @@ public final class AmDbNode {
     private final NodeConfig config;
     private final Vertx vertx;
     private final List<String> listenerDeployments = new ArrayList<>();
-    private int port;
-    private NodeStats stats;
+    private final Member self;
+    private final int port;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final NodeStats stats;
+    private final Promise<Void> firstTable = Promise.promise();
     private Future<Void> stopped;
 
-    private AmDbNode(NodeConfig config, Vertx vertx) {
+    private AmDbNode(NodeConfig config, Vertx vertx, Member self) {
         this.config = config;
         this.vertx = vertx;
+        this.self = self;
+        this.port = self.port();
+        this.stats = new NodeStats(config.nodeId(), config.shards(), config.partitions(), connections,
+                System::currentTimeMillis);
+        if (!config.clustered()) {
+            stats.setTable(standaloneTable());
+        }
     }
 
-    /** Starts a node; the future completes once it accepts connections, or fails with the cause. */
+    /**
+     * Starts a node; the future completes once it accepts connections, or fails with the cause. A clustered
+     * node first joins through Hazelcast and waits for the coordinator's table, so it never answers for
+     * partitions before it knows they are its own.
+     */
     public static Future<AmDbNode> start(NodeConfig config) {
-        Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setEventLoopPoolSize(config.shards()).setPreferNativeTransport(false))
-                .build();
-        AmDbNode node = new AmDbNode(config, vertx);
-        return node.deployShards()
-                .compose(v -> node.deployListeners())
-                .map(v -> node)
-                .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
+        int port;
+        try {
+            port = config.port() != 0 ? config.port() : freePort(config.host());
+        } catch (IOException e) {
+            return Future.failedFuture(e);
+        }
+        Member self = new Member(config.nodeId(), config.host(), port);
+        VertxOptions options = new VertxOptions().setEventLoopPoolSize(config.shards()).setPreferNativeTransport(false);
+        Future<Vertx> built;
+        if (config.clustered()) {
+            options.setEventBusOptions(new EventBusOptions().setHost(config.host()).setPort(0)
+                    .setClusterNodeMetadata(HazelcastMembership.metadata(self)));
+            built = Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(
+                    HazelcastConfigs.create(config.clusterName(), config.host(), config.clusterPort(), config.join())))
+                    .buildClustered();
+        } else {
+            built = Future.succeededFuture(Vertx.builder().with(options).build());
+        }
+        return built.compose(vertx -> {
+            AmDbNode node = new AmDbNode(config, vertx, self);
+            return node.deployShards()
+                    .compose(v -> node.joinCluster())
+                    .compose(v -> node.deployListeners())
+                    .map(v -> node)
+                    .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
+        });
     }
 
     public NodeConfig config() {
@@ -76,8 +116,9 @@ public final class AmDbNode {
         if (table.partitions() != config.partitions()) {
             throw new IllegalArgumentException("table has " + table.partitions() + " partitions, node " + config.partitions());
         }
-        if (table.epoch() > stats.table().epoch()) {
+        if (stats.table() == null || table.epoch() > stats.table().epoch()) {
             stats.setTable(table);
+            firstTable.tryComplete();
         }
     }
 
@@ -112,15 +153,6 @@ public final class AmDbNode {
      * over the instances. Vert.x shares a port by its number, so port 0 is resolved to a free port first.
      */
     private Future<Void> deployListeners() {
-        try {
-            port = config.port() != 0 ? config.port() : freePort(config.host());
-        } catch (IOException e) {
-            return Future.failedFuture(e);
-        }
-        AtomicInteger connections = new AtomicInteger();
-        stats = new NodeStats(config.nodeId(), config.shards(), config.partitions(), connections,
-                System::currentTimeMillis);
-        stats.setTable(standaloneTable());
         ProtocolContext context = new ProtocolContext(
                 new ShardDispatcher(vertx.eventBus(), new Partitioner(config.partitions()), config.shards()),
                 config.limits(), stats, connections, config.maxConnections());
@@ -131,10 +163,19 @@ public final class AmDbNode {
         return chain.mapEmpty();
     }
 
-    /** Until the node joins a cluster it is the only member and owns every partition, at epoch 1. */
+    /** A node that runs alone is the only member and owns every partition, at epoch 1. */
     private PartitionTable standaloneTable() {
-        return new PartitionTable(1, config.partitions(), List.of(new Member(config.nodeId(), config.host(), port)),
-                new int[config.partitions()], List.of());
+        return new PartitionTable(1, config.partitions(), List.of(self), new int[config.partitions()], List.of());
+    }
+
+    /** Clustered: deploys the table service and waits for the first table the coordinator publishes. */
+    private Future<Void> joinCluster() {
+        if (!config.clustered()) {
+            return Future.succeededFuture();
+        }
+        TableService service = new TableService(self, config.partitions(), new TablePlanner(PlacementPolicy.DEFAULT),
+                this::installTable);
+        return vertx.deployVerticle(service).compose(id -> firstTable.future());
     }
 
     private static int freePort(String host) throws IOException {

@@ -11,6 +11,9 @@ import java.util.logging.SimpleFormatter;
  * Netty log through JUL when no other backend is present. {@code AMDB_LOG_LEVEL=INFO} (or FINE) says more.
  */
 final class Logging {
+    /** Held so JUL keeps the level: Hazelcast's CP-subsystem notice is about a feature AmDb does not use. */
+    private static final Logger HAZELCAST_CP = Logger.getLogger("com.hazelcast.cp");
+
     private Logging() {}
 
     static void quiet() {
@@ -26,6 +29,7 @@ final class Logging {
         Logger root = Logger.getLogger("");
         root.setLevel(level);
         root.addHandler(handler);
+        HAZELCAST_CP.setLevel(Level.SEVERE);
     }
 
     private static Level parse(String name) {

@@ -49,12 +49,14 @@ final class NodeStats implements NodeStatus {
 
     @Override
     public boolean ownsAllPartitions() {
-        return view.ownsAll();
+        TableView v = view;
+        return v != null && v.ownsAll();
     }
 
     @Override
     public PartitionTable table() {
-        return view.table();
+        TableView v = view;
+        return v == null ? null : v.table();
     }
 
     @Override
@@ -72,7 +74,7 @@ final class NodeStats implements NodeStatus {
         f.put("partitions", Integer.toString(partitions));
         f.put("uptime_ms", Long.toString(clockMillis.getAsLong() - startMillis));
         f.put("connections", Integer.toString(connections.get()));
-        f.put("table_epoch", Long.toString(view.table().epoch()));
+        f.put("table_epoch", view == null ? "0" : Long.toString(view.table().epoch()));
         for (Opcode op : Opcode.values()) {
             f.put("ops_" + op.name().toLowerCase(Locale.ROOT), Long.toString(answered[op.code()].sum()));
         }

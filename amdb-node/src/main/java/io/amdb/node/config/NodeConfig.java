@@ -1,5 +1,6 @@
 package io.amdb.node.config;
 
+import io.amdb.node.cluster.HazelcastConfigs;
 import io.amdb.protocol.Limits;
 import io.amdb.protocol.Partitioner;
 import io.amdb.protocol.Wire;
@@ -12,11 +13,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * so a bad one stops the node at start with a message naming the setting and its source.
  */
 public record NodeConfig(String host, int port, int httpPort, int shards, int partitions, String nodeId,
-                         Limits limits, int maxConnections) {
+                         Limits limits, int maxConnections, String clusterName, int clusterPort, List<String> join) {
 
     public static final List<String> NAMES = List.of("host", "port", "http-port", "shards", "partitions",
             "node-id", "max-key-bytes", "max-value-bytes", "max-frame-bytes", "max-batch-items", "max-scan-limit",
-            "max-connections");
+            "max-connections", "cluster-name", "cluster-port", "join");
     public static final Set<String> KNOWN = Set.copyOf(NAMES);
 
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -51,11 +52,21 @@ public record NodeConfig(String host, int port, int httpPort, int shards, int pa
         } catch (IllegalArgumentException e) {
             throw new ConfigException("limits do not fit together: " + e.getMessage());
         }
+        String clusterName = s.string("cluster-name", "");
+        String join = s.string("join", "");
         return new NodeConfig(host,
                 s.integer("port", Wire.DEFAULT_PORT, 0, 65535),
                 s.integer("http-port", DEFAULT_HTTP_PORT, 0, 65535),
                 shards, partitions, nodeId, limits,
-                s.integer("max-connections", DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE));
+                s.integer("max-connections", DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE),
+                clusterName.isEmpty() ? null : clusterName,
+                s.integer("cluster-port", HazelcastConfigs.DEFAULT_PORT, 1, 65535),
+                join.isEmpty() ? HazelcastConfigs.defaultMembers(host) : List.of(join.split(",")));
+    }
+
+    /** True when the node joins a cluster (a cluster name is set); otherwise it runs alone. */
+    public boolean clustered() {
+        return clusterName != null;
     }
 
     /** One shard per core: each shard verticle gets an event loop of its own. */
@@ -73,18 +84,24 @@ public record NodeConfig(String host, int port, int httpPort, int shards, int pa
     }
 
     public NodeConfig withPort(int newPort) {
-        return new NodeConfig(host, newPort, httpPort, shards, partitions, nodeId, limits, maxConnections);
+        return new NodeConfig(host, newPort, httpPort, shards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join);
     }
 
     public NodeConfig withShards(int newShards) {
-        return new NodeConfig(host, port, httpPort, newShards, partitions, nodeId, limits, maxConnections);
+        return new NodeConfig(host, port, httpPort, newShards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join);
     }
 
     public NodeConfig withLimits(Limits newLimits) {
-        return new NodeConfig(host, port, httpPort, shards, partitions, nodeId, newLimits, maxConnections);
+        return new NodeConfig(host, port, httpPort, shards, partitions, nodeId, newLimits, maxConnections, clusterName, clusterPort, join);
+    }
+
+    /** This config joining cluster {@code name}: Hazelcast on {@code clusterPort}, contacting {@code join}. */
+    public NodeConfig withCluster(String name, String newNodeId, int newClusterPort, List<String> newJoin) {
+        return new NodeConfig(host, port, httpPort, shards, partitions, newNodeId, limits, maxConnections, name,
+                newClusterPort, List.copyOf(newJoin));
     }
 
     public NodeConfig withMaxConnections(int n) {
-        return new NodeConfig(host, port, httpPort, shards, partitions, nodeId, limits, n);
+        return new NodeConfig(host, port, httpPort, shards, partitions, nodeId, limits, n, clusterName, clusterPort, join);
     }
 }
