@@ -254,6 +254,23 @@ class NodeOperationsTest {
     }
 
     @Test
+    void scan_pageEndsExactlyAtRangeEnd_hasNoNext() throws Exception {
+        try (RawClient c = new RawClient(node.port())) {
+            for (int i = 0; i < 10; i++) {
+                c.call(new Request.Put(b("exact:" + i), b("v")));
+            }
+            byte[] start = b("exact:");
+            byte[] end = b("exact;");
+            assertNull(((Response.ScanPage) c.call(new Request.Scan(start, end, 10))).next(), "all 10 fit: no next");
+            Response.ScanPage first = (Response.ScanPage) c.call(new Request.Scan(start, end, 5));
+            assertEquals(5, first.entries().size());
+            Response.ScanPage second = (Response.ScanPage) c.call(new Request.Scan(first.next(), end, 5));
+            assertEquals(5, second.entries().size());
+            assertNull(second.next(), "the range is exhausted: no empty third page");
+        }
+    }
+
+    @Test
     void info_afterWrites_reportsNodeFieldsAndCounters() throws Exception {
         try (RawClient c = new RawClient(node.port())) {
             c.call(new Request.Put(b("info:k"), b("v")));

@@ -2,6 +2,7 @@ package io.amdb.node.shard;
 
 import io.amdb.node.storage.ShardStore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,6 +18,7 @@ public final class ScanTask implements ShardTask {
     private final List<byte[]> keys = new ArrayList<>();
     private final List<byte[]> values = new ArrayList<>();
     private long bytes;
+    private boolean more;
 
     public ScanTask(byte[] start, byte[] end, int limit, long maxBytes) {
         this.start = start;
@@ -25,7 +27,11 @@ public final class ScanTask implements ShardTask {
         this.maxBytes = maxBytes;
     }
 
-    /** Runs in one go: a page is bounded by limit and bytes, so it cannot hog the event loop. */
+    /**
+     * Runs in one go: a page is bounded by limit and bytes, so it cannot hog the event loop. When the page
+     * stopped early, one more seek peeks past its last key, so {@link #more()} is exact and a client is
+     * never sent to an empty next page.
+     */
     @Override
     public boolean runOn(ShardStore store, int budget) {
         store.scan(start, end, limit, maxBytes, (k, v) -> {
@@ -33,6 +39,11 @@ public final class ScanTask implements ShardTask {
             values.add(v);
             bytes += k.length + v.length;
         });
+        boolean stoppedEarly = keys.size() >= limit || (bytes >= maxBytes && !keys.isEmpty());
+        if (stoppedEarly) {
+            byte[] after = Arrays.copyOf(keys.get(keys.size() - 1), keys.get(keys.size() - 1).length + 1);
+            more = store.scan(after, end, 1, 1, (k, v) -> { }) > 0;
+        }
         return true;
     }
 
@@ -44,8 +55,8 @@ public final class ScanTask implements ShardTask {
         return values;
     }
 
-    /** True when the shard stopped at the limit or the byte budget, so entries may remain after the last key. */
+    /** True when entries in range remain after the last key returned (the page stopped at limit or bytes). */
     public boolean more() {
-        return keys.size() >= limit || (bytes >= maxBytes && !keys.isEmpty());
+        return more;
     }
 }
