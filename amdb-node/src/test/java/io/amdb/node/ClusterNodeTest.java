@@ -10,7 +10,6 @@ import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -26,12 +25,6 @@ import org.junit.jupiter.api.Test;
 class ClusterNodeTest {
     private static final long WAIT_S = 60; // hang guard, not a timing assertion
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private static void awaitTables(List<AmDbNode> nodes, Predicate<PartitionTable> ok) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
         while (!nodes.stream().allMatch(n -> ok.test(n.table()))) {
@@ -45,12 +38,13 @@ class ClusterNodeTest {
     @Test
     void threeNodes_ownerServesOthersFence_thenOwnerDiesAndPartitionsAreLost() throws Exception {
         String cluster = "amdb-test-" + UUID.randomUUID();
-        int[] hz = {freePort(), freePort(), freePort()};
+        int[] ports = TestPorts.free(6); // Hazelcast ports and protocol ports, drawn together: never the same
+        int[] hz = {ports[0], ports[1], ports[2]};
         List<String> join = List.of("127.0.0.1:" + hz[0], "127.0.0.1:" + hz[1], "127.0.0.1:" + hz[2]);
         List<AmDbNode> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                NodeConfig c = TestNodes.config().withCluster(cluster, "n" + i, hz[i], join);
+                NodeConfig c = TestNodes.config().withPort(ports[3 + i]).withCluster(cluster, "n" + i, hz[i], join);
                 nodes.add(TestNodes.start(c));
             }
             awaitTables(nodes, t -> t.members().size() == 3);

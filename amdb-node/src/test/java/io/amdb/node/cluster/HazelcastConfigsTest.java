@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,12 +17,6 @@ import org.junit.jupiter.api.Test;
 
 /** Real Hazelcast on loopback: two clustered Vert.x instances built from this config find each other. */
 class HazelcastConfigsTest {
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static Vertx clustered(String name, int port, List<String> members) throws Exception {
         HazelcastClusterManager manager = new HazelcastClusterManager(
@@ -38,8 +31,9 @@ class HazelcastConfigsTest {
     @Test
     void create_twoNodesOnLoopback_formOneCluster() throws Exception {
         String name = "amdb-test-" + UUID.randomUUID();
-        int p1 = freePort();
-        int p2 = freePort();
+        int[] ports = io.amdb.node.TestPorts.free(2);
+        int p1 = ports[0];
+        int p2 = ports[1];
         List<String> members = List.of("127.0.0.1:" + p1, "127.0.0.1:" + p2);
         Vertx a = clustered(name, p1, members);
         Vertx b = null;

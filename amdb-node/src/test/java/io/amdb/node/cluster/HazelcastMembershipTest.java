@@ -10,7 +10,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -29,12 +28,6 @@ import org.junit.jupiter.api.Test;
 class HazelcastMembershipTest {
     private static final long WAIT_S = 60; // hang guards, not timing assertions
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private static Vertx node(String cluster, int hzPort, List<String> members, Member self) throws Exception {
         EventBusOptions bus = new EventBusOptions().setHost("127.0.0.1").setPort(0)
                 .setClusterNodeMetadata(HazelcastMembership.metadata(self));
@@ -52,7 +45,7 @@ class HazelcastMembershipTest {
     @Test
     void start_threeNodesJoinThenOneStops_listenerSeesJoinsAndLeaveOnContext() throws Exception {
         String cluster = "amdb-test-" + UUID.randomUUID();
-        int[] ports = {freePort(), freePort(), freePort()};
+        int[] ports = io.amdb.node.TestPorts.free(3);
         List<String> seeds = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[2]);
         Member a = new Member("a", "127.0.0.1", 7001);
         Member b = new Member("b", "127.0.0.1", 7002);

@@ -12,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,12 +31,6 @@ class TableServiceTest {
     private static final long WAIT_S = 60; // hang guard, not a timing assertion
 
     private record Node(Vertx vertx, Member member, AtomicReference<PartitionTable> table) {}
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static Node start(String cluster, int hzPort, List<String> seeds, Member self) throws Exception {
         EventBusOptions bus = new EventBusOptions().setHost("127.0.0.1").setPort(0)
@@ -72,7 +65,7 @@ class TableServiceTest {
     @Test
     void threeNodes_thenCoordinatorDies_nextOldestTakesOverAndReportsLost() throws Exception {
         String cluster = "amdb-test-" + UUID.randomUUID();
-        int[] ports = {freePort(), freePort(), freePort()};
+        int[] ports = io.amdb.node.TestPorts.free(3);
         List<String> seeds = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[2]);
         List<Node> nodes = new ArrayList<>();
         try {
