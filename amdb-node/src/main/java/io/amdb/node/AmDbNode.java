@@ -61,12 +61,19 @@ public final class AmDbNode {
      * partitions before it knows they are its own.
      */
     public static Future<AmDbNode> start(NodeConfig config) {
-        int port;
-        try {
-            port = config.port() != 0 ? config.port() : freePort(config.host());
-        } catch (IOException e) {
-            return Future.failedFuture(e);
+        // Port 0: hold a free port from now until the listeners bind it, so nothing started in between (the
+        // cluster's sockets) can take it; the cluster must know the port before the listeners exist.
+        ServerSocket reservation = null;
+        int port = config.port();
+        if (port == 0) {
+            try {
+                reservation = new ServerSocket(0, 1, InetAddress.getByName(config.host()));
+                port = reservation.getLocalPort();
+            } catch (IOException e) {
+                return Future.failedFuture(e);
+            }
         }
+        ServerSocket held = reservation;
         Member self = new Member(config.nodeId(), config.host(), port);
         VertxOptions options = new VertxOptions().setEventLoopPoolSize(config.shards()).setPreferNativeTransport(false);
         Future<Vertx> built;
@@ -83,10 +90,13 @@ public final class AmDbNode {
             AmDbNode node = new AmDbNode(config, vertx, self);
             return node.deployShards()
                     .compose(v -> node.joinCluster())
-                    .compose(v -> node.deployListeners())
+                    .compose(v -> {
+                        closeQuietly(held);
+                        return node.deployListeners();
+                    })
                     .map(v -> node)
                     .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
-        });
+        }).onFailure(e -> closeQuietly(held));
     }
 
     public NodeConfig config() {
@@ -178,9 +188,13 @@ public final class AmDbNode {
         return vertx.deployVerticle(service).compose(id -> firstTable.future());
     }
 
-    private static int freePort(String host) throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return probe.getLocalPort();
+    private static void closeQuietly(ServerSocket socket) {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing a never-used listening socket: nothing to recover
+            }
         }
     }
 
