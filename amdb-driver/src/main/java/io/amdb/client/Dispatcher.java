@@ -1,6 +1,7 @@
 package io.amdb.client;
 
 import io.amdb.protocol.ErrorCode;
+import io.amdb.protocol.KeyHash;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 
@@ -87,7 +88,8 @@ final class Dispatcher {
         Router.Routing routing = router.routing();
         Connection target;
         if (key != null) {
-            int partition = routing.table().partitionOf(key);
+            long hash = KeyHash.hash64(key); // once per request: it picks the partition and the connection
+            int partition = routing.table().partitionOfHash(hash);
             Peer owner = routing.ownerOf(partition);
             if (owner == null) {
                 op.fail(partitionLost(routing, partition));
@@ -98,7 +100,7 @@ final class Dispatcher {
                 op.fail(refused);
                 return;
             }
-            target = owner.connectionFor(key);
+            target = owner.connectionFor(hash);
         } else {
             Peer any = router.anyLive();
             if (any == null) {

@@ -1,7 +1,6 @@
 package io.amdb.client;
 
 import io.amdb.protocol.ErrorCode;
-import io.amdb.protocol.KeyHash;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -102,8 +101,9 @@ final class Peer {
      * order. It uses the hash's high half; the partition uses the low bits, so the two are independent.
      * Only for a peer that is not lost.
      */
-    Connection connectionFor(byte[] key) {
-        return connections[connectionIndex(key, connections.length)];
+    /** The connection for a key whose {@code KeyHash.hash64} is {@code keyHash} (the caller has it already). */
+    Connection connectionFor(long keyHash) {
+        return connections[connectionIndex(keyHash, connections.length)];
     }
 
     /** Round-robin, for requests with no key. Only for a peer that is not lost. */
@@ -111,8 +111,9 @@ final class Peer {
         return connections[Math.floorMod(roundRobin.getAndIncrement(), connections.length)];
     }
 
-    static int connectionIndex(byte[] key, int connections) {
-        return connections == 1 ? 0 : (int) Long.remainderUnsigned(KeyHash.hash64(key) >>> 32, connections);
+    /** High bits pick the connection; the low bits already picked the partition. */
+    static int connectionIndex(long keyHash, int connections) {
+        return connections == 1 ? 0 : (int) Long.remainderUnsigned(keyHash >>> 32, connections);
     }
 
     /** Stops using this peer (a seed that did not answer): marks it lost and closes its connections. */

@@ -1,6 +1,7 @@
 package io.amdb.client;
 
 import io.amdb.protocol.ErrorCode;
+import io.amdb.protocol.KeyHash;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 
@@ -91,8 +92,8 @@ abstract class SplitRequest<T> {
         Indices lost = new Indices();
         AmDbException lostFailure = null;
         for (int i : indices) {
-            byte[] key = key(i);
-            int partition = routing.table().partitionOf(key);
+            long hash = KeyHash.hash64(key(i));
+            int partition = routing.table().partitionOfHash(hash);
             Peer owner = routing.ownerOf(partition);
             if (owner == null) {
                 lostFailure = lostFailure != null ? lostFailure : Dispatcher.partitionLost(routing, partition);
@@ -100,7 +101,7 @@ abstract class SplitRequest<T> {
             } else if (owner.isLost()) {
                 refused.computeIfAbsent(owner, p -> new Indices()).add(i);
             } else {
-                parts.computeIfAbsent(owner.connectionFor(key), c -> new Indices()).add(i);
+                parts.computeIfAbsent(owner.connectionFor(hash), c -> new Indices()).add(i);
             }
         }
         if (lostFailure != null) {

@@ -118,6 +118,11 @@ public final class PartitionTable {
         return partitioner.partition(key);
     }
 
+    /** The partition of a key whose {@link KeyHash#hash64} is {@code hash}. */
+    public int partitionOfHash(long hash) {
+        return partitioner.partitionOfHash(hash);
+    }
+
     /** Returns the member to send this key's requests to, or null when its partition is LOST. */
     public Member ownerOf(byte[] key) {
         return owner(partitionOf(key));

@@ -28,7 +28,12 @@ public final class Partitioner {
 
     /** Returns the partition of this key, in {@code [0, partitions)}. */
     public int partition(byte[] key) {
+        return partitionOfHash(KeyHash.hash64(key));
+    }
+
+    /** The partition of a key whose {@link KeyHash#hash64} is {@code hash}, for callers that need the hash too. */
+    public int partitionOfHash(long hash) {
         // For a power of two, the low bits are the unsigned remainder.
-        return (int) (KeyHash.hash64(key) & mask);
+        return (int) (hash & mask);
     }
 }
