@@ -37,7 +37,6 @@ public final class AmDbNode {
     private final Vertx vertx;
     private final List<String> listenerDeployments = new ArrayList<>();
     private final Member self;
-    private final int port;
     private final AtomicInteger connections = new AtomicInteger();
     private final NodeStats stats;
     private final Promise<Void> firstTable = Promise.promise();
@@ -47,7 +46,6 @@ public final class AmDbNode {
         this.config = config;
         this.vertx = vertx;
         this.self = self;
-        this.port = self.port();
         this.stats = new NodeStats(config.nodeId(), config.shards(), config.partitions(), connections,
                 System::currentTimeMillis);
         if (!config.clustered()) {
@@ -105,7 +103,7 @@ public final class AmDbNode {
 
     /** The protocol port actually bound. */
     public int port() {
-        return port;
+        return self.port();
     }
 
     public Vertx vertx() {
@@ -160,7 +158,7 @@ public final class AmDbNode {
 
     /**
      * One listener per event loop, all on one port: Vert.x binds the socket once and spreads connections
-     * over the instances. Vert.x shares a port by its number, so port 0 is resolved to a free port first.
+     * over the instances. Vert.x shares a port by its number, so port 0 was resolved to a free one in start().
      */
     private Future<Void> deployListeners() {
         ProtocolContext context = new ProtocolContext(
@@ -168,7 +166,7 @@ public final class AmDbNode {
                 config.limits(), stats, connections, config.maxConnections());
         Future<?> chain = Future.succeededFuture();
         for (int i = 0; i < config.shards(); i++) {
-            chain = chain.compose(v -> deployListener(context, port));
+            chain = chain.compose(v -> deployListener(context, self.port()));
         }
         return chain.mapEmpty();
     }

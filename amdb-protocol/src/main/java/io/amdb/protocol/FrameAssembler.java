@@ -82,7 +82,7 @@ public final class FrameAssembler {
     }
 
     private int checkedLength(byte[] b, int at) throws ProtocolException {
-        int length = ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+        int length = Wire.readInt(b, at);
         if (length < Wire.MIN_LENGTH || length > maxLength) {
             throw new ProtocolException(ErrorCode.FRAME_TOO_LARGE, "frame length " + (length & 0xFFFFFFFFL)
                     + " is outside " + Wire.MIN_LENGTH + ".." + maxLength);

@@ -24,4 +24,9 @@ public final class Wire {
     public static final int BATCH_DELETE = 2;
 
     private Wire() {}
+
+    /** Reads the big-endian 32-bit value at {@code b[at..at+4)} (a length field, a request id). */
+    public static int readInt(byte[] b, int at) {
+        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+    }
 }

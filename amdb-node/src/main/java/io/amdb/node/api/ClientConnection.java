@@ -92,7 +92,7 @@ final class ClientConnection {
             header = FrameHeader.parse(buf, off, len);
         } catch (ProtocolException e) {
             // Bad magic or version: the stream is lost, but the frame is whole, so answer under its own id.
-            current.addError(readInt(buf, off + 8), buf[off + 6] & 0xFF, e.code(), e.getMessage());
+            current.addError(Wire.readInt(buf, off + 8), buf[off + 6] & 0xFF, e.code(), e.getMessage());
             fatalAnswered = true;
             throw e;
         }
@@ -201,9 +201,6 @@ final class ClientConnection {
         }
     }
 
-    private static int readInt(byte[] b, int at) {
-        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
-    }
 
     /** Refuses a connection over the limit with one error frame, then closes it. */
     static void refuse(NetSocket socket, ErrorCode code, String message) {
