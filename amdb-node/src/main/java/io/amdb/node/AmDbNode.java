@@ -8,12 +8,16 @@ import io.amdb.node.cluster.TableService;
 import io.amdb.node.config.NodeConfig;
 import io.amdb.node.ring.PlacementPolicy;
 import io.amdb.node.ring.TablePlanner;
+import io.amdb.node.route.Exchange;
 import io.amdb.node.route.ShardDispatcher;
 import io.amdb.node.shard.LocalCodec;
 import io.amdb.node.shard.ShardVerticle;
+import io.amdb.node.storage.WriteObserver;
 import io.amdb.protocol.Member;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Partitioner;
+import io.amdb.protocol.Request;
+import io.amdb.protocol.Response;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -40,6 +44,8 @@ public final class AmDbNode {
     private final AtomicInteger connections = new AtomicInteger();
     private final NodeStats stats;
     private final Promise<Void> firstTable = Promise.promise();
+    private final List<ShardVerticle> shardVerticles = new ArrayList<>();
+    private ShardDispatcher dispatcher;
     private Future<Void> stopped;
 
     private AmDbNode(NodeConfig config, Vertx vertx, Member self) {
@@ -131,6 +137,27 @@ public final class AmDbNode {
     }
 
     /**
+     * Runs one request on the coordinator path, as if it had arrived over the protocol with epoch 0: the
+     * entry point for the node's own front ends (HTTP, WebSocket). Same limits and error codes as the
+     * protocol; an error is a {@link Response.Error} value, not a failed future. Must be called on a Vert.x
+     * context of this node; the future completes on that context.
+     */
+    public Future<Response> execute(Request request) {
+        Promise<Response> done = Promise.promise();
+        Exchange exchange = new Exchange(dispatcher, config.limits(), stats);
+        exchange.add(0, request);
+        exchange.seal(() -> done.complete(exchange.replies().get(0).response().get()));
+        return done.future();
+    }
+
+    /** Sets (or clears, with null) the observer every shard reports client writes to. */
+    public void observeWrites(WriteObserver observer) {
+        for (ShardVerticle shard : shardVerticles) {
+            shard.setObserver(observer);
+        }
+    }
+
+    /**
      * Stops gracefully: listeners stop accepting and connections answer what they already read (bounded by
      * a grace period), then shards and Vert.x close. Idempotent.
      */
@@ -147,10 +174,12 @@ public final class AmDbNode {
 
     private Future<Void> deployShards() {
         vertx.eventBus().registerCodec(new LocalCodec());
+        dispatcher = new ShardDispatcher(vertx.eventBus(), new Partitioner(config.partitions()), config.shards());
         long seed = System.nanoTime();
         Future<?> chain = Future.succeededFuture();
         for (int i = 0; i < config.shards(); i++) {
             ShardVerticle shard = new ShardVerticle(i, config.partitions(), seed + i);
+            shardVerticles.add(shard);
             chain = chain.compose(v -> vertx.deployVerticle(shard));
         }
         return chain.mapEmpty();
@@ -161,9 +190,8 @@ public final class AmDbNode {
      * over the instances. Vert.x shares a port by its number, so port 0 was resolved to a free one in start().
      */
     private Future<Void> deployListeners() {
-        ProtocolContext context = new ProtocolContext(
-                new ShardDispatcher(vertx.eventBus(), new Partitioner(config.partitions()), config.shards()),
-                config.limits(), stats, connections, config.maxConnections());
+        ProtocolContext context = new ProtocolContext(dispatcher, config.limits(), stats, connections,
+                config.maxConnections());
         Future<?> chain = Future.succeededFuture();
         for (int i = 0; i < config.shards(); i++) {
             chain = chain.compose(v -> deployListener(context, self.port()));

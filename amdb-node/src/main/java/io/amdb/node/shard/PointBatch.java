@@ -1,6 +1,7 @@
 package io.amdb.node.shard;
 
 import io.amdb.node.storage.ShardStore;
+import io.amdb.node.storage.WriteObserver;
 import java.util.Arrays;
 
 /**
@@ -52,11 +53,22 @@ public final class PointBatch implements ShardTask {
     @Override
     public boolean runOn(ShardStore store, int budget) {
         int end = Math.min(size, next + budget);
+        WriteObserver observer = store.observer();
         for (int i = next; i < end; i++) {
             switch (ops[i]) {
                 case GET -> values[i] = store.get(partitions[i], keys[i]);
-                case PUT -> store.put(partitions[i], keys[i], values[i]);
-                case DELETE -> existed[i] = store.remove(partitions[i], keys[i]) != null;
+                case PUT -> {
+                    store.put(partitions[i], keys[i], values[i]);
+                    if (observer != null) {
+                        observer.written(partitions[i], keys[i], values[i]);
+                    }
+                }
+                case DELETE -> {
+                    existed[i] = store.remove(partitions[i], keys[i]) != null;
+                    if (observer != null && existed[i]) {
+                        observer.written(partitions[i], keys[i], null);
+                    }
+                }
                 default -> throw new IllegalStateException("unknown point op " + ops[i]);
             }
         }

@@ -1,6 +1,7 @@
 package io.amdb.node.shard;
 
 import io.amdb.node.storage.ShardStore;
+import io.amdb.node.storage.WriteObserver;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -26,6 +27,11 @@ public final class ShardVerticle extends VerticleBase {
     public ShardVerticle(int index, int partitions, long seed) {
         this.index = index;
         this.store = new ShardStore(partitions, seed);
+    }
+
+    /** Sets or clears the observer of this shard's client writes (see {@link WriteObserver}). */
+    public void setObserver(WriteObserver observer) {
+        store.setObserver(observer);
     }
 
     public static String address(int shard) {

@@ -31,6 +31,7 @@ public final class ShardStore {
     private final long seed;
     private long size;
     private long memoryBytes;
+    private volatile WriteObserver observer;
 
     /**
      * Creates an empty store for partition ids {@code [0, partitions)}. The lists' random heights
@@ -42,6 +43,16 @@ public final class ShardStore {
         }
         this.lists = new SkipList[partitions];
         this.seed = seed;
+    }
+
+    /** The observer client writes report to (see {@link WriteObserver}), or null for none. */
+    public WriteObserver observer() {
+        return observer;
+    }
+
+    /** Sets or (with null) clears the write observer; safe from any thread. */
+    public void setObserver(WriteObserver observer) {
+        this.observer = observer;
     }
 
     /** Returns the number of partition ids, which are {@code [0, partitions())}. */
