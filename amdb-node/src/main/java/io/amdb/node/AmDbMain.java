@@ -32,6 +32,11 @@ import picocli.CommandLine.Spec;
         sortOptions = false)
 public final class AmDbMain implements Callable<Integer> {
     private static final long STOP_TIMEOUT_SECONDS = 10;
+    /** How long SIGTERM waits for this node's partitions to move to the others before it stops anyway. */
+    private static final long LEAVE_TIMEOUT_SECONDS = 120;
+    static final String DEFAULT_CLUSTER = "amdb";
+    /** Ports tried after the default protocol port when it is taken and no port was configured. */
+    static final int PORT_FALLBACKS = 20;
 
     @Spec
     private CommandLine.Model.CommandSpec spec;
@@ -64,8 +69,10 @@ public final class AmDbMain implements Callable<Integer> {
     @Option(names = "--max-connections", paramLabel = "N", description = "Most client connections (default 10000).")
     String maxConnections;
     @Option(names = "--cluster-name", paramLabel = "NAME", description = "Join the AmDb cluster of this name "
-            + "(preview: nodes agree on a partition table; data does not move between nodes yet). Default: run alone.")
+            + "(default: " + DEFAULT_CLUSTER + "; nodes started on one machine find each other with no flags).")
     String clusterName;
+    @Option(names = "--standalone", description = "Run alone: no cluster, no Hazelcast.")
+    boolean standalone;
     @Option(names = "--cluster-port", paramLabel = "PORT", description = "First Hazelcast port to try (default 5701).")
     String clusterPort;
     @Option(names = "--join", paramLabel = "HOST:PORT,...", description = "Hazelcast members to contact "
@@ -84,7 +91,11 @@ public final class AmDbMain implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         NodeConfig config;
         try {
-            config = NodeConfig.from(settings());
+            Settings settings = settings();
+            config = NodeConfig.from(settings, standalone ? "" : DEFAULT_CLUSTER);
+            if (settings.get("port", "").source().equals("default")) {
+                config = config.withPort(firstFreePort(config.host(), config.port()));
+            }
         } catch (ConfigException e) {
             System.err.println("amdb: " + e.getMessage());
             return 2;
@@ -115,7 +126,12 @@ public final class AmDbMain implements Callable<Integer> {
     private static void stopOnSignal(AmDbNode node, CountDownLatch stopped) {
         int status = 0;
         try {
-            node.stop().await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (node.config().clustered()) {
+                System.out.println("AmDb node " + node.config().nodeId() + " leaving: handing its partitions off");
+                System.out.flush();
+            }
+            node.leave(TimeUnit.SECONDS.toMillis(LEAVE_TIMEOUT_SECONDS))
+                    .await(LEAVE_TIMEOUT_SECONDS + STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             System.out.println("AmDb node " + node.config().nodeId() + " stopped");
         } catch (Exception e) {
             System.err.println("amdb: unclean stop: " + e);
@@ -124,6 +140,21 @@ public final class AmDbMain implements Callable<Integer> {
         System.out.flush();
         stopped.countDown();
         Runtime.getRuntime().halt(status);
+    }
+
+    /**
+     * {@code port} if it is free on {@code host}, else the next free one of the {@link #PORT_FALLBACKS} after
+     * it (so a second node on one machine needs no flags); the ready line prints the port chosen.
+     */
+    private static int firstFreePort(String host, int port) {
+        for (int p = port; p <= Math.min(65535, port + PORT_FALLBACKS); p++) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(p, 1, java.net.InetAddress.getByName(host))) {
+                return p;
+            } catch (java.io.IOException taken) {
+                // try the next one
+            }
+        }
+        return port; // all taken: let the bind fail and say so
     }
 
     private Settings settings() throws ConfigException {

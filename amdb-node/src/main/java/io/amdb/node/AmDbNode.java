@@ -8,7 +8,12 @@ import io.amdb.node.cluster.TableService;
 import io.amdb.node.config.NodeConfig;
 import io.amdb.node.ring.PlacementPolicy;
 import io.amdb.node.ring.TablePlanner;
+import io.amdb.node.migrate.MigrationService;
+import io.amdb.node.migrate.MigrationStats;
+import io.amdb.node.route.Coordinator;
 import io.amdb.node.route.Exchange;
+import io.amdb.node.route.PeerEndpoint;
+import io.amdb.node.route.Parking;
 import io.amdb.node.route.ShardDispatcher;
 import io.amdb.node.shard.LocalCodec;
 import io.amdb.node.shard.ShardVerticle;
@@ -37,6 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with {@link #stop()}; tests and embedders use this class, the command line goes through {@link AmDbMain}.
  */
 public final class AmDbNode {
+    /** Longest a request waits for a cutover of its partition before it is answered WRONG_OWNER anyway. */
+    static final long PARK_TIMEOUT_MS = 5_000;
     private final NodeConfig config;
     private final Vertx vertx;
     private final List<String> listenerDeployments = new ArrayList<>();
@@ -45,15 +52,22 @@ public final class AmDbNode {
     private final NodeStats stats;
     private final Promise<Void> firstTable = Promise.promise();
     private final List<ShardVerticle> shardVerticles = new ArrayList<>();
+    private final Parking parking;
+    private final MigrationStats migrationStats = new MigrationStats(System::nanoTime);
     private ShardDispatcher dispatcher;
+    private Coordinator coordinator; // null on a standalone node
+    private volatile MigrationService migrations;
+    private TableService tableService; // null on a standalone node
+    private final List<Runnable> tableWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Future<Void> stopped;
 
     private AmDbNode(NodeConfig config, Vertx vertx, Member self) {
         this.config = config;
         this.vertx = vertx;
         this.self = self;
+        this.parking = new Parking(vertx, PARK_TIMEOUT_MS);
         this.stats = new NodeStats(config.nodeId(), config.shards(), config.partitions(), connections,
-                System::currentTimeMillis);
+                System::currentTimeMillis, parking, migrationStats);
         if (!config.clustered()) {
             stats.setTable(standaloneTable());
         }
@@ -112,6 +126,11 @@ public final class AmDbNode {
         return self.port();
     }
 
+    /** The shards' dispatcher, for tests that look inside a node. */
+    ShardDispatcher dispatcher() {
+        return dispatcher;
+    }
+
     public Vertx vertx() {
         return vertx;
     }
@@ -132,7 +151,13 @@ public final class AmDbNode {
         }
         if (stats.table() == null || table.epoch() > stats.table().epoch()) {
             stats.setTable(table);
+            parking.tableInstalled(table.epoch());
+            MigrationService m = migrations;
+            if (m != null) {
+                m.tableInstalled(table);
+            }
             firstTable.tryComplete();
+            tableWatchers.forEach(Runnable::run);
         }
     }
 
@@ -144,7 +169,7 @@ public final class AmDbNode {
      */
     public Future<Response> execute(Request request) {
         Promise<Response> done = Promise.promise();
-        Exchange exchange = new Exchange(dispatcher, config.limits(), stats);
+        Exchange exchange = new Exchange(dispatcher, config.limits(), stats, coordinator);
         exchange.add(0, request);
         exchange.seal(() -> done.complete(exchange.replies().get(0).response().get()));
         return done.future();
@@ -155,6 +180,40 @@ public final class AmDbNode {
         for (ShardVerticle shard : shardVerticles) {
             shard.setObserver(observer);
         }
+    }
+
+    /**
+     * Leaves the cluster gracefully, then stops: asks the coordinator to move every partition this node owns
+     * to the other members, waits until the table shows it owns none (and receives none), then
+     * {@link #stop()}s. Bounded by {@code timeoutMs}; after it (or when the coordinator cannot be reached) the
+     * node stops anyway and whatever it still owned becomes LOST. A standalone node, or the only member, just
+     * stops: there is nobody to hand off to.
+     */
+    public Future<Void> leave(long timeoutMs) {
+        PartitionTable table = table();
+        if (tableService == null || table == null || table.members().size() <= 1) {
+            return stop();
+        }
+        Promise<Void> drained = Promise.promise();
+        Runnable check = () -> {
+            PartitionTable t = table();
+            if (t.partitionsOf(self.nodeId()).length == 0
+                    && t.migrations().stream().noneMatch(m -> m.toNode().equals(self.nodeId()))) {
+                drained.tryComplete();
+            }
+        };
+        tableWatchers.add(check);
+        long timer = vertx.setTimer(timeoutMs, id -> drained.tryFail("not drained after " + timeoutMs + " ms"));
+        tableService.requestLeave().onFailure(drained::tryFail).onSuccess(v -> check.run());
+        return drained.future().transform(ar -> {
+            tableWatchers.remove(check);
+            vertx.cancelTimer(timer);
+            if (ar.failed()) {
+                java.util.logging.Logger.getLogger(AmDbNode.class.getName()).warning(
+                        "leaving without a full handoff: " + ar.cause().getMessage());
+            }
+            return stop();
+        });
     }
 
     /**
@@ -190,7 +249,7 @@ public final class AmDbNode {
      * over the instances. Vert.x shares a port by its number, so port 0 was resolved to a free one in start().
      */
     private Future<Void> deployListeners() {
-        ProtocolContext context = new ProtocolContext(dispatcher, config.limits(), stats, connections,
+        ProtocolContext context = new ProtocolContext(dispatcher, config.limits(), stats, coordinator, connections,
                 config.maxConnections());
         Future<?> chain = Future.succeededFuture();
         for (int i = 0; i < config.shards(); i++) {
@@ -211,7 +270,14 @@ public final class AmDbNode {
         }
         TableService service = new TableService(self, config.partitions(), new TablePlanner(PlacementPolicy.DEFAULT),
                 this::installTable);
-        return vertx.deployVerticle(service).compose(id -> firstTable.future());
+        tableService = service;
+        MigrationService moves = new MigrationService(self, dispatcher, migrationStats, parking, service::requestCutover);
+        coordinator = new Coordinator(vertx.eventBus(), stats, config.limits(), dispatcher.partitioner());
+        return vertx.deployVerticle(new PeerEndpoint(dispatcher, config.limits(), stats))
+                .compose(id -> vertx.deployVerticle(moves)).compose(id -> {
+            migrations = moves;
+            return vertx.deployVerticle(service);
+        }).compose(id -> firstTable.future());
     }
 
     private static void closeQuietly(ServerSocket socket) {

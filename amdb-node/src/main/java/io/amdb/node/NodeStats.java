@@ -1,6 +1,8 @@
 package io.amdb.node;
 
+import io.amdb.node.migrate.MigrationStats;
 import io.amdb.node.route.NodeStatus;
+import io.amdb.node.route.Parking;
 import io.amdb.protocol.Opcode;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Wire;
@@ -20,12 +22,18 @@ final class NodeStats implements NodeStatus {
     private final LongSupplier clockMillis;
     private final long startMillis;
     private final LongAdder[] answered = new LongAdder[256];
-    /** The table and a fact derived from it, published together so readers never mix two tables. */
-    private record TableView(PartitionTable table, boolean ownsAll) {}
+    /** The table and facts derived from it, published together so readers never mix two tables. */
+    private record TableView(PartitionTable table, boolean ownsAll, int owned) {}
 
     private volatile TableView view;
 
-    NodeStats(String nodeId, int shards, int partitions, AtomicInteger connections, LongSupplier clockMillis) {
+    private final Parking parking;
+    private final MigrationStats migrations;
+
+    NodeStats(String nodeId, int shards, int partitions, AtomicInteger connections, LongSupplier clockMillis,
+            Parking parking, MigrationStats migrations) {
+        this.parking = parking;
+        this.migrations = migrations;
         this.nodeId = nodeId;
         this.shards = shards;
         this.partitions = partitions;
@@ -39,7 +47,8 @@ final class NodeStats implements NodeStatus {
 
     /** Installs the table requests are routed with; tables are immutable, so publishing the reference suffices. */
     void setTable(PartitionTable table) {
-        this.view = new TableView(table, table.partitionsOf(nodeId).length == table.partitions());
+        int owned = table.partitionsOf(nodeId).length;
+        this.view = new TableView(table, owned == table.partitions(), owned);
     }
 
     @Override
@@ -60,6 +69,11 @@ final class NodeStats implements NodeStatus {
     }
 
     @Override
+    public void park(long epochSeen, Runnable resume) {
+        parking.park(epochSeen, resume);
+    }
+
+    @Override
     public void countAnswered(int opcode) {
         answered[opcode & 0xFF].increment();
     }
@@ -74,7 +88,13 @@ final class NodeStats implements NodeStatus {
         f.put("partitions", Integer.toString(partitions));
         f.put("uptime_ms", Long.toString(clockMillis.getAsLong() - startMillis));
         f.put("connections", Integer.toString(connections.get()));
-        f.put("table_epoch", view == null ? "0" : Long.toString(view.table().epoch()));
+        TableView v = view;
+        f.put("table_epoch", v == null ? "0" : Long.toString(v.table().epoch()));
+        f.put("members", v == null ? "0" : Integer.toString(v.table().members().size()));
+        f.put("partitions_owned", v == null ? "0" : Integer.toString(v.owned()));
+        f.put("partitions_lost", v == null ? "0" : Integer.toString(v.table().lostPartitions()));
+        f.put("migrations_in_flight", v == null ? "0" : Integer.toString(v.table().migrations().size()));
+        f.putAll(migrations.fields());
         for (Opcode op : Opcode.values()) {
             f.put("ops_" + op.name().toLowerCase(Locale.ROOT), Long.toString(answered[op.code()].sum()));
         }

@@ -18,9 +18,10 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three clustered nodes in one JVM (real Hazelcast, loopback): they serve under one table, fence keys they
- * do not own, and when the owner dies the survivors report its partitions LOST instead of empty.
- * Data does not move between nodes yet, so the first node owns every partition.
+ * Three clustered nodes in one JVM (real Hazelcast, loopback): once the partitions have spread, any node
+ * answers an unrouted request (it coordinates), a request routed with the table is fenced by the node that
+ * does not own the key (WRONG_OWNER), and when an owner dies without handing off, the survivors report its
+ * partitions LOST instead of empty.
  */
 class ClusterNodeTest {
     private static final long WAIT_S = 60; // hang guard, not a timing assertion
@@ -36,7 +37,7 @@ class ClusterNodeTest {
     }
 
     @Test
-    void threeNodes_ownerServesOthersFence_thenOwnerDiesAndPartitionsAreLost() throws Exception {
+    void threeNodes_anyNodeCoordinatesOwnersFence_thenOwnerDiesAndPartitionsAreLost() throws Exception {
         String cluster = "amdb-test-" + UUID.randomUUID();
         int[] ports = TestPorts.free(6); // Hazelcast ports and protocol ports, drawn together: never the same
         int[] hz = {ports[0], ports[1], ports[2]};
@@ -47,21 +48,36 @@ class ClusterNodeTest {
                 NodeConfig c = TestNodes.config().withPort(ports[3 + i]).withCluster(cluster, "n" + i, hz[i], join);
                 nodes.add(TestNodes.start(c));
             }
-            awaitTables(nodes, t -> t.members().size() == 3);
+            awaitTables(nodes, t -> t.members().size() == 3 && t.migrations().isEmpty());
             byte[] key = "cluster:k".getBytes(UTF_8);
-            try (RawClient owner = new RawClient(nodes.get(0).port()); RawClient other = new RawClient(nodes.get(1).port())) {
-                assertEquals(Response.DONE, owner.call(new Request.Put(key, "v".getBytes(UTF_8))));
-                assertArrayEquals("v".getBytes(UTF_8), ((Response.Value) owner.call(new Request.Get(key))).value());
-                Response.Error fenced = assertInstanceOf(Response.Error.class, other.call(new Request.Get(key)));
+            PartitionTable table = nodes.get(0).table();
+            String ownerId = table.ownerOf(key).nodeId();
+            AmDbNode owner = nodes.stream().filter(n -> n.config().nodeId().equals(ownerId)).findFirst().orElseThrow();
+            AmDbNode other = nodes.stream().filter(n -> n != owner).findFirst().orElseThrow();
+            try (RawClient viaOther = new RawClient(other.port()); RawClient viaOwner = new RawClient(owner.port())) {
+                assertEquals(Response.DONE, viaOther.call(new Request.Put(key, "v".getBytes(UTF_8))));
+                for (AmDbNode n : nodes) {
+                    try (RawClient c = new RawClient(n.port())) {
+                        assertArrayEquals("v".getBytes(UTF_8), ((Response.Value) c.call(new Request.Get(key))).value());
+                    }
+                }
+                assertArrayEquals("v".getBytes(UTF_8),
+                        ((Response.Value) viaOwner.call(new Request.Get(key), table.epoch())).value());
+                Response.Error fenced = assertInstanceOf(Response.Error.class,
+                        viaOther.call(new Request.Get(key), table.epoch()));
                 assertEquals(ErrorCode.WRONG_OWNER, fenced.code(), fenced.message());
             }
 
-            TestNodes.stop(nodes.remove(0));
+            int owned = table.partitionsOf(ownerId).length;
+            nodes.remove(owner);
+            TestNodes.stop(owner); // a stop without leave: nothing is handed off
             awaitTables(nodes, t -> t.members().size() == 2);
-            assertEquals(nodes.get(0).config().partitions(), nodes.get(0).table().lostPartitions());
+            assertEquals(owned, nodes.get(0).table().lostPartitions());
             try (RawClient survivor = new RawClient(nodes.get(0).port())) {
                 Response.Error lost = assertInstanceOf(Response.Error.class, survivor.call(new Request.Get(key)));
                 assertEquals(ErrorCode.PARTITION_LOST, lost.code(), lost.message());
+                Response.Info info = (Response.Info) survivor.call(new Request.Info());
+                assertEquals(Integer.toString(owned), info.fields().get("partitions_lost"));
             }
         } finally {
             for (AmDbNode n : nodes) {

@@ -20,7 +20,7 @@ class NodeProcessIT {
 
     @Test
     void start_thenSigterm_servesThenExitsZeroWithinFiveSeconds() throws Exception {
-        try (NodeProcess node = NodeProcess.start("--port", "0", "--node-id", "it-node")) {
+        try (NodeProcess node = NodeProcess.start("--standalone", "--port", "0", "--node-id", "it-node")) {
             int port = node.awaitReady();
             try (RawClient c = new RawClient(port)) {
                 c.call(new Request.Put("proc:k".getBytes(UTF_8), "v".getBytes(UTF_8)));
@@ -41,7 +41,7 @@ class NodeProcessIT {
 
     @Test
     void start_badFlag_exitsTwoWithMessage() throws Exception {
-        try (NodeProcess node = NodeProcess.start("--partitions", "1000")) {
+        try (NodeProcess node = NodeProcess.start("--standalone", "--partitions", "1000")) {
             assertTrue(node.process.waitFor(120, TimeUnit.SECONDS));
             assertEquals(2, node.process.exitValue());
         }

@@ -53,11 +53,25 @@ final class RawClient implements AutoCloseable {
         return reply.response();
     }
 
+    /** Sends one request routed with table {@code epoch} (0: unrouted, the node coordinates); returns its response. */
+    Response call(Request request, long epoch) throws IOException {
+        int id = send(request, epoch);
+        Reply reply = read();
+        if (reply.header().requestId() != id) {
+            throw new IllegalStateException("expected reply to " + id + ", got " + reply.header().requestId());
+        }
+        return reply.response();
+    }
+
     /** Sends one request frame; returns its request id. */
     int send(Request request) throws IOException {
+        return send(request, 0);
+    }
+
+    private int send(Request request, long epoch) throws IOException {
         WireWriter w = new WireWriter();
         int id = nextId++;
-        RequestCodec.encode(w, id, 0, request);
+        RequestCodec.encode(w, id, epoch, request);
         out.write(w.array(), 0, w.size());
         out.flush();
         return id;

@@ -69,7 +69,7 @@ final class ClientConnection {
             return; // after a framing error nothing more from this peer can be trusted
         }
         byte[] chunk = data.getBytes();
-        Exchange exchange = new Exchange(node.dispatcher(), node.limits(), node.status());
+        Exchange exchange = new Exchange(node.dispatcher(), node.limits(), node.status(), node.coordinator());
         current = exchange;
         try {
             assembler.feed(chunk, 0, chunk.length, this::onFrame);
@@ -103,7 +103,7 @@ final class ClientConnection {
         }
         try {
             WireReader body = new WireReader(buf, off + Wire.HEADER_BYTES, len - Wire.HEADER_BYTES);
-            current.add(header.requestId(), RequestCodec.decode(header, body, node.limits().maxBatchItems()));
+            current.add(header.requestId(), header.epoch(), RequestCodec.decode(header, body, node.limits().maxBatchItems()));
         } catch (ProtocolException e) {
             current.addError(header.requestId(), header.opcode(), e.code(), e.getMessage());
             if (e.code().closesConnection()) {

@@ -80,8 +80,15 @@ public final class HazelcastMembership implements Membership {
 
     @Override
     public List<Member> members() {
-        assert Vertx.currentContext() == context : "membership read off its context";
+        assert onContext() : "membership read off its context";
         return new ArrayList<>(byVertxId.values());
+    }
+
+    /** True on {@link #context} or one of its duplicates (event-bus handlers run on a duplicate). */
+    private boolean onContext() {
+        Context current = Vertx.currentContext();
+        return current != null && ((io.vertx.core.internal.ContextInternal) current).unwrap()
+                == ((io.vertx.core.internal.ContextInternal) context).unwrap();
     }
 
     /**

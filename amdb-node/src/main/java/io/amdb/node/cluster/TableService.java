@@ -4,12 +4,16 @@ import io.amdb.node.ring.Membership;
 import io.amdb.node.ring.TableKeeper;
 import io.amdb.node.ring.TablePlanner;
 import io.amdb.protocol.Member;
+import io.amdb.protocol.Migration;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.PartitionTableCodec;
 import io.amdb.protocol.ProtocolException;
+import io.amdb.protocol.WireReader;
+import io.amdb.protocol.WireWriter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.internal.VertxInternal;
 import java.util.List;
@@ -28,6 +32,7 @@ import java.util.function.Consumer;
 public final class TableService extends VerticleBase implements Membership.Listener {
     static final String PUBLISH_ADDRESS = "amdb.table.publish";
     static final long FETCH_RETRY_MS = 200;
+    static final long CUTOVER_TIMEOUT_MS = 10_000;
 
     private final Member self;
     private final int partitions;
@@ -37,6 +42,7 @@ public final class TableService extends VerticleBase implements Membership.Liste
     private TableKeeper keeper;
     private Membership.Listener keeperListener;
     private PartitionTable current;
+    private volatile String coordinatorId;
 
     /** @param install told of every newer table, on this verticle's context */
     public TableService(Member self, int partitions, TablePlanner planner, Consumer<PartitionTable> install) {
@@ -50,10 +56,49 @@ public final class TableService extends VerticleBase implements Membership.Liste
         return "amdb.table.fetch." + nodeId;
     }
 
+    static String leaveAddress(String nodeId) {
+        return "amdb.table.leave." + nodeId;
+    }
+
+    /**
+     * Asks the coordinator to plan this node's graceful leave: every partition it owns migrates to the others.
+     * Thread-safe; fails when no coordinator answered.
+     */
+    public Future<Void> requestLeave() {
+        String coordinator = coordinatorId;
+        if (coordinator == null) {
+            return Future.failedFuture("no coordinator known yet");
+        }
+        return vertx.eventBus().<Buffer>request(leaveAddress(coordinator), Buffer.buffer(self.nodeId()),
+                new DeliveryOptions().setSendTimeout(CUTOVER_TIMEOUT_MS)).mapEmpty();
+    }
+
+    static String cutoverAddress(String nodeId) {
+        return "amdb.table.cutover." + nodeId;
+    }
+
+    /**
+     * Asks the coordinator to cut a finished migration over (thread-safe; the future completes on the
+     * caller's context): true when it published the table with the target as owner, false when the move is
+     * no longer planned; fails when the coordinator could not be reached or answered nothing.
+     */
+    public Future<Boolean> requestCutover(Migration done) {
+        String coordinator = coordinatorId;
+        if (coordinator == null) {
+            return Future.failedFuture("no coordinator known yet");
+        }
+        WireWriter w = new WireWriter(64);
+        w.u32(done.partition()).str(done.fromNode()).str(done.toNode());
+        return vertx.eventBus().<Buffer>request(cutoverAddress(coordinator), Buffer.buffer(w.toByteArray()),
+                new DeliveryOptions().setSendTimeout(CUTOVER_TIMEOUT_MS)).map(m -> m.body().getByte(0) == 1);
+    }
+
     @Override
     public Future<?> start() {
         vertx.eventBus().<Buffer>consumer(PUBLISH_ADDRESS, m -> offer(decode(m.body())));
         vertx.eventBus().<Buffer>consumer(fetchAddress(self.nodeId()), this::answerFetch);
+        vertx.eventBus().<Buffer>consumer(cutoverAddress(self.nodeId()), this::answerCutover);
+        vertx.eventBus().<Buffer>consumer(leaveAddress(self.nodeId()), this::answerLeave);
         return HazelcastMembership.start(vertx, ((VertxInternal) vertx).clusterManager(), context).map(m -> {
             membership = m;
             m.setListener(this);
@@ -88,6 +133,7 @@ public final class TableService extends VerticleBase implements Membership.Liste
     /** Becomes coordinator when this node is the oldest member; otherwise makes sure it has a table. */
     private void takeRole() {
         Member oldest = membership.oldest();
+        coordinatorId = oldest == null ? null : oldest.nodeId();
         if (keeper == null && self.equals(oldest)) {
             Membership view = keeperView();
             keeper = current == null
@@ -134,6 +180,34 @@ public final class TableService extends VerticleBase implements Membership.Liste
                 vertx.setTimer(FETCH_RETRY_MS, t -> takeRole()); // the coordinator may not have planned yet
             }
         });
+    }
+
+    private void answerLeave(Message<Buffer> request) {
+        if (keeper == null) {
+            request.fail(503, self.nodeId() + " is not the coordinator");
+            return;
+        }
+        try {
+            keeper.leave(request.body().toString());
+            request.reply(Buffer.buffer());
+        } catch (IllegalArgumentException e) {
+            request.fail(400, e.getMessage());
+        }
+    }
+
+    private void answerCutover(Message<Buffer> request) {
+        if (keeper == null) {
+            request.fail(503, self.nodeId() + " is not the coordinator");
+            return;
+        }
+        try {
+            byte[] b = request.body().getBytes();
+            WireReader r = new WireReader(b, 0, b.length);
+            Migration done = new Migration(r.u32(), r.str(), r.str());
+            request.reply(Buffer.buffer(new byte[] {(byte) (keeper.cutover(done) ? 1 : 0)}));
+        } catch (ProtocolException | IllegalArgumentException e) {
+            request.fail(400, "malformed cutover request: " + e.getMessage());
+        }
     }
 
     private void answerFetch(Message<Buffer> request) {

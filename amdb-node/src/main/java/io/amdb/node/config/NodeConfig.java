@@ -26,6 +26,14 @@ public record NodeConfig(String host, int port, int httpPort, int shards, int pa
     public static final int MAX_SHARDS = 256;
 
     public static NodeConfig from(Settings s) throws ConfigException {
+        return from(s, "");
+    }
+
+    /**
+     * As {@link #from(Settings)}, with {@code defaultClusterName} when no cluster name is configured (the
+     * command line defaults to a cluster, so two nodes started on one machine find each other; "" = alone).
+     */
+    public static NodeConfig from(Settings s, String defaultClusterName) throws ConfigException {
         Limits d = Limits.DEFAULTS;
         int shards = s.integer("shards", defaultShards(), 1, MAX_SHARDS);
         int partitions = s.integer("partitions", Partitioner.DEFAULT_PARTITIONS, 1, Partitioner.MAX_PARTITIONS);
@@ -52,7 +60,7 @@ public record NodeConfig(String host, int port, int httpPort, int shards, int pa
         } catch (IllegalArgumentException e) {
             throw new ConfigException("limits do not fit together: " + e.getMessage());
         }
-        String clusterName = s.string("cluster-name", "");
+        String clusterName = s.string("cluster-name", defaultClusterName);
         String join = s.string("join", "");
         return new NodeConfig(host,
                 s.integer("port", Wire.DEFAULT_PORT, 0, 65535),

@@ -37,17 +37,33 @@ public final class Exchange {
     private final ShardDispatcher shards;
     private final Limits limits;
     private final NodeStatus status;
+    private final Coordinator coordinator;
     private Runnable onComplete;
     private final List<Reply> replies = new ArrayList<>();
     private final PointBatch[] batches;
     private final Map<ShardTask, String> failures = new IdentityHashMap<>();
+    private final List<PointBatch> sent = new ArrayList<>();
+    private final long routedEpoch;
     private int outstanding = 1; // the seal() sentinel keeps it above zero while requests are added
+    private boolean parked;
 
+    /** An exchange that serves only what this node owns: for forwarded pieces, and standalone nodes. */
     public Exchange(ShardDispatcher shards, Limits limits, NodeStatus status) {
+        this(shards, limits, status, null);
+    }
+
+    /**
+     * @param coordinator where requests go that this node cannot answer alone: SCAN when it does not own every
+     *                    partition, and keyed requests that arrive unrouted (epoch 0); null: answer them here
+     */
+    public Exchange(ShardDispatcher shards, Limits limits, NodeStatus status, Coordinator coordinator) {
+        this.coordinator = coordinator;
         this.shards = shards;
         this.limits = limits;
         this.status = status;
         this.batches = new PointBatch[shards.shards()];
+        PartitionTable table = status.table();
+        this.routedEpoch = table == null ? 0 : table.epoch();
     }
 
     public int size() {
@@ -63,9 +79,22 @@ public final class Exchange {
         replies.add(new Reply(requestId, opcode, () -> error));
     }
 
-    /** Routes one decoded request. */
+    /** Routes one decoded request that came unrouted (epoch 0). */
     public void add(int requestId, Request request) {
+        add(requestId, 0, request);
+    }
+
+    /**
+     * Routes one decoded request. {@code epoch} is the table epoch the client routed it with, 0 for none: a
+     * routed request is fenced here (WRONG_OWNER for keys this node does not own), an unrouted one is
+     * coordinated (forwarded to the owners). SCAN spans every owner, so it is always coordinated.
+     */
+    public void add(int requestId, long epoch, Request request) {
         int opcode = request.opcode().code();
+        if (coordinator != null && !status.ownsAllPartitions() && Coordinator.coordinates(request, epoch)) {
+            addAsync(requestId, opcode, coordinator.execute(request));
+            return;
+        }
         Supplier<Response> response;
         try {
             response = route(request);
@@ -74,6 +103,30 @@ public final class Exchange {
             return;
         }
         replies.add(new Reply(requestId, opcode, response));
+    }
+
+    /** A reply computed elsewhere (the coordinator); its place in the reply order is kept. */
+    private void addAsync(int requestId, int opcode, Future<Response> pending) {
+        outstanding++;
+        Response[] slot = new Response[1];
+        replies.add(new Reply(requestId, opcode, () -> slot[0]));
+        pending.onComplete(ar -> {
+            slot[0] = ar.succeeded() ? ar.result()
+                    : new Response.Error(ErrorCode.INTERNAL_ERROR, "coordinating failed: " + ar.cause().getMessage());
+            partDone();
+        });
+    }
+
+    /**
+     * A local SCAN of exactly the partitions {@code only} marks (a coordinator's piece of a cluster-wide
+     * SCAN; the caller checked this node owns them).
+     */
+    public void addScan(int requestId, Request.Scan scan, boolean[] only) {
+        try {
+            replies.add(new Reply(requestId, scan.opcode().code(), localScan(scan, only)));
+        } catch (Rejected e) {
+            addError(requestId, scan.opcode().code(), e.code, e.getMessage());
+        }
     }
 
     /**
@@ -94,12 +147,13 @@ public final class Exchange {
             check(limits.checkValue(put.value()), "value of " + put.value().length + " bytes exceeds the limit of "
                     + limits.maxValueBytes());
             PointBatch b = point(PointBatch.PUT, ownedPartition(put.key()), put.key(), put.value());
-            return guarded(List.of(b), () -> Response.DONE);
+            int i = b.size() - 1;
+            return guarded(List.of(b), () -> b.fenced(i) ? moved(b.partition(i)) : Response.DONE);
         } else if (request instanceof Request.Delete delete) {
             checkKey(delete.key());
             PointBatch b = point(PointBatch.DELETE, ownedPartition(delete.key()), delete.key(), null);
             int i = b.size() - 1;
-            return guarded(List.of(b), () -> new Response.Deleted(b.existed(i)));
+            return guarded(List.of(b), () -> b.fenced(i) ? moved(b.partition(i)) : new Response.Deleted(b.existed(i)));
         } else if (request instanceof Request.MGet mget) {
             return mget(mget.keys());
         } else if (request instanceof Request.Batch batch) {
@@ -119,7 +173,7 @@ public final class Exchange {
         checkKey(key);
         PointBatch b = point(PointBatch.GET, ownedPartition(key), key, null);
         int i = b.size() - 1;
-        return guarded(List.of(b), () -> new Response.Value(b.value(i)));
+        return guarded(List.of(b), () -> b.fenced(i) ? moved(b.partition(i)) : new Response.Value(b.value(i)));
     }
 
     private Supplier<Response> mget(List<byte[]> keys) throws Rejected {
@@ -137,23 +191,21 @@ public final class Exchange {
         }
         return guarded(List.of(owner), () -> {
             List<byte[]> values = new ArrayList<>(owner.length);
-            long bytes = Wire.HEADER_BYTES + 6L; // header, status, count
             for (int k = 0; k < owner.length; k++) {
-                byte[] value = owner[k].value(index[k]);
-                values.add(value);
-                bytes += 4 + (value == null ? 0 : value.length);
+                if (owner[k].fenced(index[k])) {
+                    return moved(owner[k].partition(index[k]));
+                }
+                values.add(owner[k].value(index[k]));
             }
-            if (bytes - Wire.LENGTH_BYTES > limits.maxFrameBytes()) {
-                return new Response.Error(ErrorCode.RESPONSE_TOO_LARGE, "the " + keys.size() + " values total "
-                        + bytes + " bytes, above max-frame-bytes " + limits.maxFrameBytes() + "; ask for fewer keys");
-            }
-            return new Response.Values(values);
+            return Replies.values(values, limits);
         });
     }
 
     private Supplier<Response> batch(List<Request.BatchItem> items) throws Rejected {
         checkCount(items.size());
         ErrorCode[] statuses = new ErrorCode[items.size()];
+        PointBatch[] owner = new PointBatch[items.size()];
+        int[] index = new int[items.size()];
         List<ShardTask> touched = new ArrayList<>();
         for (int k = 0; k < items.size(); k++) {
             Request.BatchItem item = items.get(k);
@@ -171,42 +223,68 @@ public final class Exchange {
             }
             statuses[k] = status;
             if (status == ErrorCode.OK) {
-                touched.add(point(item.isPut() ? PointBatch.PUT : PointBatch.DELETE, partition, item.key(), item.value()));
+                owner[k] = point(item.isPut() ? PointBatch.PUT : PointBatch.DELETE, partition, item.key(), item.value());
+                index[k] = owner[k].size() - 1;
+                touched.add(owner[k]);
             }
         }
-        List<ErrorCode> result = List.of(statuses);
-        return guarded(touched, () -> new Response.Statuses(result));
+        return guarded(touched, () -> {
+            for (int k = 0; k < statuses.length; k++) {
+                if (owner[k] != null && owner[k].fenced(index[k])) {
+                    statuses[k] = ErrorCode.WRONG_OWNER; // handed off meanwhile: the client resends it
+                }
+            }
+            return new Response.Statuses(List.of(statuses));
+        });
     }
 
     private Supplier<Response> scan(Request.Scan scan) throws Rejected {
+        if (!status.ownsAllPartitions()) { // only without a coordinator: a local scan would miss other nodes' keys
+            throw new Rejected(ErrorCode.WRONG_OWNER, "node " + status.nodeId() + " holds only part of the key space "
+                    + "at epoch " + status.table().epoch() + "; send SCAN to a node that coordinates");
+        }
+        return localScan(scan, null);
+    }
+
+    private Supplier<Response> localScan(Request.Scan scan, boolean[] only) throws Rejected {
         check(limits.checkScanBound(scan.start()), "scan start is longer than " + (limits.maxKeyBytes() + 1) + " bytes");
         check(limits.checkScanBound(scan.end()), "scan end is longer than " + (limits.maxKeyBytes() + 1) + " bytes");
-        if (!status.ownsAllPartitions()) {
-            // Until the cluster-wide merge exists, a SCAN here would silently miss other nodes' keys.
-            throw new Rejected(ErrorCode.WRONG_OWNER, "node " + status.nodeId() + " holds only part of the key space "
-                    + "at epoch " + status.table().epoch() + "; a cluster-wide SCAN is not available yet");
-        }
         int limit = Math.min(scan.limit(), limits.maxScanLimit());
         flushBatches();
         List<ScanTask> parts = new ArrayList<>();
         for (int s = 0; s < shards.shards(); s++) {
-            parts.add(send(s, new ScanTask(scan.start(), scan.end(), limit, limits.scanPageBytes())));
+            parts.add(send(s, new ScanTask(scan.start(), scan.end(), limit, limits.scanPageBytes(), only)));
         }
-        return guarded(parts, () -> ScanMerge.merge(parts, limit, limits.scanPageBytes()));
+        return guarded(parts, () -> ScanMerge.mergeShards(parts, limit, limits.scanPageBytes()));
     }
 
     private Supplier<Response> info() {
         flushBatches();
         List<StatsTask> parts = new ArrayList<>();
+        boolean[] owned = ownedMask();
         for (int s = 0; s < shards.shards(); s++) {
-            parts.add(send(s, new StatsTask()));
+            parts.add(send(s, new StatsTask(owned)));
         }
         return guarded(parts, () -> {
             Map<String, String> fields = new LinkedHashMap<>(status.infoFields());
             fields.put("keys", Long.toString(parts.stream().mapToLong(StatsTask::keys).sum()));
+            fields.put("keys_held", Long.toString(parts.stream().mapToLong(StatsTask::keysHeld).sum()));
             fields.put("memory_bytes", Long.toString(parts.stream().mapToLong(StatsTask::memoryBytes).sum()));
             return new Response.Info(Collections.unmodifiableMap(fields));
         });
+    }
+
+    /** Which partitions this node owns in its current table, or null when it owns them all. */
+    private boolean[] ownedMask() {
+        if (status.ownsAllPartitions()) {
+            return null;
+        }
+        PartitionTable table = status.table();
+        boolean[] owned = new boolean[table.partitions()];
+        for (int p : table.partitionsOf(status.nodeId())) {
+            owned[p] = true;
+        }
+        return owned;
     }
 
     /**
@@ -228,6 +306,23 @@ public final class Exchange {
         return partition;
     }
 
+    /**
+     * The answer for an operation its shard refused because its partition was in its cutover; by now (the
+     * exchange waited, see {@link #partDone}) the table normally names the new owner.
+     */
+    private Response moved(int partition) {
+        PartitionTable table = status.table();
+        Member owner = table.owner(partition);
+        if (owner == null) {
+            return new Response.Error(ErrorCode.PARTITION_LOST, "partition " + partition + " was lost with its owner "
+                    + "(table epoch " + table.epoch() + ")");
+        }
+        String where = owner.nodeId().equals(status.nodeId()) ? "its handoff was cancelled; retry"
+                : "it is now owned by " + owner.nodeId() + " at " + owner.host() + ":" + owner.port();
+        return new Response.Error(ErrorCode.WRONG_OWNER, "partition " + partition + " moved while this request "
+                + "waited: " + where + " (table epoch " + table.epoch() + ")");
+    }
+
     private PointBatch point(byte op, int partition, byte[] key, byte[] value) {
         int shard = shards.shardOf(partition);
         PointBatch b = batches[shard];
@@ -241,6 +336,7 @@ public final class Exchange {
     private void flushBatches() {
         for (int s = 0; s < batches.length; s++) {
             if (batches[s] != null) {
+                sent.add(batches[s]);
                 send(s, batches[s]);
                 batches[s] = null;
             }
@@ -259,10 +355,21 @@ public final class Exchange {
         return task;
     }
 
+    /**
+     * When every part has answered: if a shard refused operations because their partition is in its cutover,
+     * waits once for the table to move on (so the replies can name the new owner), then completes.
+     */
     private void partDone() {
-        if (--outstanding == 0) {
-            onComplete.run();
+        if (--outstanding > 0) {
+            return;
         }
+        if (!parked && sent.stream().anyMatch(PointBatch::anyFenced)) {
+            parked = true;
+            outstanding = 1;
+            status.park(routedEpoch, this::partDone);
+            return;
+        }
+        onComplete.run();
     }
 
     /** The response, unless a task it depends on failed: then INTERNAL_ERROR naming the failure. */

@@ -17,6 +17,12 @@ public interface NodeStatus {
     /** This node's id, as it appears in the table's members. */
     String nodeId();
 
+    /**
+     * Runs {@code resume} on the caller's context once the table is newer than {@code epochSeen}, a handoff
+     * aborted, or a timeout passed (see {@link Parking}).
+     */
+    void park(long epochSeen, Runnable resume);
+
     /** True when the current table gives this node every partition (a standalone node): SCAN is local. */
     boolean ownsAllPartitions();
 }

@@ -9,16 +9,37 @@ import java.util.List;
 /**
  * Merges the ordered per-shard pages of one SCAN into a single page with a correct continuation.
  *
- * <p>A shard that stopped early ({@link ScanTask#more()}) may hold keys after its last one that the other
+ * <p>Used twice: over the shards of a node, and over the nodes of a cluster. A part that stopped early may hold keys after its last one that the other
  * shards' pages skip past, so the merged page is cut at the smallest such "last key": every key up to the
  * cut is known to be complete, and the continuation restarts just after the last key returned.
  */
 public final class ScanMerge {
     private ScanMerge() {}
 
-    public static Response.ScanPage merge(List<ScanTask> parts, int limit, long maxBytes) {
+    /** One ordered part of a scan: a shard's page, or a node's. {@code more}: it stopped early. */
+    public record Part(List<byte[]> keys, List<byte[]> values, boolean more) {
+        static Part of(ScanTask shard) {
+            return new Part(shard.keys(), shard.values(), shard.more());
+        }
+
+        static Part of(Response.ScanPage node) {
+            List<byte[]> keys = new ArrayList<>(node.entries().size());
+            List<byte[]> values = new ArrayList<>(node.entries().size());
+            for (Response.Entry e : node.entries()) {
+                keys.add(e.key());
+                values.add(e.value());
+            }
+            return new Part(keys, values, node.next() != null);
+        }
+    }
+
+    public static Response.ScanPage mergeShards(List<ScanTask> shards, int limit, long maxBytes) {
+        return merge(shards.stream().map(Part::of).toList(), limit, maxBytes);
+    }
+
+    public static Response.ScanPage merge(List<Part> parts, int limit, long maxBytes) {
         byte[] cut = null;
-        for (ScanTask part : parts) {
+        for (Part part : parts) {
             if (part.more()) {
                 byte[] last = part.keys().get(part.keys().size() - 1);
                 if (cut == null || Arrays.compareUnsigned(last, cut) < 0) {
@@ -54,7 +75,7 @@ public final class ScanMerge {
         return Arrays.copyOf(key, key.length + 1);
     }
 
-    private static int smallestHead(List<ScanTask> parts, int[] pos) {
+    private static int smallestHead(List<Part> parts, int[] pos) {
         int best = -1;
         byte[] bestKey = null;
         for (int i = 0; i < parts.size(); i++) {

@@ -9,7 +9,8 @@ import java.util.Arrays;
  *
  * <p>Parallel arrays instead of an object per operation: a pipelined burst becomes one message per shard,
  * and the shard walks it without allocation. After the task runs, {@link #value(int)} holds the value a GET
- * found and {@link #existed(int)} says whether a DELETE removed something.
+ * found, {@link #existed(int)} says whether a DELETE removed something, and {@link #fenced(int)} whether the
+ * operation was not run at all because its partition is being handed to another node.
  */
 public final class PointBatch implements ShardTask {
     public static final byte GET = 1;
@@ -21,6 +22,8 @@ public final class PointBatch implements ShardTask {
     private byte[][] keys = new byte[16][];
     private byte[][] values = new byte[16][];
     private boolean[] existed = new boolean[16];
+    private boolean[] fenced = new boolean[16];
+    private boolean anyFenced;
     private int size;
     private int next;
 
@@ -50,11 +53,30 @@ public final class PointBatch implements ShardTask {
         return existed[index];
     }
 
+    /** Whether the operation at {@code index} was refused because its partition is in its cutover. */
+    public boolean fenced(int index) {
+        return fenced[index];
+    }
+
+    /** Whether any operation was refused for a cutover; see {@link #fenced(int)}. */
+    public boolean anyFenced() {
+        return anyFenced;
+    }
+
+    /** The partition of the operation at {@code index}. */
+    public int partition(int index) {
+        return partitions[index];
+    }
+
     @Override
     public boolean runOn(ShardStore store, int budget) {
         int end = Math.min(size, next + budget);
         WriteObserver observer = store.observer();
         for (int i = next; i < end; i++) {
+            if (store.isFenced(partitions[i])) { // in its cutover: the caller waits for the new owner
+                fenced[i] = anyFenced = true;
+                continue;
+            }
             switch (ops[i]) {
                 case GET -> values[i] = store.get(partitions[i], keys[i]);
                 case PUT -> {
@@ -83,5 +105,6 @@ public final class PointBatch implements ShardTask {
         keys = Arrays.copyOf(keys, n);
         values = Arrays.copyOf(values, n);
         existed = Arrays.copyOf(existed, n);
+        fenced = Arrays.copyOf(fenced, n);
     }
 }

@@ -15,12 +15,19 @@ public final class ScanTask implements ShardTask {
     private final byte[] end;
     private final int limit;
     private final long maxBytes;
+    private final boolean[] only;
     private final List<byte[]> keys = new ArrayList<>();
     private final List<byte[]> values = new ArrayList<>();
     private long bytes;
     private boolean more;
 
     public ScanTask(byte[] start, byte[] end, int limit, long maxBytes) {
+        this(start, end, limit, maxBytes, null);
+    }
+
+    /** @param only the partitions to scan, indexed by partition; null for every partition the shard holds */
+    public ScanTask(byte[] start, byte[] end, int limit, long maxBytes, boolean[] only) {
+        this.only = only;
         this.start = start;
         this.end = end;
         this.limit = limit;
@@ -34,7 +41,7 @@ public final class ScanTask implements ShardTask {
      */
     @Override
     public boolean runOn(ShardStore store, int budget) {
-        store.scan(start, end, limit, maxBytes, (k, v) -> {
+        store.scan(start, end, limit, maxBytes, only, (k, v) -> {
             keys.add(k);
             values.add(v);
             bytes += k.length + v.length;
@@ -42,7 +49,7 @@ public final class ScanTask implements ShardTask {
         boolean stoppedEarly = keys.size() >= limit || (bytes >= maxBytes && !keys.isEmpty());
         if (stoppedEarly) {
             byte[] after = Arrays.copyOf(keys.get(keys.size() - 1), keys.get(keys.size() - 1).length + 1);
-            more = store.scan(after, end, 1, 1, (k, v) -> { }) > 0;
+            more = store.scan(after, end, 1, 1, only, (k, v) -> { }) > 0;
         }
         return true;
     }

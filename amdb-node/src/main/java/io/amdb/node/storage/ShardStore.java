@@ -1,5 +1,6 @@
 package io.amdb.node.storage;
 
+import io.amdb.protocol.WireWriter;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -32,6 +33,7 @@ public final class ShardStore {
     private long size;
     private long memoryBytes;
     private volatile WriteObserver observer;
+    private Handoff[] handoffs; // null until a partition of this shard first migrates away
 
     /**
      * Creates an empty store for partition ids {@code [0, partitions)}. The lists' random heights
@@ -80,6 +82,9 @@ public final class ShardStore {
         long bytesBefore = list.memoryBytes();
         byte[] previous = list.put(key, value);
         account(list, sizeBefore, bytesBefore);
+        if (handoffs != null && handoffs[partition] != null) {
+            handoffs[partition].record(key, value);
+        }
         return previous;
     }
 
@@ -94,6 +99,9 @@ public final class ShardStore {
         long bytesBefore = list.memoryBytes();
         byte[] previous = list.remove(key);
         account(list, sizeBefore, bytesBefore);
+        if (previous != null && handoffs != null && handoffs[partition] != null) {
+            handoffs[partition].record(key, null);
+        }
         return previous;
     }
 
@@ -123,6 +131,74 @@ public final class ShardStore {
         return list == null ? SkipList.emptyCursor() : list.seek(fromKey);
     }
 
+    /** The partition's outgoing migration, or null when it is not migrating away. */
+    public Handoff handoff(int partition) {
+        return handoffs == null ? null : handoffs[checkPartition(partition)];
+    }
+
+    /** True when the partition is fenced for its cutover: its requests must not be served here. */
+    public boolean isFenced(int partition) {
+        return handoffs != null && handoffs[partition] != null && handoffs[partition].fenced();
+    }
+
+    /**
+     * Ships the next chunk of the partition's migration into {@code out}: the changes logged since the last
+     * chunk, then entries after the last one copied, up to {@code maxEntries} or until about {@code maxBytes}.
+     * Starts the migration's log on the first call. Returns how many operations it wrote; the copy is
+     * complete once {@link Handoff#copiedAll()}.
+     */
+    public int copyChunk(int partition, int maxEntries, long maxBytes, WireWriter out) {
+        if (handoffs == null) {
+            handoffs = new Handoff[lists.length];
+        }
+        Handoff h = handoffs[checkPartition(partition)];
+        if (h == null) {
+            h = handoffs[partition] = new Handoff();
+        }
+        int written = h.drainChanges(out);
+        if (h.copiedAll()) {
+            return written;
+        }
+        SkipList.Cursor c = partitionCursor(partition, h.copiedThrough());
+        if (c.valid() && h.copiedThrough() != null && Arrays.equals(c.key(), h.copiedThrough())) {
+            c.next(); // resume strictly after the last key shipped
+        }
+        byte[] last = null;
+        long bytes = 0;
+        for (int n = 0; n < maxEntries && bytes < maxBytes && c.valid(); n++, c.next()) {
+            last = c.key();
+            Changes.put(out, last, c.value());
+            bytes += Changes.putBytes(last, c.value());
+            written++;
+        }
+        h.advance(last, !c.valid());
+        return written;
+    }
+
+    /**
+     * Fences the partition (its requests are refused from now on) and drains the changes logged since the
+     * last chunk into {@code out}: after this the target can be complete. Requires a migration in progress
+     * whose copy reached the end.
+     */
+    public int fence(int partition, WireWriter out) {
+        Handoff h = handoff(partition);
+        if (h == null || !h.copiedAll()) {
+            throw new IllegalStateException("partition " + partition + " has no finished copy to fence");
+        }
+        h.fence();
+        return h.drainChanges(out);
+    }
+
+    /** Ends the partition's migration: unfenced and serving again (aborted), or dropped (handed off). */
+    public void endHandoff(int partition, boolean drop) {
+        if (handoffs != null) {
+            handoffs[checkPartition(partition)] = null;
+        }
+        if (drop) {
+            dropPartition(partition);
+        }
+    }
+
     /** Removes every entry of the partition in O(1): the list is let go, not emptied. */
     public void dropPartition(int partition) {
         SkipList list = lists[checkPartition(partition)];
@@ -144,6 +220,11 @@ public final class ShardStore {
      * @throws IllegalArgumentException if {@code limit} or {@code maxBytes} is not positive
      */
     public int scan(byte[] start, byte[] end, int limit, long maxBytes, EntrySink sink) {
+        return scan(start, end, limit, maxBytes, null, sink);
+    }
+
+    /** As {@link #scan(byte[], byte[], int, long, EntrySink)}, over the partitions {@code only} marks (null: all). */
+    public int scan(byte[] start, byte[] end, int limit, long maxBytes, boolean[] only, EntrySink sink) {
         if (limit <= 0 || maxBytes <= 0) {
             throw new IllegalArgumentException("limit and maxBytes must be positive, got limit="
                     + limit + " maxBytes=" + maxBytes);
@@ -153,7 +234,7 @@ public final class ShardStore {
         if (bounded && start != null && Arrays.compareUnsigned(end, start) <= 0) {
             return 0;
         }
-        MergingCursor merge = openMerge(start);
+        MergingCursor merge = openMerge(start, only);
         int delivered = 0;
         long bytes = 0;
         while (merge.valid() && (!bounded || Arrays.compareUnsigned(merge.key(), end) < 0)) {
@@ -171,19 +252,24 @@ public final class ShardStore {
     }
 
     /** Seeks every non-empty partition once and merges the cursors. */
-    private MergingCursor openMerge(byte[] start) {
+    private MergingCursor openMerge(byte[] start, boolean[] only) {
         int nonEmpty = 0;
-        for (SkipList list : lists) {
-            nonEmpty += list != null && list.size() > 0 ? 1 : 0;
+        for (int partition = 0; partition < lists.length; partition++) {
+            nonEmpty += included(partition, only) ? 1 : 0;
         }
         MergingCursor merge = new MergingCursor(nonEmpty);
         for (int partition = 0; partition < lists.length; partition++) {
             SkipList list = lists[partition];
-            if (list != null && list.size() > 0) {
+            if (included(partition, only)) {
                 merge.add(list.seek(start), partition);
             }
         }
         return merge;
+    }
+
+    private boolean included(int partition, boolean[] only) {
+        SkipList list = lists[partition];
+        return list != null && list.size() > 0 && (only == null || only[partition]);
     }
 
     /** Adds to the store's totals what one operation changed in {@code list}. */

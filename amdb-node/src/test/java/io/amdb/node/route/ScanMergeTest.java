@@ -55,7 +55,7 @@ class ScanMergeTest {
                     t.runOn(st, Integer.MAX_VALUE);
                     parts.add(t);
                 }
-                Response.ScanPage page = ScanMerge.merge(parts, limit, maxBytes);
+                Response.ScanPage page = ScanMerge.mergeShards(parts, limit, maxBytes);
                 assertTrue(page.entries().size() <= limit, "seed=" + seed);
                 page.entries().forEach(e -> seen.add(e.key()));
                 start = page.next();

@@ -1,0 +1,39 @@
+package io.amdb.node.migrate;
+
+import io.amdb.protocol.ProtocolException;
+import io.amdb.protocol.WireReader;
+import io.amdb.protocol.WireWriter;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * One message of a migration from source to target over the clustered event bus, as a binary Buffer:
+ * {@code u32 partition, u8 flags, str fromNode, u32 keys}, then the changes
+ * ({@link io.amdb.node.storage.Changes} format) to the end. {@link #RESET}: the first chunk of an attempt,
+ * the target drops what it holds of the partition first. {@link #FINAL}: sent after the source fenced the
+ * partition; the target is then complete.
+ */
+record Chunk(int partition, int flags, String fromNode, int keys, byte[] ops, int off, int len) {
+    static final int RESET = 1;
+    static final int FINAL = 2;
+
+    boolean reset() {
+        return (flags & RESET) != 0;
+    }
+
+    Buffer encode() {
+        WireWriter w = new WireWriter(len + 64);
+        w.u32(partition).u8(flags).str(fromNode).u32(keys).raw(ops, off, len);
+        return Buffer.buffer(w.toByteArray());
+    }
+
+    static Chunk decode(Buffer body) throws ProtocolException {
+        byte[] bytes = body.getBytes();
+        WireReader r = new WireReader(bytes, 0, bytes.length);
+        int partition = r.u32();
+        int flags = r.u8();
+        String from = r.str();
+        int keys = r.u32();
+        int off = bytes.length - r.remaining();
+        return new Chunk(partition, flags, from, keys, bytes, off, r.remaining());
+    }
+}

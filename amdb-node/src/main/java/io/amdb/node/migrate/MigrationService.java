@@ -1,0 +1,172 @@
+package io.amdb.node.migrate;
+
+import io.amdb.node.route.Parking;
+import io.amdb.node.route.ShardDispatcher;
+import io.amdb.node.shard.ReceiveTask;
+import io.amdb.protocol.Member;
+import io.amdb.protocol.Migration;
+import io.amdb.protocol.PartitionTable;
+import io.amdb.protocol.ProtocolException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Runs this node's side of every migration in the table: as source, at most {@link #PARALLEL} partitions
+ * at a time ({@link Outbound}); as target, applies the chunks it is sent, to shards it does not serve yet
+ * (the table fences them until the cutover); and drops partitions it holds but neither owns nor receives.
+ *
+ * <p>State lives on this verticle's context: tables arrive through {@link #tableInstalled} (any thread),
+ * chunks over the clustered event bus at {@link #address}.
+ */
+public final class MigrationService extends VerticleBase {
+    /** Partitions this node sends at once: bounds the memory and event-loop share a rebalance takes. */
+    public static final int PARALLEL = 4;
+    /** Failure code of a chunk whose migration the target's table does not list (yet): retry shortly. */
+    static final int NOT_READY = 409;
+    /** A partition whose move aborted is retried no sooner than this. */
+    static final long RETRY_AFTER_ABORT_MS = 500;
+
+    private final Member self;
+    private final ShardDispatcher shards;
+    private final MigrationStats stats;
+    private final Parking parking;
+    private final Function<Migration, Future<Boolean>> cutover;
+    private final Map<Integer, Outbound> active = new HashMap<>();
+    private final Map<Integer, Long> abortedAt = new HashMap<>();
+    private PartitionTable table;
+    private boolean[] held;
+
+    /** @param cutover asks the coordinator to cut a finished migration over; true when it did */
+    public MigrationService(Member self, ShardDispatcher shards, MigrationStats stats, Parking parking,
+            Function<Migration, Future<Boolean>> cutover) {
+        this.self = self;
+        this.shards = shards;
+        this.stats = stats;
+        this.parking = parking;
+        this.cutover = cutover;
+    }
+
+    public static String address(String nodeId) {
+        return "amdb.migrate." + nodeId;
+    }
+
+    @Override
+    public Future<?> start() {
+        return vertx.eventBus().<Buffer>consumer(address(self.nodeId()), this::receive).completion();
+    }
+
+    /** Thread-safe: the node installed a newer table. */
+    public void tableInstalled(PartitionTable newer) {
+        context.runOnContext(v -> reconcile(newer));
+    }
+
+    ShardDispatcher shards() {
+        return shards;
+    }
+
+    MigrationStats stats() {
+        return stats;
+    }
+
+    io.vertx.core.Vertx vertx() {
+        return vertx;
+    }
+
+    PartitionTable table() {
+        return table;
+    }
+
+    Future<Boolean> requestCutover(Migration done) {
+        return cutover.apply(done);
+    }
+
+    private void reconcile(PartitionTable newer) {
+        if (table != null && newer.epoch() <= table.epoch()) {
+            return;
+        }
+        table = newer;
+        if (held == null) {
+            held = new boolean[newer.partitions()];
+        }
+        for (Outbound o : new ArrayList<>(active.values())) {
+            o.onTable(newer);
+        }
+        for (int p = 0; p < held.length; p++) {
+            Member owner = newer.owner(p);
+            Migration m = newer.migration(p);
+            boolean mine = owner != null && owner.nodeId().equals(self.nodeId());
+            boolean incoming = m != null && m.toNode().equals(self.nodeId());
+            if (mine || incoming) {
+                held[p] = true;
+            } else if (held[p] && !active.containsKey(p)) {
+                held[p] = false; // handed off, or an abandoned partial copy: let it go
+                shards.send(shards.shardOf(p), ReceiveTask.drop(p));
+            }
+        }
+        startMoves();
+    }
+
+    private void startMoves() {
+        long now = System.currentTimeMillis();
+        for (Migration m : table.migrations()) {
+            if (active.size() >= PARALLEL) {
+                return;
+            }
+            Long aborted = abortedAt.get(m.partition());
+            if (m.fromNode().equals(self.nodeId()) && !active.containsKey(m.partition())
+                    && (aborted == null || now - aborted >= RETRY_AFTER_ABORT_MS)) {
+                Outbound move = new Outbound(m, this);
+                active.put(m.partition(), move);
+                stats.started();
+                move.start();
+            }
+        }
+    }
+
+    void ended(Outbound move, boolean handedOff) {
+        int p = move.migration().partition();
+        active.remove(p);
+        stats.finished(handedOff);
+        if (handedOff) {
+            abortedAt.remove(p);
+        } else {
+            abortedAt.put(p, System.currentTimeMillis());
+            parking.wakeAll(); // requests that waited on its fence are served here again
+            vertx.setTimer(RETRY_AFTER_ABORT_MS, id -> startMoves());
+        }
+        startMoves();
+    }
+
+    private void receive(Message<Buffer> message) {
+        Chunk chunk;
+        try {
+            chunk = Chunk.decode(message.body());
+        } catch (ProtocolException e) {
+            message.fail(400, "malformed migration chunk: " + e.getMessage());
+            return;
+        }
+        int p = chunk.partition();
+        Migration planned = table == null || p >= table.partitions() ? null : table.migration(p);
+        if (planned == null || !planned.fromNode().equals(chunk.fromNode()) || !planned.toNode().equals(self.nodeId())) {
+            message.fail(NOT_READY, "no migration of partition " + p + " from " + chunk.fromNode() + " to "
+                    + self.nodeId() + " at epoch " + (table == null ? 0 : table.epoch()));
+            return;
+        }
+        held[p] = true;
+        shards.send(shards.shardOf(p), ReceiveTask.apply(p, chunk.reset(), chunk.ops(), chunk.off(), chunk.len()))
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        stats.received(chunk.keys());
+                        message.reply(Buffer.buffer());
+                    } else {
+                        message.fail(500, "applying chunk of partition " + p + ": " + ar.cause().getMessage());
+                    }
+                });
+    }
+}

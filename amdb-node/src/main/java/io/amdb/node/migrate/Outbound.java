@@ -1,0 +1,169 @@
+package io.amdb.node.migrate;
+
+import io.amdb.node.shard.HandoffTask;
+import io.amdb.protocol.Migration;
+import io.amdb.protocol.Member;
+import io.amdb.protocol.PartitionTable;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Moves one partition from this node to its planned target, on the migration service's context:
+ * <ol>
+ * <li><b>copy</b>: chunk after chunk (each with the changes logged since the one before) until the copy
+ *     has reached the end of the partition; reads and writes go on meanwhile;</li>
+ * <li><b>fence</b>: the shard refuses the partition's requests from now on (they wait, see
+ *     {@code Parking}) and hands over the last changes, sent as the final chunk;</li>
+ * <li><b>cutover</b>: the coordinator publishes the next epoch with the target as owner;</li>
+ * <li><b>end</b>: once this node holds that table, the shard drops its copy.</li>
+ * </ol>
+ * Any failure before the cutover, or a replan that no longer wants this move, aborts: the shard serves the
+ * partition again with nothing lost (the target's partial copy is dropped when its table says so).
+ */
+final class Outbound {
+    private static final Logger LOG = Logger.getLogger(Outbound.class.getName());
+    /** Entries per chunk, and bytes: a chunk is one shard task and one event-bus message. */
+    static final int CHUNK_ENTRIES = 4096;
+    static final long CHUNK_BYTES = 1 << 20;
+    /** A target that has not installed the table with this migration yet answers NOT_READY; retry this long. */
+    static final int NOT_READY_RETRIES = 100;
+    static final long NOT_READY_DELAY_MS = 20;
+    static final long SHIP_TIMEOUT_MS = 30_000;
+    static final long CUTOVER_RETRY_MS = 500;
+
+    private enum State { COPYING, FENCED, CUTTING_OVER, AWAITING_TABLE, ENDED }
+
+    private final Migration migration;
+    private final MigrationService service;
+    private final int shard;
+    private State state = State.COPYING;
+    private boolean cancelled;
+    private boolean first = true;
+    private int notReady;
+
+    Outbound(Migration migration, MigrationService service) {
+        this.migration = migration;
+        this.service = service;
+        this.shard = service.shards().shardOf(migration.partition());
+    }
+
+    Migration migration() {
+        return migration;
+    }
+
+    void start() {
+        copyNext();
+    }
+
+    /** A newer table: finishes after the cutover, or marks the move cancelled if the plan dropped it. */
+    void onTable(PartitionTable table) {
+        int p = migration.partition();
+        Member owner = table.owner(p);
+        if (state == State.AWAITING_TABLE) {
+            if (owner != null && owner.nodeId().equals(migration.toNode())) {
+                end(true, null);
+            } else if (table.migration(p) == null) {
+                end(false, "the cutover of " + migration + " never reached this node's table"); // see docs
+            }
+        } else if (!migration.equals(table.migration(p))) {
+            cancelled = true; // acted on at the next step, which never overlaps a shard task in flight
+        }
+    }
+
+    private void copyNext() {
+        if (cancelled) {
+            end(false, "replanned");
+            return;
+        }
+        HandoffTask task = HandoffTask.copy(migration.partition(), CHUNK_ENTRIES, CHUNK_BYTES);
+        service.shards().send(shard, task).onComplete(ar -> {
+            if (ar.failed()) {
+                end(false, "copy failed: " + ar.cause().getMessage());
+            } else {
+                ship(task, 0, () -> {
+                    if (task.copiedAll()) {
+                        fence();
+                    } else {
+                        copyNext();
+                    }
+                });
+            }
+        });
+    }
+
+    private void fence() {
+        if (cancelled) {
+            end(false, "replanned");
+            return;
+        }
+        state = State.FENCED;
+        HandoffTask task = HandoffTask.fence(migration.partition());
+        service.shards().send(shard, task).onComplete(ar -> {
+            if (ar.failed()) {
+                end(false, "fence failed: " + ar.cause().getMessage());
+            } else {
+                ship(task, Chunk.FINAL, this::cutover);
+            }
+        });
+    }
+
+    private void cutover() {
+        state = State.CUTTING_OVER;
+        service.requestCutover(migration).onComplete(ar -> {
+            if (ar.succeeded() && !ar.result()) {
+                end(false, "the coordinator replanned");
+                return;
+            }
+            // Accepted, or no answer: the cutover may have happened, so unfencing could lose writes the target
+            // takes at the new epoch. The table decides: it names the target (done), drops the move (abort),
+            // or still lists it (ask again).
+            state = State.AWAITING_TABLE;
+            onTable(service.table()); // the new table may have arrived before the answer
+            if (ar.failed()) {
+                service.vertx().setTimer(CUTOVER_RETRY_MS, id -> {
+                    if (state == State.AWAITING_TABLE && migration.equals(service.table().migration(migration.partition()))) {
+                        cutover();
+                    }
+                });
+            }
+        });
+    }
+
+    /** Sends the task's changes to the target; runs {@code next} once it applied them. */
+    private void ship(HandoffTask task, int flags, Runnable next) {
+        int allFlags = flags | (first ? Chunk.RESET : 0);
+        Chunk chunk = new Chunk(migration.partition(), allFlags, migration.fromNode(), task.ops(), task.bytes(), 0,
+                task.size());
+        service.vertx().eventBus().request(MigrationService.address(migration.toNode()), chunk.encode(),
+                new DeliveryOptions().setSendTimeout(SHIP_TIMEOUT_MS)).onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        first = false;
+                        notReady = 0;
+                        service.stats().shipped(task.ops(), task.size());
+                        next.run();
+                    } else if (isNotReady(ar.cause()) && ++notReady <= NOT_READY_RETRIES && !cancelled) {
+                        service.vertx().setTimer(NOT_READY_DELAY_MS, id -> ship(task, flags, next));
+                    } else {
+                        end(false, "shipping to " + migration.toNode() + " failed: " + ar.cause().getMessage());
+                    }
+                });
+    }
+
+    private static boolean isNotReady(Throwable e) {
+        return e instanceof ReplyException r && r.failureCode() == MigrationService.NOT_READY;
+    }
+
+    private void end(boolean handedOff, String why) {
+        if (state == State.ENDED) {
+            return;
+        }
+        state = State.ENDED;
+        if (why != null) {
+            LOG.log(Level.INFO, "migration {0} aborted: {1}", new Object[] {migration, why});
+        }
+        service.shards().send(shard, HandoffTask.end(migration.partition(), handedOff))
+                .onComplete(ar -> service.ended(this, handedOff));
+    }
+}

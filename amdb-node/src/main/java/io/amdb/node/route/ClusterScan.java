@@ -1,0 +1,69 @@
+package io.amdb.node.route;
+
+import io.amdb.protocol.ErrorCode;
+import io.amdb.protocol.Member;
+import io.amdb.protocol.PartitionTable;
+import io.amdb.protocol.Request;
+import io.amdb.protocol.Response;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One page of a cluster-wide ordered SCAN: each member scans exactly the partitions the coordinator's table
+ * gives it (a k-way merge of its partitions' ordered streams, see {@code ShardStore#scan}), and the
+ * coordinator merges the members' pages the same way ({@link ScanMerge}), so the continuation is exact.
+ * A member that no longer owns one of its partitions answers WRONG_OWNER and the page is asked again with a
+ * newer table. With any partition LOST the scan fails PARTITION_LOST: it could not tell which keys it missed.
+ */
+final class ClusterScan {
+    private final Coordinator coordinator;
+    private final Request.Scan scan;
+
+    ClusterScan(Coordinator coordinator, Request.Scan scan) {
+        this.coordinator = coordinator;
+        this.scan = scan;
+    }
+
+    Future<Response> run() {
+        var limits = coordinator.limits();
+        for (byte[] bound : new byte[][] {scan.start(), scan.end()}) {
+            if (bound != null && limits.checkScanBound(bound) != ErrorCode.OK) {
+                return Future.succeededFuture(new Response.Error(limits.checkScanBound(bound),
+                        "scan bound is longer than " + (limits.maxKeyBytes() + 1) + " bytes"));
+            }
+        }
+        return page(new Request.Scan(scan.start(), scan.end(), Math.min(scan.limit(), limits.maxScanLimit())), 1);
+    }
+
+    private Future<Response> page(Request.Scan bounded, int attempt) {
+        PartitionTable table = coordinator.status().table();
+        if (table.lostPartitions() > 0) {
+            int first = 0;
+            while (!table.isLost(first)) {
+                first++;
+            }
+            return Future.succeededFuture(new Response.Error(ErrorCode.PARTITION_LOST, table.lostPartitions()
+                    + " partitions are LOST (partition " + first + " first); a scan would silently miss their keys"));
+        }
+        Map<Member, boolean[]> masks = new LinkedHashMap<>();
+        for (int p = 0; p < table.partitions(); p++) {
+            masks.computeIfAbsent(table.owner(p), m -> new boolean[table.partitions()])[p] = true;
+        }
+        List<Future<Response>> pieces = new ArrayList<>();
+        masks.forEach((member, mask) -> pieces.add(
+                coordinator.send(member, PeerMessages.localScan(table.epoch(), mask, bounded))));
+        return Future.join(pieces).compose(all -> {
+            List<ScanMerge.Part> parts = new ArrayList<>();
+            for (Future<Response> piece : pieces) {
+                if (!(piece.result() instanceof Response.ScanPage page)) {
+                    return coordinator.retryIfMoved(piece.result(), table, attempt, () -> page(bounded, attempt + 1));
+                }
+                parts.add(ScanMerge.Part.of(page));
+            }
+            return Future.succeededFuture(ScanMerge.merge(parts, bounded.limit(), coordinator.limits().scanPageBytes()));
+        });
+    }
+}

@@ -1,0 +1,212 @@
+package io.amdb.node.route;
+
+import io.amdb.protocol.ErrorCode;
+import io.amdb.protocol.Limits;
+import io.amdb.protocol.Member;
+import io.amdb.protocol.PartitionTable;
+import io.amdb.protocol.Partitioner;
+import io.amdb.protocol.ProtocolException;
+import io.amdb.protocol.Request;
+import io.amdb.protocol.Response;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The coordinator path (DESIGN §4.2): answers a request whose keys may live on other nodes by splitting it
+ * per owner, sending the pieces in parallel over the clustered event bus as binary Buffers
+ * ({@link PeerMessages}: one message per owner, however many keys), and gathering a result per item.
+ * Pieces carry this node's table epoch; an owner that no longer owns a key answers WRONG_OWNER and the piece
+ * waits for a newer table and is routed again, at most {@link #ATTEMPTS} sends in all. SCAN is
+ * {@link ClusterScan}. Stateless between requests and thread-safe; call on a Vert.x context, the futures
+ * complete on it.
+ */
+public final class Coordinator {
+    static final int ATTEMPTS = 4;
+    static final long PIECE_TIMEOUT_MS = 30_000;
+
+    private final EventBus bus;
+    private final NodeStatus status;
+    private final Limits limits;
+    private final Partitioner partitioner;
+
+    public Coordinator(EventBus bus, NodeStatus status, Limits limits, Partitioner partitioner) {
+        this.bus = bus;
+        this.status = status;
+        this.limits = limits;
+        this.partitioner = partitioner;
+    }
+
+    /** Whether a request arriving with {@code epoch} goes through the coordinator (when the node owns less than all). */
+    public static boolean coordinates(Request request, long epoch) {
+        return request instanceof Request.Scan || (epoch == 0 && (request instanceof Request.Get
+                || request instanceof Request.Put || request instanceof Request.Delete
+                || request instanceof Request.MGet || request instanceof Request.Batch));
+    }
+
+    /** Never throws: a bug surfaces as a failed future, which the caller answers INTERNAL_ERROR. */
+    public Future<Response> execute(Request request) {
+        try {
+            return route(request);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    private Future<Response> route(Request request) {
+        if (request instanceof Request.Get get) {
+            return single(request, get.key(), 1);
+        } else if (request instanceof Request.Put put) {
+            return single(request, put.key(), 1);
+        } else if (request instanceof Request.Delete delete) {
+            return single(request, delete.key(), 1);
+        } else if (request instanceof Request.MGet mget) {
+            return tooMany(mget.keys().size()) ? Future.succeededFuture(batchTooLarge(mget.keys().size())) : mget(mget.keys(), 1);
+        } else if (request instanceof Request.Batch batch) {
+            return tooMany(batch.items().size()) ? Future.succeededFuture(batchTooLarge(batch.items().size())) : batch(batch);
+        } else if (request instanceof Request.Scan scan) {
+            return new ClusterScan(this, scan).run();
+        }
+        throw new IllegalArgumentException(request.opcode() + " is answered by the node itself");
+    }
+
+    NodeStatus status() {
+        return status;
+    }
+
+    Limits limits() {
+        return limits;
+    }
+
+    private Future<Response> single(Request request, byte[] key, int attempt) {
+        PartitionTable table = status.table();
+        int partition = partitioner.partition(key);
+        Member owner = table.owner(partition);
+        if (owner == null) {
+            return Future.succeededFuture(lost(partition, table));
+        }
+        return send(owner, PeerMessages.request(table.epoch(), request))
+                .compose(r -> retryIfMoved(r, table, attempt, () -> single(request, key, attempt + 1)));
+    }
+
+    private Future<Response> mget(List<byte[]> keys, int attempt) {
+        PartitionTable table = status.table();
+        OwnerSplit split = OwnerSplit.of(table, partitioner, keys.size(), null, keys::get);
+        if (!split.lost.isEmpty()) {
+            return Future.succeededFuture(lost(split.firstLostPartition, table));
+        }
+        List<List<Integer>> groups = new ArrayList<>(split.byOwner.values());
+        List<Future<Response>> pieces = new ArrayList<>();
+        for (Map.Entry<Member, List<Integer>> group : split.byOwner.entrySet()) {
+            List<byte[]> sub = group.getValue().stream().map(keys::get).toList();
+            pieces.add(send(group.getKey(), PeerMessages.request(table.epoch(), new Request.MGet(sub))));
+        }
+        return Future.join(pieces).compose(all -> {
+            byte[][] values = new byte[keys.size()][];
+            for (int g = 0; g < pieces.size(); g++) {
+                Response r = pieces.get(g).result();
+                if (!(r instanceof Response.Values v)) {
+                    return retryIfMoved(r, table, attempt, () -> mget(keys, attempt + 1));
+                }
+                for (int j = 0; j < v.values().size(); j++) {
+                    values[groups.get(g).get(j)] = v.values().get(j);
+                }
+            }
+            return Future.succeededFuture(Replies.values(List.of(values), limits));
+        });
+    }
+
+    private Future<Response> batch(Request.Batch batch) {
+        ErrorCode[] statuses = new ErrorCode[batch.items().size()];
+        return batchRound(batch.items(), null, statuses, 1).map(v -> new Response.Statuses(List.of(statuses)));
+    }
+
+    /** Sends the items numbered {@code which} (null: all) to their owners; resends the moved ones. */
+    private Future<Void> batchRound(List<Request.BatchItem> items, int[] which, ErrorCode[] statuses, int attempt) {
+        PartitionTable table = status.table();
+        OwnerSplit split = OwnerSplit.of(table, partitioner, items.size(), which, k -> items.get(k).key());
+        split.lost.forEach(k -> statuses[k] = ErrorCode.PARTITION_LOST);
+        List<List<Integer>> groups = new ArrayList<>(split.byOwner.values());
+        List<Future<Response>> pieces = new ArrayList<>();
+        for (Map.Entry<Member, List<Integer>> group : split.byOwner.entrySet()) {
+            List<Request.BatchItem> sub = group.getValue().stream().map(items::get).toList();
+            pieces.add(send(group.getKey(), PeerMessages.request(table.epoch(), new Request.Batch(sub))));
+        }
+        return Future.join(pieces).compose(all -> {
+            List<Integer> again = new ArrayList<>();
+            for (int g = 0; g < pieces.size(); g++) {
+                Response r = pieces.get(g).result();
+                List<Integer> group = groups.get(g);
+                for (int j = 0; j < group.size(); j++) {
+                    ErrorCode code = r instanceof Response.Statuses s ? s.statuses().get(j)
+                            : r instanceof Response.Error e ? e.code() : ErrorCode.INTERNAL_ERROR;
+                    statuses[group.get(j)] = code;
+                    if (code == ErrorCode.WRONG_OWNER && attempt < ATTEMPTS) {
+                        again.add(group.get(j));
+                    }
+                }
+            }
+            if (again.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            int[] next = again.stream().mapToInt(Integer::intValue).toArray();
+            return afterTable(table.epoch()).compose(v -> batchRound(items, next, statuses, attempt + 1));
+        });
+    }
+
+    /** {@code r}, or when it says the key moved and sends remain, {@code retry} once the table is newer. */
+    Future<Response> retryIfMoved(Response r, PartitionTable routedWith, int attempt, Supplier<Future<Response>> retry) {
+        if (attempt < ATTEMPTS && r instanceof Response.Error e && e.code() == ErrorCode.WRONG_OWNER) {
+            return afterTable(routedWith.epoch()).compose(v -> retry.get());
+        }
+        return Future.succeededFuture(r);
+    }
+
+    /** Completes once this node's table is newer than {@code epoch} (or the parking timeout passed). */
+    private Future<Void> afterTable(long epoch) {
+        Promise<Void> newer = Promise.promise();
+        status.park(epoch, newer::complete);
+        return newer.future();
+    }
+
+    /**
+     * Sends one piece and decodes the owner's reply. Never fails: an owner that cannot be reached answers
+     * WRONG_OWNER (retryable: the table will move its partitions or mark them LOST), a slow one TIMEOUT.
+     */
+    Future<Response> send(Member owner, Buffer piece) {
+        return bus.<Buffer>request(PeerMessages.address(owner.nodeId()), piece,
+                new DeliveryOptions().setSendTimeout(PIECE_TIMEOUT_MS)).map(m -> {
+                    try {
+                        return PeerMessages.decodeResponse(m.body());
+                    } catch (ProtocolException e) {
+                        return (Response) new Response.Error(ErrorCode.INTERNAL_ERROR, "bad reply from " + owner.nodeId()
+                                + ": " + e.getMessage());
+                    }
+                }).otherwise(e -> {
+                    boolean timeout = e instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT;
+                    return new Response.Error(timeout ? ErrorCode.TIMEOUT : ErrorCode.WRONG_OWNER,
+                            "owner " + owner.nodeId() + " did not answer: " + e.getMessage());
+                });
+    }
+
+    static Response.Error lost(int partition, PartitionTable table) {
+        return new Response.Error(ErrorCode.PARTITION_LOST, "partition " + partition + " was lost with its owner "
+                + "(table epoch " + table.epoch() + ")");
+    }
+
+    private boolean tooMany(int n) {
+        return n > limits.maxBatchItems();
+    }
+
+    private Response batchTooLarge(int n) {
+        return new Response.Error(ErrorCode.BATCH_TOO_LARGE, n + " items exceed the limit of " + limits.maxBatchItems());
+    }
+}

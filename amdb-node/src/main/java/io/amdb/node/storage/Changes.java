@@ -1,0 +1,54 @@
+package io.amdb.node.storage;
+
+import io.amdb.protocol.ProtocolException;
+import io.amdb.protocol.WireReader;
+import io.amdb.protocol.WireWriter;
+
+/**
+ * The byte format of the entries and changes a migration ships from source to target: a sequence of
+ * {@code u8 op, bytes key[, bytes value]} ({@code bytes} = u32 length + data), op {@link #PUT} or
+ * {@link #DELETE}, applied in order. Copied entries are PUTs; the changes logged during the copy follow.
+ */
+public final class Changes {
+    public static final int PUT = 1;
+    public static final int DELETE = 2;
+
+    private Changes() {}
+
+    public static void put(WireWriter out, byte[] key, byte[] value) {
+        out.u8(PUT).bytes(key).bytes(value);
+    }
+
+    public static void delete(WireWriter out, byte[] key) {
+        out.u8(DELETE).bytes(key);
+    }
+
+    /** Bytes one put occupies in this format. */
+    public static long putBytes(byte[] key, byte[] value) {
+        return 9L + key.length + value.length;
+    }
+
+    /**
+     * Applies {@code ops[off, off+len)} to the partition, bypassing the write observer (these are copies,
+     * not client writes), and returns how many operations it applied.
+     *
+     * @throws ProtocolException if the bytes are not in this format (nothing after the bad op is applied)
+     */
+    public static int apply(ShardStore store, int partition, byte[] ops, int off, int len) throws ProtocolException {
+        WireReader r = new WireReader(ops, off, len);
+        int n = 0;
+        while (r.remaining() > 0) {
+            int op = r.u8();
+            byte[] key = r.bytes();
+            if (op == PUT) {
+                store.put(partition, key, r.bytes());
+            } else if (op == DELETE) {
+                store.remove(partition, key);
+            } else {
+                throw new ProtocolException(io.amdb.protocol.ErrorCode.MALFORMED_FRAME, "unknown change op " + op);
+            }
+            n++;
+        }
+        return n;
+    }
+}
