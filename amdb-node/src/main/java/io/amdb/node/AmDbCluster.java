@@ -119,23 +119,48 @@ public final class AmDbCluster implements AutoCloseable {
      */
     public BatchResult batchPut(List<Request.BatchItem> items) {
         ErrorCode[] results = new ErrorCode[items.size()];
+        inSlices(items.size(), (from, to) -> new Request.Batch(items.subList(from, to)), (from, r) -> {
+            for (int i = 0; i < ((Request.Batch) r.request()).items().size(); i++) {
+                results[from + i] = r.response() instanceof Response.Statuses s ? s.statuses().get(i) : errorCode(r.response());
+            }
+        });
+        return new BatchResult(results);
+    }
+
+    /**
+     * Reads every key, in slices like {@link #batchPut(List)}; returns the values in order (null when absent).
+     *
+     * @throws IllegalStateException naming the error when a slice cannot be read
+     */
+    public List<byte[]> getAll(List<byte[]> keys) {
+        byte[][] values = new byte[keys.size()][];
+        inSlices(keys.size(), (from, to) -> new Request.MGet(keys.subList(from, to)), (from, r) -> {
+            if (!(r.response() instanceof Response.Values v)) {
+                throw new IllegalStateException("MGET failed: " + r.response());
+            }
+            for (int i = 0; i < v.values().size(); i++) {
+                values[from + i] = v.values().get(i);
+            }
+        });
+        return java.util.Arrays.asList(values);
+    }
+
+    private record Exchanged(Request request, Response response) {}
+
+    /** Runs one request per slice of [0, n), {@link #SLICES_IN_FLIGHT} at a time, spread over the nodes. */
+    private void inSlices(int n, java.util.function.BiFunction<Integer, Integer, Request> slice,
+            java.util.function.BiConsumer<Integer, Exchanged> done) {
         List<AmDbNode> all = nodes();
         List<CompletableFuture<Void>> window = new ArrayList<>();
-        for (int from = 0, slice = 0; from < items.size(); from += SLICE, slice++) {
+        for (int from = 0, k = 0; from < n; from += SLICE, k++) {
             int start = from;
-            List<Request.BatchItem> part = items.subList(from, Math.min(items.size(), from + SLICE));
-            AmDbNode via = all.get(slice % all.size());
-            window.add(call(via, new Request.Batch(part)).thenAccept(r -> {
-                for (int i = 0; i < part.size(); i++) {
-                    results[start + i] = r instanceof Response.Statuses s ? s.statuses().get(i) : errorCode(r);
-                }
-            }));
+            Request request = slice.apply(from, Math.min(n, from + SLICE));
+            window.add(call(all.get(k % all.size()), request).thenAccept(r -> done.accept(start, new Exchanged(request, r))));
             if (window.size() >= SLICES_IN_FLIGHT) {
                 join(window.remove(0));
             }
         }
         window.forEach(AmDbCluster::join);
-        return new BatchResult(results);
     }
 
     /** The value of a UTF-8 key as UTF-8, or null when absent. */
@@ -188,14 +213,7 @@ public final class AmDbCluster implements AutoCloseable {
     }
 
     private static <T> T await(Supplier<Future<T>> action) {
-        try {
-            return action.get().toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException(e.getCause() == null ? e : e.getCause());
-        }
+        return join(action.get().toCompletionStage().toCompletableFuture());
     }
 
     private static <T> T join(CompletableFuture<T> f) {

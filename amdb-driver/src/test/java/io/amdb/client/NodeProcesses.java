@@ -1,0 +1,95 @@
+package io.amdb.client;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * AmDb nodes as separate JVMs, started the way a user starts them ({@code ./amdb start} from the repository
+ * root), for the multi-process cluster test. Every process started is stopped by {@link #close()}.
+ */
+final class NodeProcesses implements AutoCloseable {
+    private static final Pattern READY = Pattern.compile("ready on 127\\.0\\.0\\.1:(\\d+)");
+    static final long WAIT_S = 180; // hang guard, not a timing assertion
+
+    /** One node process and the file its stdout goes to. */
+    record Node(String id, Process process, Path out) {
+        List<String> stdout() throws IOException {
+            return Files.readAllLines(out, StandardCharsets.UTF_8);
+        }
+    }
+
+    private final List<Node> started = new ArrayList<>();
+
+    Node start(String id, String... flags) throws IOException {
+        List<String> command = new ArrayList<>(List.of("./amdb", "start", "--node-id", id));
+        command.addAll(List.of(flags));
+        Path out = Files.createTempFile("amdb-" + id + "-", ".out");
+        Process p = new ProcessBuilder(command).directory(repoRoot()).redirectOutput(out.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Node node = new Node(id, p, out);
+        started.add(node);
+        return node;
+    }
+
+    /** Polls (bounded) for the node's ready line and returns the protocol port it names. */
+    static int awaitReady(Node node) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (System.nanoTime() < deadline) {
+            for (String line : node.stdout()) {
+                Matcher m = READY.matcher(line);
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+            if (!node.process().isAlive()) {
+                throw new IllegalStateException(node.id() + " exited with " + node.process().exitValue() + ": " + node.stdout());
+            }
+            node.process().waitFor(50, TimeUnit.MILLISECONDS); // polling interval, bounded by the deadline
+        }
+        throw new IllegalStateException(node.id() + ": no ready line within " + WAIT_S + " s: " + node.stdout());
+    }
+
+    /** Free loopback ports, all held at once while drawn so none repeats. */
+    static int[] freePorts(int n) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    private static File repoRoot() {
+        File dir = new File(System.getProperty("user.dir")).getAbsoluteFile();
+        return new File(dir, "amdb").isFile() ? dir : dir.getParentFile();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Node n : started) {
+            if (n.process().isAlive()) {
+                n.process().destroyForcibly();
+                n.process().waitFor(30, TimeUnit.SECONDS);
+            }
+            Files.deleteIfExists(n.out());
+        }
+    }
+}
