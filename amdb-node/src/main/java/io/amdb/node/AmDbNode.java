@@ -35,6 +35,7 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One running AmDb node: a Vert.x instance with one event loop per shard, a {@link ShardVerticle} on each,
@@ -54,6 +55,8 @@ public final class AmDbNode {
     private final List<ShardVerticle> shardVerticles = new ArrayList<>();
     private final Parking parking;
     private final MigrationStats migrationStats = new MigrationStats(System::nanoTime);
+    private final AtomicLong loopLagNanos = new AtomicLong();
+    private final AtomicLong shardTaskNanos = new AtomicLong();
     private ShardDispatcher dispatcher;
     private Coordinator coordinator; // null on a standalone node
     private volatile MigrationService migrations;
@@ -67,7 +70,7 @@ public final class AmDbNode {
         this.self = self;
         this.parking = new Parking(vertx, PARK_TIMEOUT_MS);
         this.stats = new NodeStats(config.nodeId(), config.shards(), config.partitions(), connections,
-                System::currentTimeMillis, parking, migrationStats);
+                System::currentTimeMillis, parking, migrationStats, loopLagNanos, shardTaskNanos);
         if (!config.clustered()) {
             stats.setTable(standaloneTable());
         }
@@ -237,11 +240,18 @@ public final class AmDbNode {
         long seed = System.nanoTime();
         Future<?> chain = Future.succeededFuture();
         for (int i = 0; i < config.shards(); i++) {
-            ShardVerticle shard = new ShardVerticle(i, config.partitions(), seed + i);
+            ShardVerticle shard = new ShardVerticle(i, config.partitions(), seed + i, shardTaskNanos);
             shardVerticles.add(shard);
             chain = chain.compose(v -> vertx.deployVerticle(shard));
         }
-        return chain.mapEmpty();
+        return chain.compose(v -> vertx.deployVerticle(() -> new LoopProbe(loopLagNanos),
+                new io.vertx.core.DeploymentOptions().setInstances(config.shards()))).mapEmpty();
+    }
+
+    /** Starts a new measuring window for INFO's loop_lag_max_ms and shard_task_max_ms (the demo uses it). */
+    void resetLoopStats() {
+        loopLagNanos.set(0);
+        shardTaskNanos.set(0);
     }
 
     /**

@@ -61,11 +61,14 @@ public final class DemoMain implements Callable<Integer> {
             boolean ok = verify(cluster, keys) && failed == 0;
             printKeysPerNode(cluster);
             if (addNode) {
+                cluster.nodes().forEach(AmDbNode::resetLoopStats);
+                long[] sentBefore = migrated(cluster);
                 long joined = System.nanoTime();
                 String id = cluster.addNode();
                 System.out.println("added " + id + "; migrating:");
                 awaitBalanced(cluster, true);
                 System.out.printf(Locale.ROOT, "%nbalanced %.1f s after the join%n", secs(joined));
+                printMigration(cluster, sentBefore, secs(joined));
                 printKeysPerNode(cluster);
                 ok &= verify(cluster, keys);
             }
@@ -86,10 +89,43 @@ public final class DemoMain implements Callable<Integer> {
         return good == keys.size();
     }
 
+    /** Keys and bytes shipped by migrations so far, summed over the nodes. */
+    private static long[] migrated(AmDbCluster cluster) {
+        long[] sent = new long[2];
+        for (AmDbNode n : cluster.nodes()) {
+            Map<String, String> f = info(cluster, n);
+            sent[0] += Long.parseLong(f.get("migration_keys_sent"));
+            sent[1] += Long.parseLong(f.get("migration_bytes_sent"));
+        }
+        return sent;
+    }
+
+    /** What the join moved, its rate over the join-to-balanced time, and the longest event-loop block meanwhile. */
+    private static void printMigration(AmDbCluster cluster, long[] before, double seconds) {
+        long[] after = migrated(cluster);
+        long keys = after[0] - before[0];
+        long bytes = after[1] - before[1];
+        long lag = 0;
+        long task = 0;
+        for (AmDbNode n : cluster.nodes()) {
+            Map<String, String> f = info(cluster, n);
+            lag = Math.max(lag, Long.parseLong(f.get("loop_lag_max_ms")));
+            task = Math.max(task, Long.parseLong(f.get("shard_task_max_ms")));
+        }
+        System.out.printf(Locale.ROOT, "migration: %d keys, %.1f MB moved in %.1f s: %.0f keys/s, %.1f MB/s%n",
+                keys, bytes / 1e6, seconds, keys / seconds, bytes / 1e6 / seconds);
+        System.out.printf(Locale.ROOT, "longest event-loop stall meanwhile: %d ms (wall clock: GC pauses and other "
+                + "threads on these 2 cores included); longest shard task: %d ms of CPU%n", lag, task);
+    }
+
+    private static Map<String, String> info(AmDbCluster cluster, AmDbNode n) {
+        return ((Response.Info) cluster.call(n, new Request.Info()).join()).fields();
+    }
+
     private static void printKeysPerNode(AmDbCluster cluster) {
         StringBuilder line = new StringBuilder("keys per node:");
         for (AmDbNode n : cluster.nodes()) {
-            Map<String, String> info = ((Response.Info) cluster.call(n, new Request.Info()).join()).fields();
+            Map<String, String> info = info(cluster, n);
             line.append(' ').append(n.config().nodeId()).append('=').append(info.get("keys"));
         }
         System.out.println(line);

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -29,9 +30,13 @@ final class NodeStats implements NodeStatus {
 
     private final Parking parking;
     private final MigrationStats migrations;
+    private final AtomicLong loopLagNanos;
+    private final AtomicLong shardTaskNanos;
 
     NodeStats(String nodeId, int shards, int partitions, AtomicInteger connections, LongSupplier clockMillis,
-            Parking parking, MigrationStats migrations) {
+            Parking parking, MigrationStats migrations, AtomicLong loopLagNanos, AtomicLong shardTaskNanos) {
+        this.loopLagNanos = loopLagNanos;
+        this.shardTaskNanos = shardTaskNanos;
         this.parking = parking;
         this.migrations = migrations;
         this.nodeId = nodeId;
@@ -95,6 +100,8 @@ final class NodeStats implements NodeStatus {
         f.put("partitions_lost", v == null ? "0" : Integer.toString(v.table().lostPartitions()));
         f.put("migrations_in_flight", v == null ? "0" : Integer.toString(v.table().migrations().size()));
         f.putAll(migrations.fields());
+        f.put("loop_lag_max_ms", Long.toString(loopLagNanos.get() / 1_000_000));
+        f.put("shard_task_max_ms", Long.toString(shardTaskNanos.get() / 1_000_000));
         for (Opcode op : Opcode.values()) {
             f.put("ops_" + op.name().toLowerCase(Locale.ROOT), Long.toString(answered[op.code()].sum()));
         }

@@ -24,7 +24,14 @@ public final class ShardVerticle extends VerticleBase {
     private boolean draining;
     private MessageConsumer<ShardTask> consumer;
 
-    public ShardVerticle(int index, int partitions, long seed) {
+    private final java.util.concurrent.atomic.AtomicLong longestTaskNanos;
+
+    /** Thread CPU time, not wall time: on a busy machine a preempted slice would look longer than it blocks. */
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** @param longestTaskNanos raised to the CPU time of the longest slice any shard ran (shared by the node's shards) */
+    public ShardVerticle(int index, int partitions, long seed, java.util.concurrent.atomic.AtomicLong longestTaskNanos) {
+        this.longestTaskNanos = longestTaskNanos;
         this.index = index;
         this.store = new ShardStore(partitions, seed);
     }
@@ -63,8 +70,10 @@ public final class ShardVerticle extends VerticleBase {
             Message<ShardTask> head;
             while ((head = queue.peek()) != null) {
                 boolean done;
+                long started = CPU.getCurrentThreadCpuTime();
                 try {
                     done = head.body().runOn(store, SLICE_OPS);
+                    longestTaskNanos.accumulateAndGet(CPU.getCurrentThreadCpuTime() - started, Math::max);
                 } catch (Throwable e) { // even an Error must not wedge the shard with draining stuck at true
                     queue.poll();
                     head.fail(500, "shard " + index + ": " + e);
