@@ -6,11 +6,9 @@ import io.amdb.node.shard.ShardTask;
 import io.amdb.node.shard.StatsTask;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Limits;
-import io.amdb.protocol.Member;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
-import io.amdb.protocol.Wire;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,6 +36,7 @@ public final class Exchange {
     private final Limits limits;
     private final NodeStatus status;
     private final Coordinator coordinator;
+    private final Fence fence;
     private Runnable onComplete;
     private final List<Reply> replies = new ArrayList<>();
     private final PointBatch[] batches;
@@ -58,6 +57,7 @@ public final class Exchange {
      */
     public Exchange(ShardDispatcher shards, Limits limits, NodeStatus status, Coordinator coordinator) {
         this.coordinator = coordinator;
+        this.fence = new Fence(status, shards.partitioner());
         this.shards = shards;
         this.limits = limits;
         this.status = status;
@@ -143,17 +143,17 @@ public final class Exchange {
         if (request instanceof Request.Get get) {
             return get(get.key());
         } else if (request instanceof Request.Put put) {
-            checkKey(put.key());
-            check(limits.checkValue(put.value()), "value of " + put.value().length + " bytes exceeds the limit of "
+            Rejected.checkKey(limits, put.key());
+            Rejected.check(limits.checkValue(put.value()), "value of " + put.value().length + " bytes exceeds the limit of "
                     + limits.maxValueBytes());
-            PointBatch b = point(PointBatch.PUT, ownedPartition(put.key()), put.key(), put.value());
+            PointBatch b = point(PointBatch.PUT, fence.ownedPartition(put.key()), put.key(), put.value());
             int i = b.size() - 1;
-            return guarded(List.of(b), () -> b.fenced(i) ? moved(b.partition(i)) : Response.DONE);
+            return guarded(List.of(b), () -> b.fenced(i) ? fence.moved(b.partition(i)) : Response.DONE);
         } else if (request instanceof Request.Delete delete) {
-            checkKey(delete.key());
-            PointBatch b = point(PointBatch.DELETE, ownedPartition(delete.key()), delete.key(), null);
+            Rejected.checkKey(limits, delete.key());
+            PointBatch b = point(PointBatch.DELETE, fence.ownedPartition(delete.key()), delete.key(), null);
             int i = b.size() - 1;
-            return guarded(List.of(b), () -> b.fenced(i) ? moved(b.partition(i)) : new Response.Deleted(b.existed(i)));
+            return guarded(List.of(b), () -> b.fenced(i) ? fence.moved(b.partition(i)) : new Response.Deleted(b.existed(i)));
         } else if (request instanceof Request.MGet mget) {
             return mget(mget.keys());
         } else if (request instanceof Request.Batch batch) {
@@ -170,18 +170,18 @@ public final class Exchange {
     }
 
     private Supplier<Response> get(byte[] key) throws Rejected {
-        checkKey(key);
-        PointBatch b = point(PointBatch.GET, ownedPartition(key), key, null);
+        Rejected.checkKey(limits, key);
+        PointBatch b = point(PointBatch.GET, fence.ownedPartition(key), key, null);
         int i = b.size() - 1;
-        return guarded(List.of(b), () -> b.fenced(i) ? moved(b.partition(i)) : new Response.Value(b.value(i)));
+        return guarded(List.of(b), () -> b.fenced(i) ? fence.moved(b.partition(i)) : new Response.Value(b.value(i)));
     }
 
     private Supplier<Response> mget(List<byte[]> keys) throws Rejected {
-        checkCount(keys.size());
+        Rejected.checkCount(limits, keys.size());
         int[] partitions = new int[keys.size()];
         for (int k = 0; k < keys.size(); k++) {
-            checkKey(keys.get(k));
-            partitions[k] = ownedPartition(keys.get(k)); // all or nothing: the client splits MGET per owner
+            Rejected.checkKey(limits, keys.get(k));
+            partitions[k] = fence.ownedPartition(keys.get(k)); // all or nothing: the client splits MGET per owner
         }
         PointBatch[] owner = new PointBatch[keys.size()];
         int[] index = new int[keys.size()];
@@ -193,7 +193,7 @@ public final class Exchange {
             List<byte[]> values = new ArrayList<>(owner.length);
             for (int k = 0; k < owner.length; k++) {
                 if (owner[k].fenced(index[k])) {
-                    return moved(owner[k].partition(index[k]));
+                    return fence.moved(owner[k].partition(index[k]));
                 }
                 values.add(owner[k].value(index[k]));
             }
@@ -202,7 +202,7 @@ public final class Exchange {
     }
 
     private Supplier<Response> batch(List<Request.BatchItem> items) throws Rejected {
-        checkCount(items.size());
+        Rejected.checkCount(limits, items.size());
         ErrorCode[] statuses = new ErrorCode[items.size()];
         PointBatch[] owner = new PointBatch[items.size()];
         int[] index = new int[items.size()];
@@ -216,7 +216,7 @@ public final class Exchange {
             int partition = -1;
             if (status == ErrorCode.OK) {
                 try {
-                    partition = ownedPartition(item.key());
+                    partition = fence.ownedPartition(item.key());
                 } catch (Rejected e) {
                     status = e.code; // per item: the client resends just these after refreshing its table
                 }
@@ -247,8 +247,8 @@ public final class Exchange {
     }
 
     private Supplier<Response> localScan(Request.Scan scan, boolean[] only) throws Rejected {
-        check(limits.checkScanBound(scan.start()), "scan start is longer than " + (limits.maxKeyBytes() + 1) + " bytes");
-        check(limits.checkScanBound(scan.end()), "scan end is longer than " + (limits.maxKeyBytes() + 1) + " bytes");
+        Rejected.check(limits.checkScanBound(scan.start()), "scan start is longer than " + (limits.maxKeyBytes() + 1) + " bytes");
+        Rejected.check(limits.checkScanBound(scan.end()), "scan end is longer than " + (limits.maxKeyBytes() + 1) + " bytes");
         int limit = Math.min(scan.limit(), limits.maxScanLimit());
         flushBatches();
         List<ScanTask> parts = new ArrayList<>();
@@ -261,7 +261,7 @@ public final class Exchange {
     private Supplier<Response> info() {
         flushBatches();
         List<StatsTask> parts = new ArrayList<>();
-        boolean[] owned = ownedMask();
+        boolean[] owned = fence.ownedMask();
         for (int s = 0; s < shards.shards(); s++) {
             parts.add(send(s, new StatsTask(owned)));
         }
@@ -272,55 +272,6 @@ public final class Exchange {
             fields.put("memory_bytes", Long.toString(parts.stream().mapToLong(StatsTask::memoryBytes).sum()));
             return new Response.Info(Collections.unmodifiableMap(fields));
         });
-    }
-
-    /** Which partitions this node owns in its current table, or null when it owns them all. */
-    private boolean[] ownedMask() {
-        if (status.ownsAllPartitions()) {
-            return null;
-        }
-        PartitionTable table = status.table();
-        boolean[] owned = new boolean[table.partitions()];
-        for (int p : table.partitionsOf(status.nodeId())) {
-            owned[p] = true;
-        }
-        return owned;
-    }
-
-    /**
-     * The key's partition, fenced by the node's table: PARTITION_LOST when its owner died with the data,
-     * WRONG_OWNER (naming the owner and epoch) when another node owns it. Never a silent miss.
-     */
-    private int ownedPartition(byte[] key) throws Rejected {
-        int partition = shards.partitioner().partition(key);
-        PartitionTable table = status.table();
-        Member owner = table.owner(partition);
-        if (owner == null) {
-            throw new Rejected(ErrorCode.PARTITION_LOST, "partition " + partition + " was lost with its owner "
-                    + "(table epoch " + table.epoch() + ")");
-        }
-        if (!owner.nodeId().equals(status.nodeId())) {
-            throw new Rejected(ErrorCode.WRONG_OWNER, "partition " + partition + " is owned by " + owner.nodeId()
-                    + " at " + owner.host() + ":" + owner.port() + " (table epoch " + table.epoch() + ")");
-        }
-        return partition;
-    }
-
-    /**
-     * The answer for an operation its shard refused because its partition was in its cutover; by now (the
-     * exchange waited, see {@link #partDone}) the table normally names the new owner.
-     */
-    private Response moved(int partition) {
-        PartitionTable table = status.table();
-        Member owner = table.owner(partition);
-        if (owner == null) {
-            return new Response.Error(ErrorCode.PARTITION_LOST, "partition " + partition + " was lost with its owner "
-                    + "(table epoch " + table.epoch() + ")");
-        }
-        String where = owner.nodeId().equals(status.nodeId()) ? "its handoff was cancelled; retry"
-                : "it is now owned by " + owner.nodeId() + " at " + owner.host() + ":" + owner.port();
-        return new Response.Error(ErrorCode.WRONG_OWNER, "partition " + partition + " moved while this request "
-                + "waited: " + where + " (table epoch " + table.epoch() + ")");
     }
 
     private PointBatch point(byte op, int partition, byte[] key, byte[] value) {
@@ -383,33 +334,5 @@ public final class Exchange {
             }
             return ok.get();
         };
-    }
-
-    private void checkKey(byte[] key) throws Rejected {
-        ErrorCode code = limits.checkKey(key);
-        check(code, code == ErrorCode.KEY_EMPTY ? "keys must be at least 1 byte"
-                : "key of " + key.length + " bytes exceeds the limit of " + limits.maxKeyBytes());
-    }
-
-    private void checkCount(int n) throws Rejected {
-        if (n > limits.maxBatchItems()) {
-            throw new Rejected(ErrorCode.BATCH_TOO_LARGE, n + " items exceed the limit of " + limits.maxBatchItems());
-        }
-    }
-
-    private static void check(ErrorCode code, String message) throws Rejected {
-        if (code != ErrorCode.OK) {
-            throw new Rejected(code, message);
-        }
-    }
-
-    /** A request refused before touching any shard. */
-    private static final class Rejected extends Exception {
-        final ErrorCode code;
-
-        Rejected(ErrorCode code, String message) {
-            super(message, null, false, false);
-            this.code = code;
-        }
     }
 }
