@@ -154,7 +154,7 @@ public final class AmDbNode {
         }
         if (stats.table() == null || table.epoch() > stats.table().epoch()) {
             stats.setTable(table);
-            parking.tableInstalled(table.epoch());
+            parking.tableInstalled();
             MigrationService m = migrations;
             if (m != null) {
                 m.tableInstalled(table);

@@ -74,8 +74,13 @@ final class NodeStats implements NodeStatus {
     }
 
     @Override
-    public void park(long epochSeen, Runnable resume) {
-        parking.park(epochSeen, resume);
+    public long parkingVersion() {
+        return parking.version();
+    }
+
+    @Override
+    public void park(long versionSeen, Runnable resume) {
+        parking.park(versionSeen, resume);
     }
 
     @Override

@@ -10,7 +10,10 @@ import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +81,31 @@ class ClusterNodeTest {
                 assertEquals(ErrorCode.PARTITION_LOST, lost.code(), lost.message());
                 Response.Info info = (Response.Info) survivor.call(new Request.Info());
                 assertEquals(Integer.toString(owned), info.fields().get("partitions_lost"));
+
+                // Coordinated BATCH: a status per item, LOST only where the partition is lost.
+                PartitionTable now = nodes.get(0).table();
+                List<Request.BatchItem> items = new ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    items.add(Request.BatchItem.put(("lost:" + i).getBytes(UTF_8), "x".getBytes(UTF_8)));
+                }
+                Response.Statuses statuses = assertInstanceOf(Response.Statuses.class, survivor.call(new Request.Batch(items)));
+                for (int i = 0; i < items.size(); i++) {
+                    boolean isLost = now.isLost(now.partitionOf(items.get(i).key()));
+                    assertEquals(isLost ? ErrorCode.PARTITION_LOST : ErrorCode.OK, statuses.statuses().get(i), "item " + i);
+                }
+                Response.Error scan = assertInstanceOf(Response.Error.class, survivor.call(new Request.Scan(new byte[0], new byte[0], 10)));
+                assertEquals(ErrorCode.PARTITION_LOST, scan.code(), "a scan would silently miss the lost keys");
+            }
+
+            // A malformed piece from a peer fails that message only; the node keeps serving.
+            AmDbNode peer = nodes.get(0);
+            CompletableFuture<Throwable> refused = new CompletableFuture<>();
+            peer.vertx().eventBus().request("amdb.peer." + peer.config().nodeId(), Buffer.buffer(new byte[] {1, 2, 3}))
+                    .onComplete(ar -> refused.complete(ar.cause()));
+            ReplyException bad = assertInstanceOf(ReplyException.class, refused.get(WAIT_S, TimeUnit.SECONDS));
+            assertEquals(400, bad.failureCode(), bad.getMessage());
+            try (RawClient c = new RawClient(peer.port())) {
+                assertEquals(Response.DONE, c.call(new Request.Ping()));
             }
         } finally {
             for (AmDbNode n : nodes) {

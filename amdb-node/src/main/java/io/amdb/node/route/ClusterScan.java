@@ -39,6 +39,7 @@ final class ClusterScan {
     }
 
     private Future<Response> page(Request.Scan bounded, int attempt) {
+        long seen = coordinator.status().parkingVersion();
         PartitionTable table = coordinator.status().table();
         if (table.lostPartitions() > 0) {
             int first = 0;
@@ -59,7 +60,7 @@ final class ClusterScan {
             List<ScanMerge.Part> parts = new ArrayList<>();
             for (Future<Response> piece : pieces) {
                 if (!(piece.result() instanceof Response.ScanPage page)) {
-                    return coordinator.retryIfMoved(piece.result(), table, attempt, () -> page(bounded, attempt + 1));
+                    return coordinator.retryIfMoved(piece.result(), seen, attempt, () -> page(bounded, attempt + 1));
                 }
                 parts.add(ScanMerge.Part.of(page));
             }

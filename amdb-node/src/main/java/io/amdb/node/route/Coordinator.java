@@ -87,6 +87,7 @@ public final class Coordinator {
     }
 
     private Future<Response> single(Request request, byte[] key, int attempt) {
+        long seen = status.parkingVersion();
         PartitionTable table = status.table();
         int partition = partitioner.partition(key);
         Member owner = table.owner(partition);
@@ -94,10 +95,11 @@ public final class Coordinator {
             return Future.succeededFuture(lost(partition, table));
         }
         return send(owner, PeerMessages.request(table.epoch(), request))
-                .compose(r -> retryIfMoved(r, table, attempt, () -> single(request, key, attempt + 1)));
+                .compose(r -> retryIfMoved(r, seen, attempt, () -> single(request, key, attempt + 1)));
     }
 
     private Future<Response> mget(List<byte[]> keys, int attempt) {
+        long seen = status.parkingVersion();
         PartitionTable table = status.table();
         OwnerSplit split = OwnerSplit.of(table, partitioner, keys.size(), null, keys::get);
         if (!split.lost.isEmpty()) {
@@ -114,7 +116,7 @@ public final class Coordinator {
             for (int g = 0; g < pieces.size(); g++) {
                 Response r = pieces.get(g).result();
                 if (!(r instanceof Response.Values v)) {
-                    return retryIfMoved(r, table, attempt, () -> mget(keys, attempt + 1));
+                    return retryIfMoved(r, seen, attempt, () -> mget(keys, attempt + 1));
                 }
                 for (int j = 0; j < v.values().size(); j++) {
                     values[groups.get(g).get(j)] = v.values().get(j);
@@ -131,6 +133,7 @@ public final class Coordinator {
 
     /** Sends the items numbered {@code which} (null: all) to their owners; resends the moved ones. */
     private Future<Void> batchRound(List<Request.BatchItem> items, int[] which, ErrorCode[] statuses, int attempt) {
+        long seen = status.parkingVersion();
         PartitionTable table = status.table();
         OwnerSplit split = OwnerSplit.of(table, partitioner, items.size(), which, k -> items.get(k).key());
         split.lost.forEach(k -> statuses[k] = ErrorCode.PARTITION_LOST);
@@ -158,22 +161,22 @@ public final class Coordinator {
                 return Future.succeededFuture();
             }
             int[] next = again.stream().mapToInt(Integer::intValue).toArray();
-            return afterTable(table.epoch()).compose(v -> batchRound(items, next, statuses, attempt + 1));
+            return afterTable(seen).compose(v -> batchRound(items, next, statuses, attempt + 1));
         });
     }
 
-    /** {@code r}, or when it says the key moved and sends remain, {@code retry} once the table is newer. */
-    Future<Response> retryIfMoved(Response r, PartitionTable routedWith, int attempt, Supplier<Future<Response>> retry) {
+    /** {@code r}, or when it says the key moved and sends remain, {@code retry} once the table moved on. */
+    Future<Response> retryIfMoved(Response r, long versionSeen, int attempt, Supplier<Future<Response>> retry) {
         if (attempt < ATTEMPTS && r instanceof Response.Error e && e.code() == ErrorCode.WRONG_OWNER) {
-            return afterTable(routedWith.epoch()).compose(v -> retry.get());
+            return afterTable(versionSeen).compose(v -> retry.get());
         }
         return Future.succeededFuture(r);
     }
 
-    /** Completes once this node's table is newer than {@code epoch} (or the parking timeout passed). */
-    private Future<Void> afterTable(long epoch) {
+    /** Completes once the table moved on since {@code versionSeen} was read (or the parking timeout passed). */
+    private Future<Void> afterTable(long versionSeen) {
         Promise<Void> newer = Promise.promise();
-        status.park(epoch, newer::complete);
+        status.park(versionSeen, newer::complete);
         return newer.future();
     }
 

@@ -6,7 +6,6 @@ import io.amdb.node.shard.ShardTask;
 import io.amdb.node.shard.StatsTask;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Limits;
-import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 import io.vertx.core.Future;
@@ -42,7 +41,7 @@ public final class Exchange {
     private final PointBatch[] batches;
     private final Map<ShardTask, String> failures = new IdentityHashMap<>();
     private final List<PointBatch> sent = new ArrayList<>();
-    private final long routedEpoch;
+    private final long parkingVersion;
     private int outstanding = 1; // the seal() sentinel keeps it above zero while requests are added
     private boolean parked;
 
@@ -62,8 +61,7 @@ public final class Exchange {
         this.limits = limits;
         this.status = status;
         this.batches = new PointBatch[shards.shards()];
-        PartitionTable table = status.table();
-        this.routedEpoch = table == null ? 0 : table.epoch();
+        this.parkingVersion = status.parkingVersion(); // before any routing: no table change can be missed
     }
 
     public int size() {
@@ -317,7 +315,7 @@ public final class Exchange {
         if (!parked && sent.stream().anyMatch(PointBatch::anyFenced)) {
             parked = true;
             outstanding = 1;
-            status.park(routedEpoch, this::partDone);
+            status.park(parkingVersion, this::partDone);
             return;
         }
         onComplete.run();

@@ -17,11 +17,14 @@ public interface NodeStatus {
     /** This node's id, as it appears in the table's members. */
     String nodeId();
 
+    /** The {@link Parking} version: read it before a step whose outcome may have to wait for the table. */
+    long parkingVersion();
+
     /**
-     * Runs {@code resume} on the caller's context once the table is newer than {@code epochSeen}, a handoff
-     * aborted, or a timeout passed (see {@link Parking}).
+     * Runs {@code resume} on the caller's context once something happened after {@code versionSeen} was read
+     * (a newer table, an aborted handoff) or a timeout passed (see {@link Parking}).
      */
-    void park(long epochSeen, Runnable resume);
+    void park(long versionSeen, Runnable resume);
 
     /** True when the current table gives this node every partition (a standalone node): SCAN is local. */
     boolean ownsAllPartitions();

@@ -1,0 +1,48 @@
+package io.amdb.node.route;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.amdb.protocol.ErrorCode;
+import io.amdb.protocol.Opcode;
+import io.amdb.protocol.Request;
+import io.amdb.protocol.Response;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The coordinator's binary messages survive encoding: partition sets bit for bit, ranges, replies. */
+class PeerMessagesTest {
+    @Test
+    void localScan_roundTrip_keepsEveryPartitionBitAndTheRange() throws Exception {
+        SplittableRandom random = new SplittableRandom(42);
+        for (int partitions : new int[] {1, 7, 8, 9, 1024}) {
+            boolean[] mask = new boolean[partitions];
+            for (int p = 0; p < partitions; p++) {
+                mask[p] = random.nextBoolean();
+            }
+            byte[] bytes = PeerMessages.localScan(17, mask, new Request.Scan(new byte[] {1, 2}, null, 500)).getBytes();
+            PeerMessages.LocalScan back = PeerMessages.decodeLocalScan(bytes, partitions);
+            assertEquals(17, back.epoch());
+            assertArrayEquals(mask, back.partitions(), "P=" + partitions);
+            assertArrayEquals(new byte[] {1, 2}, back.scan().start());
+            assertArrayEquals(new byte[0], back.scan().end(), "no end travels as empty: no upper bound");
+            assertEquals(500, back.scan().limit());
+        }
+    }
+
+    @Test
+    void response_roundTrip_valuesAndErrors() throws Exception {
+        Response values = new Response.Values(java.util.Arrays.asList(new byte[] {9}, null));
+        Response.Values v = assertInstanceOf(Response.Values.class,
+                PeerMessages.decodeResponse(PeerMessages.response(Opcode.MGET.code(), 3, values)));
+        assertArrayEquals(new byte[] {9}, v.values().get(0));
+        assertEquals(null, v.values().get(1));
+        Response.Error e = assertInstanceOf(Response.Error.class, PeerMessages.decodeResponse(
+                PeerMessages.response(Opcode.GET.code(), 3, new Response.Error(ErrorCode.WRONG_OWNER, "moved"))));
+        assertEquals(ErrorCode.WRONG_OWNER, e.code());
+        assertEquals("moved", e.message());
+        assertEquals(List.of(), List.of());
+    }
+}
