@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.amdb.node.AckedWrites;
+import io.amdb.node.TestPorts;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
@@ -37,7 +39,7 @@ class ClusterProcessIT {
         long seed = System.nanoTime();
         System.out.println("ClusterProcessIT seed " + seed);
         String cluster = "amdb-it-" + UUID.randomUUID();
-        int[] hz = NodeProcesses.freePorts(4);
+        int[] hz = TestPorts.free(4);
         String join = "127.0.0.1:" + hz[0] + ",127.0.0.1:" + hz[1] + ",127.0.0.1:" + hz[2] + ",127.0.0.1:" + hz[3];
         try (NodeProcesses procs = new NodeProcesses()) {
             List<NodeProcesses.Node> nodes = new ArrayList<>();
@@ -53,9 +55,9 @@ class ClusterProcessIT {
             ClientOptions options = ClientOptions.builder().requestTimeout(Duration.ofSeconds(60)).build();
             try (AmDbClient client = AmDbClient.connect(ports.stream().map(p -> "127.0.0.1:" + p).toList(), options)) {
                 awaitTable(client, t -> t.members().size() == 3 && t.migrations().isEmpty());
-                Model model = new Model();
+                AckedWrites model = new AckedWrites(KEYS);
                 for (int from = 0; from < KEYS; from += 10_000) {
-                    List<ErrorCode> statuses = client.batch(model.initial(from, from + 10_000)).get(WAIT_S, TimeUnit.SECONDS);
+                    List<ErrorCode> statuses = client.batch(model.items(from, from + 10_000)).get(WAIT_S, TimeUnit.SECONDS);
                     assertTrue(statuses.stream().allMatch(c -> c == ErrorCode.OK), statuses.toString());
                 }
                 Writer writer = new Writer(client, model, new SplittableRandom(seed));
@@ -82,11 +84,11 @@ class ClusterProcessIT {
                 }
                 assertTrue(writer.batches.get() > 0, "the writer wrote while the cluster changed");
                 System.out.println("writer: " + writer.batches.get() + " batches, " + model.unsureCount() + " keys unsure");
-                List<byte[]> keys = model.keys;
+                List<byte[]> keys = model.keys();
                 for (int from = 0; from < KEYS; from += 10_000) {
                     List<byte[]> values = client.mget(keys.subList(from, from + 10_000)).get(WAIT_S, TimeUnit.SECONDS);
                     for (int i = 0; i < values.size(); i++) {
-                        model.check(from + i, values.get(i));
+                        model.check(from + i, values.get(i), "after the join and the leave");
                     }
                 }
                 long sum = 0;
@@ -118,7 +120,7 @@ class ClusterProcessIT {
                         }
                     } else {
                         served++;
-                        model.check(k, client.get(key).get(WAIT_S, TimeUnit.SECONDS));
+                        model.check(k, client.get(key).get(WAIT_S, TimeUnit.SECONDS), "after the kill");
                     }
                 }
                 assertTrue(served > 0 && lost > 0, "served " + served + ", lost " + lost);
@@ -144,57 +146,15 @@ class ClusterProcessIT {
         }
     }
 
-    /** Per key: the latest acknowledged value, and the values of writes whose outcome is unknown. */
-    private static final class Model {
-        final List<byte[]> keys = new ArrayList<>();
-        private final String[] acked = new String[KEYS];
-        private final List<Set<String>> unsure = new ArrayList<>();
-
-        Model() {
-            for (int i = 0; i < KEYS; i++) {
-                keys.add(("key_" + i).getBytes(UTF_8));
-                acked[i] = "value_" + i;
-                unsure.add(new HashSet<>());
-            }
-        }
-
-        List<Request.BatchItem> initial(int from, int to) {
-            List<Request.BatchItem> items = new ArrayList<>();
-            for (int i = from; i < to; i++) {
-                items.add(Request.BatchItem.put(keys.get(i), acked[i].getBytes(UTF_8)));
-            }
-            return items;
-        }
-
-        synchronized void written(int key, String value, boolean ok) {
-            if (ok) {
-                acked[key] = value;
-                unsure.get(key).clear();
-            } else {
-                unsure.get(key).add(value);
-            }
-        }
-
-        synchronized long unsureCount() {
-            return unsure.stream().filter(s -> !s.isEmpty()).count();
-        }
-
-        synchronized void check(int key, byte[] value) {
-            String got = value == null ? null : new String(value, UTF_8);
-            assertTrue(acked[key].equals(got) || unsure.get(key).contains(got),
-                    "key_" + key + " reads " + got + ", latest acknowledged " + acked[key]);
-        }
-    }
-
     /** Overwrites 200 distinct random keys per batch, one batch at a time, until stopped. */
     private static final class Writer implements Runnable {
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicLong batches = new AtomicLong();
         private final AmDbClient client;
-        private final Model model;
+        private final AckedWrites model;
         private final SplittableRandom random;
 
-        Writer(AmDbClient client, Model model, SplittableRandom random) {
+        Writer(AmDbClient client, AckedWrites model, SplittableRandom random) {
             this.client = client;
             this.model = model;
             this.random = random;
@@ -210,7 +170,7 @@ class ClusterProcessIT {
                 List<Integer> which = new ArrayList<>(picked);
                 List<Request.BatchItem> items = new ArrayList<>();
                 for (int k : which) {
-                    items.add(Request.BatchItem.put(model.keys.get(k), ("v" + round + "_" + k).getBytes(UTF_8)));
+                    items.add(Request.BatchItem.put(model.keys().get(k), ("v" + round + "_" + k).getBytes(UTF_8)));
                 }
                 List<ErrorCode> statuses = null;
                 try {

@@ -2,8 +2,6 @@ package io.amdb.client;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,24 +55,6 @@ final class NodeProcesses implements AutoCloseable {
             node.process().waitFor(50, TimeUnit.MILLISECONDS); // polling interval, bounded by the deadline
         }
         throw new IllegalStateException(node.id() + ": no ready line within " + WAIT_S + " s: " + node.stdout());
-    }
-
-    /** Free loopback ports, all held at once while drawn so none repeats. */
-    static int[] freePorts(int n) throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
     }
 
     private static File repoRoot() {

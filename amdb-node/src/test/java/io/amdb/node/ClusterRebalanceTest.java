@@ -35,8 +35,8 @@ class ClusterRebalanceTest {
         long seed = System.nanoTime();
         System.out.println("ClusterRebalanceTest seed " + seed);
         try (AmDbCluster cluster = AmDbCluster.start(1, TestNodes.config())) {
-            Model model = new Model(KEYS);
-            assertTrue(cluster.batchPut(model.initialItems()).success());
+            AckedWrites model = new AckedWrites(KEYS);
+            assertTrue(cluster.batchPut(model.items(0, KEYS)).success());
             Writer writer = new Writer(cluster, model, new SplittableRandom(seed));
             Thread thread = new Thread(writer, "writer");
             thread.start();
@@ -71,7 +71,7 @@ class ClusterRebalanceTest {
         }
     }
 
-    private static void verify(AmDbCluster cluster, Model model, String when) throws Exception {
+    private static void verify(AmDbCluster cluster, AckedWrites model, String when) throws Exception {
         List<byte[]> keys = model.keys();
         for (int from = 0; from < keys.size(); from += 5_000) {
             List<byte[]> part = keys.subList(from, Math.min(keys.size(), from + 5_000));
@@ -137,59 +137,16 @@ class ClusterRebalanceTest {
         }
     }
 
-    /** Per key: the value of the latest acknowledged write, and the values of writes whose outcome is unknown. */
-    static final class Model {
-        private final List<byte[]> keys = new ArrayList<>();
-        private final String[] acked;
-        private final List<Set<String>> unsure = new ArrayList<>();
-
-        Model(int n) {
-            acked = new String[n];
-            for (int i = 0; i < n; i++) {
-                keys.add(("key_" + i).getBytes(UTF_8));
-                acked[i] = "value_" + i;
-                unsure.add(new HashSet<>());
-            }
-        }
-
-        List<byte[]> keys() {
-            return keys;
-        }
-
-        List<Request.BatchItem> initialItems() {
-            List<Request.BatchItem> items = new ArrayList<>();
-            for (int i = 0; i < keys.size(); i++) {
-                items.add(Request.BatchItem.put(keys.get(i), acked[i].getBytes(UTF_8)));
-            }
-            return items;
-        }
-
-        synchronized void written(int key, String value, boolean ok) {
-            if (ok) {
-                acked[key] = value;
-                unsure.get(key).clear();
-            } else {
-                unsure.get(key).add(value);
-            }
-        }
-
-        synchronized void check(int key, byte[] value, String when) {
-            String got = value == null ? null : new String(value, UTF_8);
-            assertTrue(acked[key].equals(got) || unsure.get(key).contains(got),
-                    when + ": key_" + key + " reads " + got + ", latest acknowledged " + acked[key]);
-        }
-    }
-
     /** Overwrites 200 distinct random keys per batch, one batch at a time, until stopped. */
     static final class Writer implements Runnable {
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicLong batches = new AtomicLong();
         final java.util.concurrent.locks.ReentrantLock gate = new java.util.concurrent.locks.ReentrantLock();
         private final AmDbCluster cluster;
-        private final Model model;
+        private final AckedWrites model;
         private final SplittableRandom random;
 
-        Writer(AmDbCluster cluster, Model model, SplittableRandom random) {
+        Writer(AmDbCluster cluster, AckedWrites model, SplittableRandom random) {
             this.cluster = cluster;
             this.model = model;
             this.random = random;
