@@ -200,14 +200,21 @@ public final class AmDbNode {
         Promise<Void> drained = Promise.promise();
         Runnable check = () -> {
             PartitionTable t = table();
-            if (t.partitionsOf(self.nodeId()).length == 0
-                    && t.migrations().stream().noneMatch(m -> m.toNode().equals(self.nodeId()))) {
+            boolean alone = t.members().size() <= 1; // the others went first: nobody is left to take anything
+            if (alone || (t.partitionsOf(self.nodeId()).length == 0
+                    && t.migrations().stream().noneMatch(m -> m.toNode().equals(self.nodeId())))) {
                 drained.tryComplete();
             }
         };
         tableWatchers.add(check);
         long timer = vertx.setTimer(timeoutMs, id -> drained.tryFail("not drained after " + timeoutMs + " ms"));
-        tableService.requestLeave().onFailure(drained::tryFail).onSuccess(v -> check.run());
+        tableService.requestLeave().onFailure(drained::tryFail).onSuccess(someoneStays -> {
+            if (someoneStays) {
+                check.run();
+            } else {
+                drained.tryFail("every member is leaving: nowhere to hand the partitions off");
+            }
+        });
         return drained.future().transform(ar -> {
             tableWatchers.remove(check);
             vertx.cancelTimer(timer);
@@ -281,7 +288,8 @@ public final class AmDbNode {
         TableService service = new TableService(self, config.partitions(), new TablePlanner(PlacementPolicy.DEFAULT),
                 this::installTable);
         tableService = service;
-        MigrationService moves = new MigrationService(self, dispatcher, migrationStats, parking, service::requestCutover);
+        MigrationService moves = new MigrationService(self, dispatcher, migrationStats, parking, service::requestCutover,
+                service::refreshTable);
         coordinator = new Coordinator(vertx.eventBus(), stats, config.limits(), dispatcher.partitioner());
         return vertx.deployVerticle(new PeerEndpoint(dispatcher, config.limits(), stats))
                 .compose(id -> vertx.deployVerticle(moves)).compose(id -> {

@@ -22,10 +22,15 @@ public final class AckedWrites {
 
     /** Keys {@code key_i} whose first value, {@code value_i}, is written by {@link #items}. */
     public AckedWrites(int n) {
+        this(n, n);
+    }
+
+    /** Keys {@code key_0…key_(n-1)}; the first {@code present} start as {@code value_i}, the rest absent. */
+    public AckedWrites(int n, int present) {
         acked = new String[n];
         for (int i = 0; i < n; i++) {
             keys.add(("key_" + i).getBytes(UTF_8));
-            acked[i] = "value_" + i;
+            acked[i] = i < present ? "value_" + i : null;
             unsure.add(new HashSet<>());
         }
     }
@@ -47,7 +52,7 @@ public final class AckedWrites {
         return items;
     }
 
-    /** Records a write of {@code value} to key {@code key}: acknowledged, or of unknown outcome. */
+    /** Records a write of {@code value} (null: a delete) to key {@code key}: acknowledged, or of unknown outcome. */
     public synchronized void written(int key, String value, boolean acknowledged) {
         if (acknowledged) {
             acked[key] = value;
@@ -55,6 +60,11 @@ public final class AckedWrites {
         } else {
             unsure.get(key).add(value);
         }
+    }
+
+    /** How many keys are present by their latest acknowledged write (exact when {@link #unsureCount()} is 0). */
+    public synchronized long presentCount() {
+        return java.util.Arrays.stream(acked).filter(java.util.Objects::nonNull).count();
     }
 
     /** How many keys have a write of unknown outcome after their latest acknowledged one. */
@@ -65,7 +75,7 @@ public final class AckedWrites {
     /** Asserts that {@code value}, read from key {@code key}, is its latest acknowledged value or an unsure one. */
     public synchronized void check(int key, byte[] value, String when) {
         String got = value == null ? null : new String(value, UTF_8);
-        assertTrue(acked[key].equals(got) || unsure.get(key).contains(got),
+        assertTrue(java.util.Objects.equals(acked[key], got) || unsure.get(key).contains(got),
                 when + ": key_" + key + " reads " + got + ", latest acknowledged " + acked[key]);
     }
 }

@@ -3,6 +3,7 @@ package io.amdb.node;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.amdb.protocol.ErrorCode;
@@ -18,37 +19,43 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cluster invariant under rebalancing: while a writer keeps overwriting keys through the coordinator
- * path, two nodes join and one leaves gracefully; after each change settles, every acknowledged write reads
- * back with its latest value, the owners' key counts sum to the total, and a cluster-wide SCAN returns every
- * key once, in order. Real nodes, real Hazelcast, loopback. Seeded (printed).
+ * The cluster invariant under rebalancing, in one JVM (real nodes, real Hazelcast, loopback). A writer keeps
+ * putting, overwriting and deleting keys through the coordinator path, and a reader keeps reading keys nobody
+ * writes, while two nodes join (the second before the first join has settled, so the plan changes mid-move)
+ * and one leaves gracefully. No node dies, so every write must succeed and every read must see its key; after
+ * each change settles, every acknowledged write reads back with its latest value, the owners' key counts sum
+ * to the total, and a cluster-wide SCAN returns every key once, in order. Seeded (printed).
  */
 class ClusterRebalanceTest {
     private static final int KEYS = 20_000;
+    private static final int STATIC = 2_000;
     private static final long WAIT_S = 120; // hang guard, not a timing assertion
 
     @Test
-    void joinJoinLeave_underWrites_everyAckedWriteReadsBackLatest() throws Exception {
+    void joinJoinLeave_underWritesAndReads_nothingLostNothingFails() throws Exception {
         long seed = System.nanoTime();
         System.out.println("ClusterRebalanceTest seed " + seed);
         try (AmDbCluster cluster = AmDbCluster.start(1, TestNodes.config())) {
-            AckedWrites model = new AckedWrites(KEYS);
+            AckedWrites model = new AckedWrites(2 * KEYS, KEYS); // the upper half is created by the writer
             assertTrue(cluster.batchPut(model.items(0, KEYS)).success());
+            assertTrue(cluster.batchPut(staticItems()).success());
             Writer writer = new Writer(cluster, model, new SplittableRandom(seed));
-            Thread thread = new Thread(writer, "writer");
-            thread.start();
+            Reader reader = new Reader(cluster, new SplittableRandom(seed + 1));
+            Thread w = new Thread(writer, "writer");
+            Thread r = new Thread(reader, "reader");
+            w.start();
+            r.start();
             try {
                 long t0 = System.nanoTime();
                 cluster.addNode();
+                cluster.addNode(); // joins while the first join's moves are still in flight
                 awaitBalanced(cluster);
-                System.out.printf("join 1->2 balanced in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-                t0 = System.nanoTime();
-                cluster.addNode();
-                awaitBalanced(cluster);
-                System.out.printf("join 2->3 balanced in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+                System.out.printf("joins 1->3 balanced in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
                 writer.gate.lock(); // the writer pauses between batches while we read, so the model holds still
                 try {
                     verify(cluster, model, "after two joins");
@@ -61,9 +68,14 @@ class ClusterRebalanceTest {
                 System.out.printf("leave 3->2 done in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             } finally {
                 writer.stop.set(true);
-                thread.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+                reader.stop.set(true);
+                w.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+                r.join(TimeUnit.SECONDS.toMillis(WAIT_S));
             }
-            assertTrue(writer.batches.get() > 0, "the writer wrote during the changes");
+            System.out.printf("writer %d batches, reader %d reads%n", writer.batches.get(), reader.reads.get());
+            assertNull(reader.failure.get(), "reads of keys nobody writes never miss, during every move");
+            assertTrue(writer.batches.get() > 0 && reader.reads.get() > 0, "both ran while the cluster changed");
+            assertEquals(0, model.unsureCount(), "no node died, so every write succeeded");
             verify(cluster, model, "after the leave");
             for (AmDbNode n : cluster.nodes()) {
                 System.out.println(n.config().nodeId() + " " + info(cluster, n));
@@ -71,28 +83,27 @@ class ClusterRebalanceTest {
         }
     }
 
+    private static List<Request.BatchItem> staticItems() {
+        List<Request.BatchItem> items = new ArrayList<>();
+        for (int i = 0; i < STATIC; i++) {
+            items.add(Request.BatchItem.put(("static_" + i).getBytes(UTF_8), ("static_value_" + i).getBytes(UTF_8)));
+        }
+        return items;
+    }
+
     private static void verify(AmDbCluster cluster, AckedWrites model, String when) throws Exception {
         List<byte[]> keys = model.keys();
-        for (int from = 0; from < keys.size(); from += 5_000) {
-            List<byte[]> part = keys.subList(from, Math.min(keys.size(), from + 5_000));
-            Response r = cluster.call(cluster.nodes().get(from / 5_000 % cluster.nodes().size()), new Request.MGet(part))
-                    .get(WAIT_S, TimeUnit.SECONDS);
-            List<byte[]> values = assertInstanceOf(Response.Values.class, r, when + ": " + r).values();
-            for (int i = 0; i < part.size(); i++) {
-                try {
-                    model.check(from + i, values.get(i), when);
-                } catch (AssertionError e) {
-                    dump(cluster, part.get(i));
-                    throw e;
-                }
-            }
+        List<byte[]> values = cluster.getAll(keys);
+        for (int i = 0; i < keys.size(); i++) {
+            model.check(i, values.get(i), when);
         }
+        long expected = model.presentCount() + STATIC;
         long sum = 0;
         for (AmDbNode n : cluster.nodes()) {
             sum += Long.parseLong(info(cluster, n).get("keys"));
         }
-        assertEquals(KEYS, sum, when + ": owners' key counts sum to the total");
-        int seen = 0;
+        assertEquals(expected, sum, when + ": owners' key counts sum to the total");
+        long seen = 0;
         byte[] start = null;
         byte[] previous = null;
         do {
@@ -105,22 +116,7 @@ class ClusterRebalanceTest {
             }
             start = page.next();
         } while (start != null);
-        assertEquals(KEYS, seen, when + ": a cluster-wide scan sees every key once");
-    }
-
-    private static void dump(AmDbCluster cluster, byte[] key) throws Exception {
-        int p = cluster.table().partitionOf(key);
-        System.out.println("key " + new String(key, UTF_8) + " partition " + p + " owner " + cluster.table().owner(p)
-                + " table " + cluster.table());
-        for (AmDbNode n : cluster.nodes()) {
-            io.amdb.node.shard.PointBatch b = new io.amdb.node.shard.PointBatch();
-            b.add(io.amdb.node.shard.PointBatch.GET, p, key, null);
-            java.util.concurrent.CompletableFuture<byte[]> v = new java.util.concurrent.CompletableFuture<>();
-            n.vertx().runOnContext(x -> n.dispatcher().send(n.dispatcher().shardOf(p), b).onComplete(ar -> v.complete(
-                    ar.succeeded() ? ar.result().value(0) : null)));
-            byte[] got = v.get(10, TimeUnit.SECONDS);
-            System.out.println("  " + n.config().nodeId() + " holds " + (got == null ? null : new String(got, UTF_8)));
-        }
+        assertEquals(expected, seen, when + ": a cluster-wide scan sees every key once");
     }
 
     private static Map<String, String> info(AmDbCluster cluster, AmDbNode n) throws Exception {
@@ -137,11 +133,11 @@ class ClusterRebalanceTest {
         }
     }
 
-    /** Overwrites 200 distinct random keys per batch, one batch at a time, until stopped. */
+    /** Per batch: 200 distinct random keys of the model, 80% puts (creating keys in its upper half), 20% deletes. */
     static final class Writer implements Runnable {
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicLong batches = new AtomicLong();
-        final java.util.concurrent.locks.ReentrantLock gate = new java.util.concurrent.locks.ReentrantLock();
+        final ReentrantLock gate = new ReentrantLock();
         private final AmDbCluster cluster;
         private final AckedWrites model;
         private final SplittableRandom random;
@@ -157,23 +153,71 @@ class ClusterRebalanceTest {
             for (long round = 0; !stop.get() && round < 1_000_000; round++) {
                 Set<Integer> picked = new HashSet<>();
                 while (picked.size() < 200) {
-                    picked.add(random.nextInt(KEYS));
+                    picked.add(random.nextInt(model.size()));
                 }
                 List<Integer> which = new ArrayList<>(picked);
+                List<String> values = new ArrayList<>();
                 List<Request.BatchItem> items = new ArrayList<>();
                 for (int k : which) {
-                    items.add(Request.BatchItem.put(model.keys().get(k), ("v" + round + "_" + k).getBytes(UTF_8)));
+                    String v = random.nextInt(5) == 0 ? null : "v" + round + "_" + k;
+                    values.add(v);
+                    byte[] key = model.keys().get(k);
+                    items.add(v == null ? Request.BatchItem.delete(key) : Request.BatchItem.put(key, v.getBytes(UTF_8)));
                 }
                 gate.lock();
                 try {
                     BatchResult r = cluster.batchPut(items);
                     for (int i = 0; i < which.size(); i++) {
-                        model.written(which.get(i), "v" + round + "_" + which.get(i), r.result(i) == ErrorCode.OK);
+                        model.written(which.get(i), values.get(i), r.result(i) == ErrorCode.OK);
                     }
                     batches.incrementAndGet();
                 } finally {
                     gate.unlock();
                 }
+            }
+        }
+    }
+
+    /** Reads 200 random keys nobody writes, through a random node, until stopped; the first miss is kept. */
+    static final class Reader implements Runnable {
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicLong reads = new AtomicLong();
+        final AtomicReference<String> failure = new AtomicReference<>();
+        private final AmDbCluster cluster;
+        private final SplittableRandom random;
+
+        Reader(AmDbCluster cluster, SplittableRandom random) {
+            this.cluster = cluster;
+            this.random = random;
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!stop.get() && failure.get() == null) {
+                    int[] picked = random.ints(200, 0, STATIC).toArray();
+                    List<byte[]> keys = new ArrayList<>();
+                    for (int i : picked) {
+                        keys.add(("static_" + i).getBytes(UTF_8));
+                    }
+                    List<AmDbNode> nodes = cluster.nodes();
+                    AmDbNode via = nodes.get(random.nextInt(nodes.size()));
+                    Response r = cluster.call(via, new Request.MGet(keys)).get(WAIT_S, TimeUnit.SECONDS);
+                    if (!(r instanceof Response.Values v)) {
+                        failure.set("MGET via " + via.config().nodeId() + " failed: " + r);
+                        return;
+                    }
+                    for (int j = 0; j < picked.length; j++) {
+                        byte[] value = v.values().get(j);
+                        if (value == null || !new String(value, UTF_8).equals("static_value_" + picked[j])) {
+                            failure.set("static_" + picked[j] + " read " + (value == null ? null : new String(value, UTF_8)));
+                            return;
+                        }
+                    }
+                    reads.addAndGet(picked.length);
+                }
+            } catch (Exception e) {
+                failure.compareAndSet(null, e.toString());
             }
         }
     }

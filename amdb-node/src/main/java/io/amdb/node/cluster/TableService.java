@@ -11,11 +11,13 @@ import io.amdb.protocol.ProtocolException;
 import io.amdb.protocol.WireReader;
 import io.amdb.protocol.WireWriter;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.internal.VertxInternal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -33,6 +35,11 @@ public final class TableService extends VerticleBase implements Membership.Liste
     static final String PUBLISH_ADDRESS = "amdb.table.publish";
     static final long FETCH_RETRY_MS = 200;
     static final long CUTOVER_TIMEOUT_MS = 10_000;
+    /** A new coordinator's first epoch is this far above the newest table it found (see takeOver). */
+    static final long TAKEOVER_EPOCH_GAP = 1_000;
+    static final long TAKEOVER_ASK_MS = 2_000;
+    /** Every node re-reads the coordinator's table this often, so a missed publication heals by itself. */
+    static final long REFRESH_MS = 1_000;
 
     private final Member self;
     private final int partitions;
@@ -43,6 +50,7 @@ public final class TableService extends VerticleBase implements Membership.Liste
     private Membership.Listener keeperListener;
     private PartitionTable current;
     private volatile String coordinatorId;
+    private boolean takingOver;
 
     /** @param install told of every newer table, on this verticle's context */
     public TableService(Member self, int partitions, TablePlanner planner, Consumer<PartitionTable> install) {
@@ -62,27 +70,34 @@ public final class TableService extends VerticleBase implements Membership.Liste
 
     /**
      * Asks the coordinator to plan this node's graceful leave: every partition it owns migrates to the others.
-     * Thread-safe; fails when no coordinator answered.
+     * Thread-safe; true when some member is staying to take them, false when every member is leaving (there is
+     * nowhere to hand off to); fails when no coordinator answered.
      */
-    public Future<Void> requestLeave() {
+    public Future<Boolean> requestLeave() {
         String coordinator = coordinatorId;
         if (coordinator == null) {
             return Future.failedFuture("no coordinator known yet");
         }
         return vertx.eventBus().<Buffer>request(leaveAddress(coordinator), Buffer.buffer(self.nodeId()),
-                new DeliveryOptions().setSendTimeout(CUTOVER_TIMEOUT_MS)).mapEmpty();
+                new DeliveryOptions().setSendTimeout(CUTOVER_TIMEOUT_MS)).map(m -> m.body().getByte(0) == 1);
     }
 
     static String cutoverAddress(String nodeId) {
         return "amdb.table.cutover." + nodeId;
     }
 
+    /** Cutover answers: the coordinator published the target as owner now, had already, or refuses. */
+    public static final int CUTOVER_REFUSED = 0;
+    public static final int CUTOVER_ACCEPTED = 1;
+    public static final int CUTOVER_ALREADY = 2;
+
     /**
      * Asks the coordinator to cut a finished migration over (thread-safe; the future completes on the
-     * caller's context): true when it published the table with the target as owner, false when the move is
-     * no longer planned; fails when the coordinator could not be reached or answered nothing.
+     * caller's context): {@link #CUTOVER_ACCEPTED} when it published the table with the target as owner,
+     * {@link #CUTOVER_ALREADY} when its table already names the target, {@link #CUTOVER_REFUSED} when the move
+     * is no longer planned and the source still owns the partition; fails when no coordinator answered.
      */
-    public Future<Boolean> requestCutover(Migration done) {
+    public Future<Integer> requestCutover(Migration done) {
         String coordinator = coordinatorId;
         if (coordinator == null) {
             return Future.failedFuture("no coordinator known yet");
@@ -90,7 +105,7 @@ public final class TableService extends VerticleBase implements Membership.Liste
         WireWriter w = new WireWriter(64);
         w.u32(done.partition()).str(done.fromNode()).str(done.toNode());
         return vertx.eventBus().<Buffer>request(cutoverAddress(coordinator), Buffer.buffer(w.toByteArray()),
-                new DeliveryOptions().setSendTimeout(CUTOVER_TIMEOUT_MS)).map(m -> m.body().getByte(0) == 1);
+                new DeliveryOptions().setSendTimeout(CUTOVER_TIMEOUT_MS)).map(m -> (int) m.body().getByte(0));
     }
 
     @Override
@@ -103,6 +118,7 @@ public final class TableService extends VerticleBase implements Membership.Liste
             membership = m;
             m.setListener(this);
             takeRole();
+            vertx.setPeriodic(REFRESH_MS, id -> refresh());
             return null;
         });
     }
@@ -134,14 +150,51 @@ public final class TableService extends VerticleBase implements Membership.Liste
     private void takeRole() {
         Member oldest = membership.oldest();
         coordinatorId = oldest == null ? null : oldest.nodeId();
-        if (keeper == null && self.equals(oldest)) {
-            Membership view = keeperView();
-            keeper = current == null
-                    ? TableKeeper.start(planner, view, partitions, this::publish)
-                    : TableKeeper.resume(planner, view, current, this::publish);
+        if (keeper == null && !takingOver && self.equals(oldest)) {
+            takeOver();
         } else if (keeper == null && current == null && oldest != null) {
             fetchFrom(oldest);
         }
+    }
+
+    /**
+     * Becomes the coordinator. The previous one may have published tables that reached some members and
+     * not this one, so it first gathers every member's table and resumes from the newest; and it moves the
+     * epoch on by {@link #TAKEOVER_EPOCH_GAP}, above any table the old coordinator may still have had in
+     * flight, so no two different tables ever share an epoch.
+     */
+    private void takeOver() {
+        takingOver = true;
+        List<Future<PartitionTable>> asks = new ArrayList<>();
+        for (Member m : membership.members()) {
+            if (!m.equals(self)) {
+                asks.add(vertx.eventBus().<Buffer>request(fetchAddress(m.nodeId()), Buffer.buffer(),
+                        new DeliveryOptions().setSendTimeout(TAKEOVER_ASK_MS)).map(r -> decode(r.body())));
+            }
+        }
+        Future.join(asks).onComplete(all -> {
+            for (Future<PartitionTable> ask : asks) {
+                offer(ask.succeeded() ? ask.result() : null);
+            }
+            takingOver = false;
+            if (keeper != null || !self.equals(membership.oldest())) {
+                takeRole(); // the membership changed meanwhile
+                return;
+            }
+            Membership view = keeperView();
+            keeper = current == null
+                    ? TableKeeper.start(planner, view, partitions, this::publish)
+                    : TableKeeper.resume(planner, view, withEpoch(current, current.epoch() + TAKEOVER_EPOCH_GAP),
+                            this::publish);
+        });
+    }
+
+    private static PartitionTable withEpoch(PartitionTable t, long epoch) {
+        int[] owners = new int[t.partitions()];
+        for (int p = 0; p < owners.length; p++) {
+            owners[p] = t.ownerIndex(p);
+        }
+        return new PartitionTable(epoch, t.partitions(), t.members(), owners, t.migrations());
     }
 
     /** The membership as the keeper sees it: the same members, with events forwarded by this service. */
@@ -171,6 +224,32 @@ public final class TableService extends VerticleBase implements Membership.Liste
         }
     }
 
+    /** Fetches the coordinator's table now and installs it if newer; completes on this service's context. */
+    public Future<Void> refreshTable() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            String coordinator = coordinatorId;
+            if (coordinator == null || keeper != null) {
+                done.complete();
+                return;
+            }
+            vertx.eventBus().<Buffer>request(fetchAddress(coordinator), Buffer.buffer(),
+                    new DeliveryOptions().setSendTimeout(TAKEOVER_ASK_MS)).onComplete(ar -> {
+                        if (ar.succeeded()) {
+                            offer(decode(ar.result().body()));
+                        }
+                        done.complete();
+                    });
+        });
+        return done.future();
+    }
+
+    private void refresh() {
+        if (keeper == null && current != null) {
+            refreshTable();
+        }
+    }
+
     private void fetchFrom(Member coordinator) {
         vertx.eventBus().<Buffer>request(fetchAddress(coordinator.nodeId()), Buffer.buffer()).onComplete(ar -> {
             if (ar.succeeded()) {
@@ -189,7 +268,8 @@ public final class TableService extends VerticleBase implements Membership.Liste
         }
         try {
             keeper.leave(request.body().toString());
-            request.reply(Buffer.buffer());
+            boolean someoneStays = keeper.table().members().stream().anyMatch(m -> !keeper.leaving().contains(m.nodeId()));
+            request.reply(Buffer.buffer(new byte[] {(byte) (someoneStays ? 1 : 0)}));
         } catch (IllegalArgumentException e) {
             request.fail(400, e.getMessage());
         }
@@ -204,7 +284,10 @@ public final class TableService extends VerticleBase implements Membership.Liste
             byte[] b = request.body().getBytes();
             WireReader r = new WireReader(b, 0, b.length);
             Migration done = new Migration(r.u32(), r.str(), r.str());
-            request.reply(Buffer.buffer(new byte[] {(byte) (keeper.cutover(done) ? 1 : 0)}));
+            Member owner = keeper.table().owner(done.partition());
+            int outcome = owner != null && owner.nodeId().equals(done.toNode()) ? CUTOVER_ALREADY
+                    : keeper.cutover(done) ? CUTOVER_ACCEPTED : CUTOVER_REFUSED;
+            request.reply(Buffer.buffer(new byte[] {(byte) outcome}));
         } catch (ProtocolException | IllegalArgumentException e) {
             request.fail(400, "malformed cutover request: " + e.getMessage());
         }

@@ -7,12 +7,13 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * One message of a migration from source to target over the clustered event bus, as a binary Buffer:
- * {@code u32 partition, u8 flags, str fromNode, u32 keys}, then the changes
- * ({@link io.amdb.node.storage.Changes} format) to the end. {@link #RESET}: the first chunk of an attempt,
- * the target drops what it holds of the partition first. {@link #FINAL}: sent after the source fenced the
+ * {@code u32 partition, u8 flags, str fromNode, i64 attempt, u32 seq, u32 keys}, then the changes
+ * ({@link io.amdb.node.storage.Changes} format) to the end. {@link #RESET}: the first chunk (seq 0) of an
+ * attempt, the target drops what it holds of the partition first; later chunks must come from the same
+ * attempt in sequence, so a target that dropped a partial copy never applies the rest of it. {@link #FINAL}: sent after the source fenced the
  * partition; the target is then complete.
  */
-record Chunk(int partition, int flags, String fromNode, int keys, byte[] ops, int off, int len) {
+record Chunk(int partition, int flags, String fromNode, long attempt, int seq, int keys, byte[] ops, int off, int len) {
     static final int RESET = 1;
     static final int FINAL = 2;
 
@@ -22,7 +23,7 @@ record Chunk(int partition, int flags, String fromNode, int keys, byte[] ops, in
 
     Buffer encode() {
         WireWriter w = new WireWriter(len + 64);
-        w.u32(partition).u8(flags).str(fromNode).u32(keys).raw(ops, off, len);
+        w.u32(partition).u8(flags).str(fromNode).i64(attempt).u32(seq).u32(keys).raw(ops, off, len);
         return Buffer.buffer(w.toByteArray());
     }
 
@@ -32,8 +33,10 @@ record Chunk(int partition, int flags, String fromNode, int keys, byte[] ops, in
         int partition = r.u32();
         int flags = r.u8();
         String from = r.str();
+        long attempt = r.i64();
+        int seq = r.u32();
         int keys = r.u32();
         int off = bytes.length - r.remaining();
-        return new Chunk(partition, flags, from, keys, bytes, off, r.remaining());
+        return new Chunk(partition, flags, from, attempt, seq, keys, bytes, off, r.remaining());
     }
 }

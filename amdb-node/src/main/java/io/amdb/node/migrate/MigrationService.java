@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Runs this node's side of every migration in the table: as source, at most {@link #PARALLEL} partitions
@@ -29,6 +30,8 @@ public final class MigrationService extends VerticleBase {
     public static final int PARALLEL = 4;
     /** Failure code of a chunk whose migration the target's table does not list (yet): retry shortly. */
     static final int NOT_READY = 409;
+    /** Failure code of a chunk from an attempt the target does not know, or out of sequence: start over. */
+    static final int OUT_OF_SEQUENCE = 410;
     /** A partition whose move aborted is retried no sooner than this. */
     static final long RETRY_AFTER_ABORT_MS = 500;
 
@@ -36,15 +39,22 @@ public final class MigrationService extends VerticleBase {
     private final ShardDispatcher shards;
     private final MigrationStats stats;
     private final Parking parking;
-    private final Function<Migration, Future<Boolean>> cutover;
+    private final Function<Migration, Future<Integer>> cutover;
+    private final Supplier<Future<Void>> refresh;
     private final Map<Integer, Outbound> active = new HashMap<>();
     private final Map<Integer, Long> abortedAt = new HashMap<>();
+    private final Map<Integer, long[]> inbound = new HashMap<>(); // partition -> {attempt, next seq}
     private PartitionTable table;
     private boolean[] held;
+    private boolean[] handedOff; // the shard keeps a gone-marker for these (see Handoff)
 
-    /** @param cutover asks the coordinator to cut a finished migration over; true when it did */
+    /**
+     * @param cutover asks the coordinator to cut a finished migration over ({@code TableService.CUTOVER_*})
+     * @param refresh re-reads the coordinator's table now
+     */
     public MigrationService(Member self, ShardDispatcher shards, MigrationStats stats, Parking parking,
-            Function<Migration, Future<Boolean>> cutover) {
+            Function<Migration, Future<Integer>> cutover, Supplier<Future<Void>> refresh) {
+        this.refresh = refresh;
         this.self = self;
         this.shards = shards;
         this.stats = stats;
@@ -82,8 +92,15 @@ public final class MigrationService extends VerticleBase {
         return table;
     }
 
-    Future<Boolean> requestCutover(Migration done) {
+    Future<Integer> requestCutover(Migration done) {
         return cutover.apply(done);
+    }
+
+    /** Re-reads the coordinator's table; completes on this service's context (the table arrives through tableInstalled). */
+    Future<Void> refreshTable() {
+        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        refresh.get().onComplete(ar -> context.runOnContext(v -> done.complete()));
+        return done.future();
     }
 
     private void reconcile(PartitionTable newer) {
@@ -93,6 +110,7 @@ public final class MigrationService extends VerticleBase {
         table = newer;
         if (held == null) {
             held = new boolean[newer.partitions()];
+            handedOff = new boolean[newer.partitions()];
         }
         for (Outbound o : new ArrayList<>(active.values())) {
             o.onTable(newer);
@@ -104,8 +122,15 @@ public final class MigrationService extends VerticleBase {
             boolean incoming = m != null && m.toNode().equals(self.nodeId());
             if (mine || incoming) {
                 held[p] = true;
+                if (handedOff[p]) {
+                    handedOff[p] = false;
+                    if (!incoming) { // given back empty (a lost partition reassigned): serve it from scratch
+                        shards.send(shards.shardOf(p), ReceiveTask.reclaim(p));
+                    } // receiving it: the first chunk, a RESET, reclaims it
+                }
             } else if (held[p] && !active.containsKey(p)) {
                 held[p] = false; // handed off, or an abandoned partial copy: let it go
+                inbound.remove(p);
                 shards.send(shards.shardOf(p), ReceiveTask.drop(p));
             }
         }
@@ -135,6 +160,7 @@ public final class MigrationService extends VerticleBase {
         stats.finished(handedOff);
         if (handedOff) {
             abortedAt.remove(p);
+            this.handedOff[p] = true;
         } else {
             abortedAt.put(p, System.currentTimeMillis());
             parking.wakeAll(); // requests that waited on its fence are served here again
@@ -158,9 +184,19 @@ public final class MigrationService extends VerticleBase {
                     + self.nodeId() + " at epoch " + (table == null ? 0 : table.epoch()));
             return;
         }
+        long[] expected = inbound.get(p);
+        if (!chunk.reset() && (expected == null || expected[0] != chunk.attempt() || expected[1] != chunk.seq())) {
+            message.fail(OUT_OF_SEQUENCE, "chunk " + chunk.seq() + " of partition " + p + " does not follow what "
+                    + self.nodeId() + " holds of that move; start over");
+            return;
+        }
+        inbound.put(p, new long[] {chunk.attempt(), chunk.seq() + 1L});
         held[p] = true;
         shards.send(shards.shardOf(p), ReceiveTask.apply(p, chunk.reset(), chunk.ops(), chunk.off(), chunk.len()))
                 .onComplete(ar -> {
+                    if (ar.failed()) {
+                        inbound.remove(p); // what was applied is unknown: only a RESET may follow
+                    }
                     if (ar.succeeded()) {
                         stats.received(chunk.keys());
                         message.reply(Buffer.buffer());

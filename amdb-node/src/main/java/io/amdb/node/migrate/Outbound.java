@@ -1,5 +1,6 @@
 package io.amdb.node.migrate;
 
+import io.amdb.node.cluster.TableService;
 import io.amdb.node.shard.HandoffTask;
 import io.amdb.protocol.Migration;
 import io.amdb.protocol.Member;
@@ -33,7 +34,7 @@ final class Outbound {
     static final long SHIP_TIMEOUT_MS = 30_000;
     static final long CUTOVER_RETRY_MS = 500;
 
-    private enum State { COPYING, FENCED, CUTTING_OVER, AWAITING_TABLE, ENDED }
+    private enum State { COPYING, FENCED, AWAITING_TABLE, ENDED }
 
     private final Migration migration;
     private final MigrationService service;
@@ -42,6 +43,9 @@ final class Outbound {
     private boolean cancelled;
     private boolean first = true;
     private int notReady;
+    private boolean asking;
+    private final long attempt = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+    private int seq;
 
     Outbound(Migration migration, MigrationService service) {
         this.migration = migration;
@@ -57,16 +61,14 @@ final class Outbound {
         copyNext();
     }
 
-    /** A newer table: finishes after the cutover, or marks the move cancelled if the plan dropped it. */
+    /** A newer table: finishes once it names the target; before the fence, notes a replan that dropped this move. */
     void onTable(PartitionTable table) {
         int p = migration.partition();
         Member owner = table.owner(p);
         if (state == State.AWAITING_TABLE) {
             if (owner != null && owner.nodeId().equals(migration.toNode())) {
                 end(true, null);
-            } else if (table.migration(p) == null) {
-                end(false, "the cutover of " + migration + " never reached this node's table"); // see docs
-            }
+            } // otherwise only the coordinator's answer may end it: see cutover()
         } else if (!migration.equals(table.migration(p))) {
             cancelled = true; // acted on at the next step, which never overlaps a shard task in flight
         }
@@ -109,24 +111,42 @@ final class Outbound {
         });
     }
 
+    /**
+     * Asks the coordinator to cut over, one request at a time. Once fenced, only a REFUSED answer (the move is
+     * no longer planned and this node still owns the partition) may unfence it: after ACCEPTED or ALREADY, or
+     * no answer, the cutover may have happened, and unfencing could lose writes the target takes at the new
+     * epoch. So the move waits for a table naming the target, re-reading the table and asking again every
+     * {@link #CUTOVER_RETRY_MS} (the publication may have been lost with a coordinator that died).
+     */
     private void cutover() {
-        state = State.CUTTING_OVER;
+        state = State.AWAITING_TABLE;
+        asking = true;
         service.requestCutover(migration).onComplete(ar -> {
-            if (ar.succeeded() && !ar.result()) {
-                end(false, "the coordinator replanned");
+            asking = false;
+            if (state != State.AWAITING_TABLE) {
                 return;
             }
-            // Accepted, or no answer: the cutover may have happened, so unfencing could lose writes the target
-            // takes at the new epoch. The table decides: it names the target (done), drops the move (abort),
-            // or still lists it (ask again).
-            state = State.AWAITING_TABLE;
+            if (ar.succeeded() && ar.result() == TableService.CUTOVER_REFUSED) {
+                end(false, "the coordinator no longer plans this move");
+                return;
+            }
             onTable(service.table()); // the new table may have arrived before the answer
-            if (ar.failed()) {
-                service.vertx().setTimer(CUTOVER_RETRY_MS, id -> {
-                    if (state == State.AWAITING_TABLE && migration.equals(service.table().migration(migration.partition()))) {
-                        cutover();
-                    }
-                });
+            if (state == State.AWAITING_TABLE) {
+                service.vertx().setTimer(CUTOVER_RETRY_MS, id -> recheck());
+            }
+        });
+    }
+
+    private void recheck() {
+        if (state != State.AWAITING_TABLE || asking) {
+            return;
+        }
+        service.refreshTable().onComplete(ar -> {
+            if (state == State.AWAITING_TABLE && !asking) {
+                onTable(service.table());
+                if (state == State.AWAITING_TABLE) {
+                    cutover();
+                }
             }
         });
     }
@@ -134,12 +154,13 @@ final class Outbound {
     /** Sends the task's changes to the target; runs {@code next} once it applied them. */
     private void ship(HandoffTask task, int flags, Runnable next) {
         int allFlags = flags | (first ? Chunk.RESET : 0);
-        Chunk chunk = new Chunk(migration.partition(), allFlags, migration.fromNode(), task.ops(), task.bytes(), 0,
-                task.size());
+        Chunk chunk = new Chunk(migration.partition(), allFlags, migration.fromNode(), attempt, seq, task.ops(),
+                task.bytes(), 0, task.size());
         service.vertx().eventBus().request(MigrationService.address(migration.toNode()), chunk.encode(),
                 new DeliveryOptions().setSendTimeout(SHIP_TIMEOUT_MS)).onComplete(ar -> {
                     if (ar.succeeded()) {
                         first = false;
+                        seq++;
                         notReady = 0;
                         service.stats().shipped(task.ops(), task.size());
                         next.run();

@@ -53,13 +53,13 @@ final class ClusterScan {
         for (int p = 0; p < table.partitions(); p++) {
             masks.computeIfAbsent(table.owner(p), m -> new boolean[table.partitions()])[p] = true;
         }
-        List<Future<Response>> pieces = new ArrayList<>();
+        List<Future<Coordinator.Piece>> pieces = new ArrayList<>();
         masks.forEach((member, mask) -> pieces.add(
                 coordinator.send(member, PeerMessages.localScan(table.epoch(), mask, bounded))));
         return Future.join(pieces).compose(all -> {
             List<ScanMerge.Part> parts = new ArrayList<>();
-            for (Future<Response> piece : pieces) {
-                if (!(piece.result() instanceof Response.ScanPage page)) {
+            for (Future<Coordinator.Piece> piece : pieces) {
+                if (!(piece.result().response() instanceof Response.ScanPage page)) {
                     return coordinator.retryIfMoved(piece.result(), seen, attempt, () -> page(bounded, attempt + 1));
                 }
                 parts.add(ScanMerge.Part.of(page));

@@ -25,12 +25,12 @@ import java.util.function.Supplier;
  * per owner, sending the pieces in parallel over the clustered event bus as binary Buffers
  * ({@link PeerMessages}: one message per owner, however many keys), and gathering a result per item.
  * Pieces carry this node's table epoch; an owner that no longer owns a key answers WRONG_OWNER and the piece
- * waits for a newer table and is routed again, at most {@link #ATTEMPTS} sends in all. SCAN is
+ * waits for a newer table and is routed again, at most {@link #ATTEMPTS} sends in all; only the moved items are sent again. SCAN is
  * {@link ClusterScan}. Stateless between requests and thread-safe; call on a Vert.x context, the futures
  * complete on it.
  */
 public final class Coordinator {
-    static final int ATTEMPTS = 4;
+    static final int ATTEMPTS = 6;
     static final long PIECE_TIMEOUT_MS = 30_000;
 
     private final EventBus bus;
@@ -69,7 +69,7 @@ public final class Coordinator {
         } else if (request instanceof Request.Delete delete) {
             return single(request, delete.key(), 1);
         } else if (request instanceof Request.MGet mget) {
-            return tooMany(mget.keys().size()) ? Future.succeededFuture(batchTooLarge(mget.keys().size())) : mget(mget.keys(), 1);
+            return tooMany(mget.keys().size()) ? Future.succeededFuture(batchTooLarge(mget.keys().size())) : mget(mget.keys());
         } else if (request instanceof Request.Batch batch) {
             return tooMany(batch.items().size()) ? Future.succeededFuture(batchTooLarge(batch.items().size())) : batch(batch);
         } else if (request instanceof Request.Scan scan) {
@@ -86,6 +86,13 @@ public final class Coordinator {
         return limits;
     }
 
+    /** An owner's reply to one piece, with the table epoch the owner answered at. */
+    record Piece(Response response, long epoch) {
+        boolean moved() {
+            return response instanceof Response.Error e && e.code() == ErrorCode.WRONG_OWNER;
+        }
+    }
+
     private Future<Response> single(Request request, byte[] key, int attempt) {
         long seen = status.parkingVersion();
         PartitionTable table = status.table();
@@ -95,34 +102,50 @@ public final class Coordinator {
             return Future.succeededFuture(lost(partition, table));
         }
         return send(owner, PeerMessages.request(table.epoch(), request))
-                .compose(r -> retryIfMoved(r, seen, attempt, () -> single(request, key, attempt + 1)));
+                .compose(piece -> retryIfMoved(piece, seen, attempt, () -> single(request, key, attempt + 1)));
     }
 
-    private Future<Response> mget(List<byte[]> keys, int attempt) {
+    private Future<Response> mget(List<byte[]> keys) {
+        byte[][] values = new byte[keys.size()][];
+        return mgetRound(keys, null, values, 1)
+                .map(error -> error != null ? error : Replies.values(java.util.Arrays.asList(values), limits));
+    }
+
+    /** Reads the keys numbered {@code which} (null: all) from their owners; asks again for the moved ones. */
+    private Future<Response> mgetRound(List<byte[]> keys, int[] which, byte[][] values, int attempt) {
         long seen = status.parkingVersion();
         PartitionTable table = status.table();
-        OwnerSplit split = OwnerSplit.of(table, partitioner, keys.size(), null, keys::get);
+        OwnerSplit split = OwnerSplit.of(table, partitioner, keys.size(), which, keys::get);
         if (!split.lost.isEmpty()) {
             return Future.succeededFuture(lost(split.firstLostPartition, table));
         }
         List<List<Integer>> groups = new ArrayList<>(split.byOwner.values());
-        List<Future<Response>> pieces = new ArrayList<>();
+        List<Future<Piece>> pieces = new ArrayList<>();
         for (Map.Entry<Member, List<Integer>> group : split.byOwner.entrySet()) {
             List<byte[]> sub = group.getValue().stream().map(keys::get).toList();
             pieces.add(send(group.getKey(), PeerMessages.request(table.epoch(), new Request.MGet(sub))));
         }
         return Future.join(pieces).compose(all -> {
-            byte[][] values = new byte[keys.size()][];
+            List<Integer> again = new ArrayList<>();
+            long newest = 0;
             for (int g = 0; g < pieces.size(); g++) {
-                Response r = pieces.get(g).result();
-                if (!(r instanceof Response.Values v)) {
-                    return retryIfMoved(r, seen, attempt, () -> mget(keys, attempt + 1));
-                }
-                for (int j = 0; j < v.values().size(); j++) {
-                    values[groups.get(g).get(j)] = v.values().get(j);
+                Piece piece = pieces.get(g).result();
+                if (piece.response() instanceof Response.Values v) {
+                    for (int j = 0; j < v.values().size(); j++) {
+                        values[groups.get(g).get(j)] = v.values().get(j);
+                    }
+                } else if (piece.moved() && attempt < ATTEMPTS) {
+                    again.addAll(groups.get(g));
+                    newest = Math.max(newest, piece.epoch());
+                } else {
+                    return Future.succeededFuture(piece.response()); // MGET is all or nothing
                 }
             }
-            return Future.succeededFuture(Replies.values(List.of(values), limits));
+            if (again.isEmpty()) {
+                return Future.succeededFuture((Response) null);
+            }
+            int[] next = again.stream().mapToInt(Integer::intValue).toArray();
+            return untilNewer(newest, seen).compose(v -> mgetRound(keys, next, values, attempt + 1));
         });
     }
 
@@ -138,15 +161,17 @@ public final class Coordinator {
         OwnerSplit split = OwnerSplit.of(table, partitioner, items.size(), which, k -> items.get(k).key());
         split.lost.forEach(k -> statuses[k] = ErrorCode.PARTITION_LOST);
         List<List<Integer>> groups = new ArrayList<>(split.byOwner.values());
-        List<Future<Response>> pieces = new ArrayList<>();
+        List<Future<Piece>> pieces = new ArrayList<>();
         for (Map.Entry<Member, List<Integer>> group : split.byOwner.entrySet()) {
             List<Request.BatchItem> sub = group.getValue().stream().map(items::get).toList();
             pieces.add(send(group.getKey(), PeerMessages.request(table.epoch(), new Request.Batch(sub))));
         }
         return Future.join(pieces).compose(all -> {
             List<Integer> again = new ArrayList<>();
+            long newest = 0;
             for (int g = 0; g < pieces.size(); g++) {
-                Response r = pieces.get(g).result();
+                Piece piece = pieces.get(g).result();
+                Response r = piece.response();
                 List<Integer> group = groups.get(g);
                 for (int j = 0; j < group.size(); j++) {
                     ErrorCode code = r instanceof Response.Statuses s ? s.statuses().get(j)
@@ -154,6 +179,7 @@ public final class Coordinator {
                     statuses[group.get(j)] = code;
                     if (code == ErrorCode.WRONG_OWNER && attempt < ATTEMPTS) {
                         again.add(group.get(j));
+                        newest = Math.max(newest, piece.epoch());
                     }
                 }
             }
@@ -161,42 +187,40 @@ public final class Coordinator {
                 return Future.succeededFuture();
             }
             int[] next = again.stream().mapToInt(Integer::intValue).toArray();
-            return afterTable(seen).compose(v -> batchRound(items, next, statuses, attempt + 1));
+            return untilNewer(newest, seen).compose(v -> batchRound(items, next, statuses, attempt + 1));
         });
     }
 
-    /** {@code r}, or when it says the key moved and sends remain, {@code retry} once the table moved on. */
-    Future<Response> retryIfMoved(Response r, long versionSeen, int attempt, Supplier<Future<Response>> retry) {
-        if (attempt < ATTEMPTS && r instanceof Response.Error e && e.code() == ErrorCode.WRONG_OWNER) {
-            return afterTable(versionSeen).compose(v -> retry.get());
+    /** The piece's response, or when it says the key moved and sends remain, {@code retry} once the table caught up. */
+    Future<Response> retryIfMoved(Piece piece, long versionSeen, int attempt, Supplier<Future<Response>> retry) {
+        if (attempt < ATTEMPTS && piece.moved()) {
+            return untilNewer(piece.epoch(), versionSeen).compose(v -> retry.get());
         }
-        return Future.succeededFuture(r);
+        return Future.succeededFuture(piece.response());
     }
 
-    /** Completes once the table moved on since {@code versionSeen} was read (or the parking timeout passed). */
-    private Future<Void> afterTable(long versionSeen) {
-        Promise<Void> newer = Promise.promise();
-        status.park(versionSeen, newer::complete);
-        return newer.future();
+    /** See {@link TableWait#until}: once the table reached {@code epoch}, or (0) anything changed. */
+    private Future<Void> untilNewer(long epoch, long versionSeen) {
+        return TableWait.until(status, epoch, versionSeen);
     }
 
     /**
      * Sends one piece and decodes the owner's reply. Never fails: an owner that cannot be reached answers
      * WRONG_OWNER (retryable: the table will move its partitions or mark them LOST), a slow one TIMEOUT.
      */
-    Future<Response> send(Member owner, Buffer piece) {
-        return bus.<Buffer>request(PeerMessages.address(owner.nodeId()), piece,
+    Future<Piece> send(Member owner, Buffer message) {
+        return bus.<Buffer>request(PeerMessages.address(owner.nodeId()), message,
                 new DeliveryOptions().setSendTimeout(PIECE_TIMEOUT_MS)).map(m -> {
                     try {
-                        return PeerMessages.decodeResponse(m.body());
+                        return PeerMessages.decodeReply(m.body());
                     } catch (ProtocolException e) {
-                        return (Response) new Response.Error(ErrorCode.INTERNAL_ERROR, "bad reply from " + owner.nodeId()
-                                + ": " + e.getMessage());
+                        return new Piece(new Response.Error(ErrorCode.INTERNAL_ERROR, "bad reply from " + owner.nodeId()
+                                + ": " + e.getMessage()), 0);
                     }
                 }).otherwise(e -> {
                     boolean timeout = e instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT;
-                    return new Response.Error(timeout ? ErrorCode.TIMEOUT : ErrorCode.WRONG_OWNER,
-                            "owner " + owner.nodeId() + " did not answer: " + e.getMessage());
+                    return new Piece(new Response.Error(timeout ? ErrorCode.TIMEOUT : ErrorCode.WRONG_OWNER,
+                            "owner " + owner.nodeId() + " did not answer: " + e.getMessage()), 0);
                 });
     }
 

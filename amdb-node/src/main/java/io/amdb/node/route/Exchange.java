@@ -6,6 +6,8 @@ import io.amdb.node.shard.ShardTask;
 import io.amdb.node.shard.StatsTask;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Limits;
+import io.amdb.protocol.Member;
+import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 import io.vertx.core.Future;
@@ -28,6 +30,9 @@ import java.util.function.Supplier;
  * <p>Not thread-safe: used only on the owning connection's event loop.
  */
 public final class Exchange {
+    /** Longest a request refused for a cutover waits for its partition's new owner before it is answered anyway. */
+    static final long MAX_WAIT_NANOS = 5_000_000_000L;
+
     /** One reply: the request it answers and how to build the response once the shards are done. */
     public record Reply(int requestId, int opcode, Supplier<Response> response) {}
 
@@ -44,6 +49,7 @@ public final class Exchange {
     private final long parkingVersion;
     private int outstanding = 1; // the seal() sentinel keeps it above zero while requests are added
     private boolean parked;
+    private long parkedAt;
 
     /** An exchange that serves only what this node owns: for forwarded pieces, and standalone nodes. */
     public Exchange(ShardDispatcher shards, Limits limits, NodeStatus status) {
@@ -253,7 +259,10 @@ public final class Exchange {
         for (int s = 0; s < shards.shards(); s++) {
             parts.add(send(s, new ScanTask(scan.start(), scan.end(), limit, limits.scanPageBytes(), only)));
         }
-        return guarded(parts, () -> ScanMerge.mergeShards(parts, limit, limits.scanPageBytes()));
+        return guarded(parts, () -> parts.stream().anyMatch(ScanTask::fencedHit)
+                ? new Response.Error(ErrorCode.WRONG_OWNER, "a partition of this scan is moving off node "
+                        + status.nodeId() + "; ask again with a newer table")
+                : ScanMerge.mergeShards(parts, limit, limits.scanPageBytes()));
     }
 
     private Supplier<Response> info() {
@@ -312,13 +321,37 @@ public final class Exchange {
         if (--outstanding > 0) {
             return;
         }
-        if (!parked && sent.stream().anyMatch(PointBatch::anyFenced)) {
-            parked = true;
-            outstanding = 1;
-            status.park(parkingVersion, this::partDone);
-            return;
+        if (sent.stream().anyMatch(PointBatch::anyFenced)) {
+            long now = System.nanoTime();
+            if (!parked) {
+                parked = true;
+                parkedAt = now;
+                outstanding = 1;
+                status.park(parkingVersion, this::partDone);
+                return;
+            }
+            long seen = status.parkingVersion(); // before looking at the table, so no change is missed
+            if (now - parkedAt < MAX_WAIT_NANOS && fencedStillHere()) {
+                outstanding = 1; // another partition's cutover woke us: this one is still moving
+                status.park(seen, this::partDone);
+                return;
+            }
         }
         onComplete.run();
+    }
+
+    /** Whether a partition whose operations were refused for its cutover is still this node's in the table. */
+    private boolean fencedStillHere() {
+        PartitionTable table = status.table();
+        for (PointBatch b : sent) {
+            for (int i = 0; b.anyFenced() && i < b.size(); i++) {
+                Member owner = b.fenced(i) ? table.owner(b.partition(i)) : null;
+                if (owner != null && owner.nodeId().equals(status.nodeId())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The response, unless a task it depends on failed: then INTERNAL_ERROR naming the failure. */

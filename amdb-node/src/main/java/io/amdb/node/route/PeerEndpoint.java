@@ -27,6 +27,7 @@ public final class PeerEndpoint extends VerticleBase {
     private final ShardDispatcher shards;
     private final Limits limits;
     private final NodeStatus status;
+    private final java.util.ArrayDeque<Message<Buffer>> waiting = new java.util.ArrayDeque<>();
 
     public PeerEndpoint(ShardDispatcher shards, Limits limits, NodeStatus status) {
         this.shards = shards;
@@ -39,7 +40,43 @@ public final class PeerEndpoint extends VerticleBase {
         return vertx.eventBus().<Buffer>consumer(PeerMessages.address(status.nodeId()), this::handle).completion();
     }
 
+    /**
+     * Pieces wait, in arrival order, while this node's table is older than the coordinator's: the coordinator
+     * may already know this node owns a partition (a cutover) before this node does. Later pieces queue behind
+     * a waiting one, so pieces still run in the order sent.
+     */
     private void handle(Message<Buffer> message) {
+        waiting.add(message);
+        if (waiting.size() == 1) {
+            runWaiting();
+        }
+    }
+
+    private void runWaiting() {
+        while (!waiting.isEmpty()) {
+            Message<Buffer> head = waiting.peek();
+            long epoch = epochOf(head.body());
+            if (epoch > status.table().epoch()) {
+                TableWait.until(status, epoch, status.parkingVersion()).onComplete(v -> {
+                    run(waiting.poll());
+                    runWaiting();
+                });
+                return;
+            }
+            run(waiting.poll());
+        }
+    }
+
+    /** The table epoch the coordinator routed a piece with (0 when the piece is too short to say). */
+    private static long epochOf(Buffer body) {
+        if (body.length() < 1 + Wire.HEADER_BYTES) {
+            return 0;
+        }
+        return body.getByte(0) == PeerMessages.KIND_REQUEST ? body.getLong(1 + 12)
+                : body.getByte(0) == PeerMessages.KIND_LOCAL_SCAN ? body.getLong(1) : 0;
+    }
+
+    private void run(Message<Buffer> message) {
         byte[] b = message.body().getBytes();
         try {
             if (b.length > 0 && b[0] == PeerMessages.KIND_REQUEST) {

@@ -72,8 +72,14 @@ final class PeerMessages {
     }
 
     static Response decodeResponse(Buffer body) throws ProtocolException {
+        return decodeReply(body).response();
+    }
+
+    /** The response and the epoch the owner answered at (its frame header's). */
+    static Coordinator.Piece decodeReply(Buffer body) throws ProtocolException {
         byte[] b = body.getBytes();
         FrameHeader h = FrameHeader.parse(b, 0, b.length);
-        return ResponseCodec.decode(h, new WireReader(b, Wire.HEADER_BYTES, b.length - Wire.HEADER_BYTES));
+        return new Coordinator.Piece(ResponseCodec.decode(h, new WireReader(b, Wire.HEADER_BYTES,
+                b.length - Wire.HEADER_BYTES)), h.epoch());
     }
 }

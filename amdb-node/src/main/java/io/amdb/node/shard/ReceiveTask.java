@@ -3,6 +3,7 @@ package io.amdb.node.shard;
 import io.amdb.node.storage.Changes;
 import io.amdb.node.storage.ShardStore;
 import io.amdb.protocol.ProtocolException;
+import io.amdb.protocol.WireReader;
 
 /**
  * The target side of a migration on one shard: applies a shipped chunk of changes to the partition
@@ -10,14 +11,19 @@ import io.amdb.protocol.ProtocolException;
  * holds but no longer owns or receives. A chunk is bounded by the source's chunk size.
  */
 public final class ReceiveTask implements ShardTask {
+    private enum Kind { APPLY, DROP, RECLAIM }
+
+    private final Kind kind;
     private final int partition;
     private final boolean reset;
     private final byte[] ops;
     private final int off;
     private final int len;
     private int applied;
+    private WireReader reader; // null until the first slice
 
-    private ReceiveTask(int partition, boolean reset, byte[] ops, int off, int len) {
+    private ReceiveTask(Kind kind, int partition, boolean reset, byte[] ops, int off, int len) {
+        this.kind = kind;
         this.partition = partition;
         this.reset = reset;
         this.ops = ops;
@@ -25,26 +31,43 @@ public final class ReceiveTask implements ShardTask {
         this.len = len;
     }
 
+    /** Applies a chunk; {@code reset} (the first chunk of an attempt) first drops whatever is held and reclaims. */
     public static ReceiveTask apply(int partition, boolean reset, byte[] ops, int off, int len) {
-        return new ReceiveTask(partition, reset, ops, off, len);
+        return new ReceiveTask(Kind.APPLY, partition, reset, ops, off, len);
     }
 
+    /** Drops a partition the node holds but neither owns nor receives (a handed-off marker stays). */
     public static ReceiveTask drop(int partition) {
-        return new ReceiveTask(partition, true, new byte[0], 0, 0);
+        return new ReceiveTask(Kind.DROP, partition, true, new byte[0], 0, 0);
     }
 
+    /** The node was given the partition empty (an operator accepted its loss): serve it from scratch. */
+    public static ReceiveTask reclaim(int partition) {
+        return new ReceiveTask(Kind.RECLAIM, partition, true, new byte[0], 0, 0);
+    }
+
+    /** Applies at most {@code budget} operations per slice, like every shard task. */
     @Override
     public boolean runOn(ShardStore store, int budget) {
-        if (reset) {
-            store.dropPartition(partition);
+        if (reader == null) {
+            if (reset) {
+                store.dropPartition(partition);
+            }
+            if (kind != Kind.DROP && reset) {
+                store.reclaim(partition);
+            }
+            reader = new WireReader(ops, off, len);
         }
         try {
-            applied = Changes.apply(store, partition, ops, off, len);
+            for (int n = 0; n < budget && reader.remaining() > 0; n++) {
+                Changes.applyNext(store, partition, reader);
+                applied++;
+            }
         } catch (ProtocolException e) {
             throw new IllegalArgumentException("malformed migration chunk for partition " + partition + ": "
                     + e.getMessage(), e);
         }
-        return true;
+        return reader.remaining() == 0;
     }
 
     public int applied() {

@@ -20,6 +20,7 @@ public final class ScanTask implements ShardTask {
     private final List<byte[]> values = new ArrayList<>();
     private long bytes;
     private boolean more;
+    private boolean fencedHit;
 
     public ScanTask(byte[] start, byte[] end, int limit, long maxBytes) {
         this(start, end, limit, maxBytes, null);
@@ -41,6 +42,12 @@ public final class ScanTask implements ShardTask {
      */
     @Override
     public boolean runOn(ShardStore store, int budget) {
+        for (int p = 0; only != null && p < only.length; p++) {
+            if (only[p] && store.isFenced(p)) {
+                fencedHit = true; // handed off, or in its cutover: this shard cannot answer for it now
+                return true;
+            }
+        }
         store.scan(start, end, limit, maxBytes, only, (k, v) -> {
             keys.add(k);
             values.add(v);
@@ -60,6 +67,11 @@ public final class ScanTask implements ShardTask {
 
     public List<byte[]> values() {
         return values;
+    }
+
+    /** True when a partition asked for is fenced here (moving or moved away): the page must be asked again. */
+    public boolean fencedHit() {
+        return fencedHit;
     }
 
     /** True when entries in range remain after the last key returned (the page stopped at limit or bytes). */

@@ -38,17 +38,22 @@ public final class Changes {
         WireReader r = new WireReader(ops, off, len);
         int n = 0;
         while (r.remaining() > 0) {
-            int op = r.u8();
-            byte[] key = r.bytes();
-            if (op == PUT) {
-                store.put(partition, key, r.bytes());
-            } else if (op == DELETE) {
-                store.remove(partition, key);
-            } else {
-                throw new ProtocolException(io.amdb.protocol.ErrorCode.MALFORMED_FRAME, "unknown change op " + op);
-            }
+            applyNext(store, partition, r);
             n++;
         }
         return n;
+    }
+
+    /** Applies the next operation {@code r} holds (it must hold one), so a caller can stop between any two. */
+    public static void applyNext(ShardStore store, int partition, WireReader r) throws ProtocolException {
+        int op = r.u8();
+        byte[] key = r.bytes();
+        if (op == PUT) {
+            store.put(partition, key, r.bytes());
+        } else if (op == DELETE) {
+            store.remove(partition, key);
+        } else {
+            throw new ProtocolException(io.amdb.protocol.ErrorCode.MALFORMED_FRAME, "unknown change op " + op);
+        }
     }
 }

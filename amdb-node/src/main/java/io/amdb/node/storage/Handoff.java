@@ -14,14 +14,40 @@ import java.util.Arrays;
  * write is logged. {@link #fenced} ends it: from then on the shard refuses the partition's requests (they
  * wait for the cutover), so the last changes drained are the last there will be.
  *
+ * <p>After a handoff the shard keeps a {@link #gone()} marker in its place: still fenced, so a request routed
+ * with an older table that reaches the shard after the drop is refused (and answered WRONG_OWNER) instead
+ * of writing into, or reading from, a partition this node no longer has. Receiving the partition again
+ * (a RESET chunk) or being given it empty clears the marker.
+ *
  * <p>Not thread-safe: only the shard's event loop touches it.
  */
 public final class Handoff {
+    private static final Handoff GONE = new Handoff(true);
+
+    private final boolean gone;
     private byte[] copiedThrough;
     private boolean copiedAll;
     private boolean fenced;
     private final WireWriter changes = new WireWriter(1024);
     private int changeCount;
+
+    Handoff() {
+        this(false);
+    }
+
+    private Handoff(boolean gone) {
+        this.gone = gone;
+        this.fenced = gone;
+    }
+
+    /** The marker of a partition handed off and dropped: fenced, holds nothing. */
+    static Handoff gone() {
+        return GONE;
+    }
+
+    public boolean isGone() {
+        return gone;
+    }
 
     /** Logs a client write if the target already holds an older version of the key (or its absence). */
     void record(byte[] key, byte[] valueOrNull) {
@@ -40,6 +66,9 @@ public final class Handoff {
     }
 
     void fence() {
+        if (gone) {
+            throw new IllegalStateException("a handed-off partition has nothing to fence");
+        }
         fenced = true;
     }
 

@@ -152,7 +152,7 @@ public final class ShardStore {
             handoffs = new Handoff[lists.length];
         }
         Handoff h = handoffs[checkPartition(partition)];
-        if (h == null) {
+        if (h == null || h.isGone()) {
             h = handoffs[partition] = new Handoff();
         }
         int written = h.drainChanges(out);
@@ -182,20 +182,30 @@ public final class ShardStore {
      */
     public int fence(int partition, WireWriter out) {
         Handoff h = handoff(partition);
-        if (h == null || !h.copiedAll()) {
+        if (h == null || h.isGone() || !h.copiedAll()) {
             throw new IllegalStateException("partition " + partition + " has no finished copy to fence");
         }
         h.fence();
         return h.drainChanges(out);
     }
 
-    /** Ends the partition's migration: unfenced and serving again (aborted), or dropped (handed off). */
+    /**
+     * Ends the partition's migration: unfenced and serving again (aborted), or dropped and marked
+     * {@link Handoff#gone()} (handed off), so late requests routed with an older table are refused.
+     */
     public void endHandoff(int partition, boolean drop) {
         if (handoffs != null) {
-            handoffs[checkPartition(partition)] = null;
+            handoffs[checkPartition(partition)] = drop ? Handoff.gone() : null;
         }
         if (drop) {
             dropPartition(partition);
+        }
+    }
+
+    /** The node holds the partition again (receiving it, or given it empty): clears a {@link Handoff#gone()} marker. */
+    public void reclaim(int partition) {
+        if (handoffs != null && handoffs[checkPartition(partition)] != null && handoffs[partition].isGone()) {
+            handoffs[partition] = null;
         }
     }
 

@@ -68,7 +68,7 @@ class HandoffTest {
     }
 
     @Test
-    void endHandoff_abort_servesAgain_drop_emptiesPartition() {
+    void endHandoff_abort_servesAgain_drop_emptiesAndStaysFencedUntilReclaimed() {
         ShardStore store = new ShardStore(4, 1);
         store.put(1, new byte[] {1}, new byte[] {9});
         WireWriter out = new WireWriter();
@@ -83,6 +83,9 @@ class HandoffTest {
         store.endHandoff(1, true);
         assertEquals(0, store.partitionSize(1));
         assertEquals(0, store.size());
+        assertTrue(store.isFenced(1), "a late request routed with the old table must be refused, not served empty");
+        store.reclaim(1);
+        assertFalse(store.isFenced(1));
     }
 
     @Test
