@@ -42,13 +42,14 @@ class ClusterNodeTest {
     @Test
     void threeNodes_anyNodeCoordinatesOwnersFence_thenOwnerDiesAndPartitionsAreLost() throws Exception {
         String cluster = "amdb-test-" + UUID.randomUUID();
-        int[] ports = TestPorts.free(6); // Hazelcast ports and protocol ports, drawn together: never the same
-        int[] hz = {ports[0], ports[1], ports[2]};
+        // Hazelcast ports must be named up front; protocol ports are 0 (each node holds its free port until it
+        // binds it: a port drawn here and bound seconds later could meanwhile be taken by an outgoing socket).
+        int[] hz = TestPorts.free(3);
         List<String> join = List.of("127.0.0.1:" + hz[0], "127.0.0.1:" + hz[1], "127.0.0.1:" + hz[2]);
         List<AmDbNode> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                NodeConfig c = TestNodes.config().withPort(ports[3 + i]).withCluster(cluster, "n" + i, hz[i], join);
+                NodeConfig c = TestNodes.config().withCluster(cluster, "n" + i, hz[i], join);
                 nodes.add(TestNodes.start(c));
             }
             awaitTables(nodes, t -> t.members().size() == 3 && t.migrations().isEmpty());
