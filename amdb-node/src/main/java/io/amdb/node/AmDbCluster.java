@@ -88,6 +88,17 @@ public final class AmDbCluster implements AutoCloseable {
         nodes.remove(node);
     }
 
+    /**
+     * Stops a node without handing anything off, as a crash would (its Vert.x instance and Hazelcast member
+     * close): its partitions become LOST. For tests of failure handling.
+     */
+    public synchronized void stopNode(String id) {
+        AmDbNode node = nodes.stream().filter(n -> n.config().nodeId().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no node " + id + " in this cluster"));
+        nodes.remove(node);
+        await(node::stop);
+    }
+
     /** The running nodes, oldest first. A copy. */
     public synchronized List<AmDbNode> nodes() {
         return List.copyOf(nodes);

@@ -34,7 +34,8 @@ import java.util.function.Consumer;
 public final class TableService extends VerticleBase implements Membership.Listener {
     static final String PUBLISH_ADDRESS = "amdb.table.publish";
     static final long FETCH_RETRY_MS = 200;
-    static final long CUTOVER_TIMEOUT_MS = 10_000;
+    /** Short: a cutover is one table change; an unanswered one is asked again (it is idempotent), maybe of a new coordinator. */
+    static final long CUTOVER_TIMEOUT_MS = 2_000;
     /** A new coordinator's first epoch is this far above the newest table it found (see takeOver). */
     static final long TAKEOVER_EPOCH_GAP = 1_000;
     static final long TAKEOVER_ASK_MS = 2_000;

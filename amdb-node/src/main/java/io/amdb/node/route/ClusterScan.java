@@ -35,10 +35,11 @@ final class ClusterScan {
                         "scan bound is longer than " + (limits.maxKeyBytes() + 1) + " bytes"));
             }
         }
-        return page(new Request.Scan(scan.start(), scan.end(), Math.min(scan.limit(), limits.maxScanLimit())), 1);
+        return page(new Request.Scan(scan.start(), scan.end(), Math.min(scan.limit(), limits.maxScanLimit())), 1,
+                System.nanoTime());
     }
 
-    private Future<Response> page(Request.Scan bounded, int attempt) {
+    private Future<Response> page(Request.Scan bounded, int attempt, long started) {
         long seen = coordinator.status().parkingVersion();
         PartitionTable table = coordinator.status().table();
         if (table.lostPartitions() > 0) {
@@ -60,7 +61,7 @@ final class ClusterScan {
             List<ScanMerge.Part> parts = new ArrayList<>();
             for (Future<Coordinator.Piece> piece : pieces) {
                 if (!(piece.result().response() instanceof Response.ScanPage page)) {
-                    return coordinator.retryIfMoved(piece.result(), seen, attempt, () -> page(bounded, attempt + 1));
+                    return coordinator.retryIfMoved(piece.result(), seen, attempt, () -> page(bounded, attempt + 1, started), started);
                 }
                 parts.add(ScanMerge.Part.of(page));
             }

@@ -25,12 +25,18 @@ import java.util.function.Supplier;
  * per owner, sending the pieces in parallel over the clustered event bus as binary Buffers
  * ({@link PeerMessages}: one message per owner, however many keys), and gathering a result per item.
  * Pieces carry this node's table epoch; an owner that no longer owns a key answers WRONG_OWNER and the piece
- * waits for a newer table and is routed again, at most {@link #ATTEMPTS} sends in all; only the moved items are sent again. SCAN is
+ * waits for a newer table and is routed again, for up to {@link #RETRY_NANOS}; only the moved items are sent again. SCAN is
  * {@link ClusterScan}. Stateless between requests and thread-safe; call on a Vert.x context, the futures
  * complete on it.
  */
 public final class Coordinator {
-    static final int ATTEMPTS = 6;
+    /**
+     * Moved items are sent again while the request is younger than {@link #RETRY_NANOS}, at most this many
+     * times: each resend follows a real table change, and during a rebalance an MGET spread over many
+     * partitions can meet a different partition's cutover on every round.
+     */
+    static final int ATTEMPTS = 50;
+    static final long RETRY_NANOS = 10_000_000_000L;
     static final long PIECE_TIMEOUT_MS = 30_000;
 
     private final EventBus bus;
@@ -63,11 +69,11 @@ public final class Coordinator {
 
     private Future<Response> route(Request request) {
         if (request instanceof Request.Get get) {
-            return single(request, get.key(), 1);
+            return single(request, get.key(), 1, System.nanoTime());
         } else if (request instanceof Request.Put put) {
-            return single(request, put.key(), 1);
+            return single(request, put.key(), 1, System.nanoTime());
         } else if (request instanceof Request.Delete delete) {
-            return single(request, delete.key(), 1);
+            return single(request, delete.key(), 1, System.nanoTime());
         } else if (request instanceof Request.MGet mget) {
             return tooMany(mget.keys().size()) ? Future.succeededFuture(batchTooLarge(mget.keys().size())) : mget(mget.keys());
         } else if (request instanceof Request.Batch batch) {
@@ -93,7 +99,7 @@ public final class Coordinator {
         }
     }
 
-    private Future<Response> single(Request request, byte[] key, int attempt) {
+    private Future<Response> single(Request request, byte[] key, int attempt, long started) {
         long seen = status.parkingVersion();
         PartitionTable table = status.table();
         int partition = partitioner.partition(key);
@@ -102,17 +108,17 @@ public final class Coordinator {
             return Future.succeededFuture(lost(partition, table));
         }
         return send(owner, PeerMessages.request(table.epoch(), request))
-                .compose(piece -> retryIfMoved(piece, seen, attempt, () -> single(request, key, attempt + 1)));
+                .compose(piece -> retryIfMoved(piece, seen, attempt, () -> single(request, key, attempt + 1, started), started));
     }
 
     private Future<Response> mget(List<byte[]> keys) {
         byte[][] values = new byte[keys.size()][];
-        return mgetRound(keys, null, values, 1)
+        return mgetRound(keys, null, values, 1, System.nanoTime())
                 .map(error -> error != null ? error : Replies.values(java.util.Arrays.asList(values), limits));
     }
 
     /** Reads the keys numbered {@code which} (null: all) from their owners; asks again for the moved ones. */
-    private Future<Response> mgetRound(List<byte[]> keys, int[] which, byte[][] values, int attempt) {
+    private Future<Response> mgetRound(List<byte[]> keys, int[] which, byte[][] values, int attempt, long started) {
         long seen = status.parkingVersion();
         PartitionTable table = status.table();
         OwnerSplit split = OwnerSplit.of(table, partitioner, keys.size(), which, keys::get);
@@ -134,7 +140,7 @@ public final class Coordinator {
                     for (int j = 0; j < v.values().size(); j++) {
                         values[groups.get(g).get(j)] = v.values().get(j);
                     }
-                } else if (piece.moved() && attempt < ATTEMPTS) {
+                } else if (piece.moved() && again(attempt, started)) {
                     again.addAll(groups.get(g));
                     newest = Math.max(newest, piece.epoch());
                 } else {
@@ -145,17 +151,18 @@ public final class Coordinator {
                 return Future.succeededFuture((Response) null);
             }
             int[] next = again.stream().mapToInt(Integer::intValue).toArray();
-            return untilNewer(newest, seen).compose(v -> mgetRound(keys, next, values, attempt + 1));
+            return untilNewer(newest, seen).compose(v -> mgetRound(keys, next, values, attempt + 1, started));
         });
     }
 
     private Future<Response> batch(Request.Batch batch) {
         ErrorCode[] statuses = new ErrorCode[batch.items().size()];
-        return batchRound(batch.items(), null, statuses, 1).map(v -> new Response.Statuses(List.of(statuses)));
+        return batchRound(batch.items(), null, statuses, 1, System.nanoTime()).map(v -> new Response.Statuses(List.of(statuses)));
     }
 
     /** Sends the items numbered {@code which} (null: all) to their owners; resends the moved ones. */
-    private Future<Void> batchRound(List<Request.BatchItem> items, int[] which, ErrorCode[] statuses, int attempt) {
+    private Future<Void> batchRound(List<Request.BatchItem> items, int[] which, ErrorCode[] statuses, int attempt,
+            long started) {
         long seen = status.parkingVersion();
         PartitionTable table = status.table();
         OwnerSplit split = OwnerSplit.of(table, partitioner, items.size(), which, k -> items.get(k).key());
@@ -177,7 +184,7 @@ public final class Coordinator {
                     ErrorCode code = r instanceof Response.Statuses s ? s.statuses().get(j)
                             : r instanceof Response.Error e ? e.code() : ErrorCode.INTERNAL_ERROR;
                     statuses[group.get(j)] = code;
-                    if (code == ErrorCode.WRONG_OWNER && attempt < ATTEMPTS) {
+                    if (code == ErrorCode.WRONG_OWNER && again(attempt, started)) {
                         again.add(group.get(j));
                         newest = Math.max(newest, piece.epoch());
                     }
@@ -187,16 +194,22 @@ public final class Coordinator {
                 return Future.succeededFuture();
             }
             int[] next = again.stream().mapToInt(Integer::intValue).toArray();
-            return untilNewer(newest, seen).compose(v -> batchRound(items, next, statuses, attempt + 1));
+            return untilNewer(newest, seen).compose(v -> batchRound(items, next, statuses, attempt + 1, started));
         });
     }
 
     /** The piece's response, or when it says the key moved and sends remain, {@code retry} once the table caught up. */
-    Future<Response> retryIfMoved(Piece piece, long versionSeen, int attempt, Supplier<Future<Response>> retry) {
-        if (attempt < ATTEMPTS && piece.moved()) {
+    Future<Response> retryIfMoved(Piece piece, long versionSeen, int attempt, Supplier<Future<Response>> retry,
+            long started) {
+        if (again(attempt, started) && piece.moved()) {
             return untilNewer(piece.epoch(), versionSeen).compose(v -> retry.get());
         }
         return Future.succeededFuture(piece.response());
+    }
+
+    /** Whether moved items may be sent again: see {@link #RETRY_NANOS}. */
+    static boolean again(int attempt, long started) {
+        return attempt < ATTEMPTS && System.nanoTime() - started < RETRY_NANOS;
     }
 
     /** See {@link TableWait#until}: once the table reached {@code epoch}, or (0) anything changed. */
@@ -205,23 +218,43 @@ public final class Coordinator {
     }
 
     /**
-     * Sends one piece and decodes the owner's reply. Never fails: an owner that cannot be reached answers
-     * WRONG_OWNER (retryable: the table will move its partitions or mark them LOST), a slow one TIMEOUT.
+     * Sends one piece and decodes the owner's reply. Never fails: an owner that cannot be reached, or that
+     * leaves the table while the piece is out (a crash: its reply will never come), answers WRONG_OWNER
+     * (retryable: the table has moved its partitions or marked them LOST); a slow one TIMEOUT.
      */
     Future<Piece> send(Member owner, Buffer message) {
-        return bus.<Buffer>request(PeerMessages.address(owner.nodeId()), message,
-                new DeliveryOptions().setSendTimeout(PIECE_TIMEOUT_MS)).map(m -> {
-                    try {
-                        return PeerMessages.decodeReply(m.body());
-                    } catch (ProtocolException e) {
-                        return new Piece(new Response.Error(ErrorCode.INTERNAL_ERROR, "bad reply from " + owner.nodeId()
-                                + ": " + e.getMessage()), 0);
+        Promise<Piece> result = Promise.promise();
+        bus.<Buffer>request(PeerMessages.address(owner.nodeId()), message,
+                new DeliveryOptions().setSendTimeout(PIECE_TIMEOUT_MS)).onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        try {
+                            result.tryComplete(PeerMessages.decodeReply(ar.result().body()));
+                        } catch (ProtocolException e) {
+                            result.tryComplete(new Piece(new Response.Error(ErrorCode.INTERNAL_ERROR, "bad reply from "
+                                    + owner.nodeId() + ": " + e.getMessage()), 0));
+                        }
+                    } else {
+                        boolean timeout = ar.cause() instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT;
+                        result.tryComplete(new Piece(new Response.Error(timeout ? ErrorCode.TIMEOUT : ErrorCode.WRONG_OWNER,
+                                "owner " + owner.nodeId() + " did not answer: " + ar.cause().getMessage()), 0));
                     }
-                }).otherwise(e -> {
-                    boolean timeout = e instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT;
-                    return new Piece(new Response.Error(timeout ? ErrorCode.TIMEOUT : ErrorCode.WRONG_OWNER,
-                            "owner " + owner.nodeId() + " did not answer: " + e.getMessage()), 0);
                 });
+        watchOwner(owner, result, status.parkingVersion());
+        return result.future();
+    }
+
+    /** Completes the piece WRONG_OWNER as soon as its owner is no longer a member of this node's table. */
+    private void watchOwner(Member owner, Promise<Piece> piece, long versionSeen) {
+        if (piece.future().isComplete()) {
+            return;
+        }
+        if (status.table().member(owner.nodeId()) == null) {
+            piece.tryComplete(new Piece(new Response.Error(ErrorCode.WRONG_OWNER, "owner " + owner.nodeId()
+                    + " left the cluster before answering"), status.table().epoch()));
+            return;
+        }
+        long now = status.parkingVersion();
+        status.park(Math.max(now, versionSeen), () -> watchOwner(owner, piece, Math.max(now, versionSeen)));
     }
 
     static Response.Error lost(int partition, PartitionTable table) {
