@@ -5,6 +5,8 @@ import io.amdb.protocol.KeyHash;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -23,8 +25,13 @@ import java.util.function.Function;
  * only the caller can tell whether repeating it is safe.
  */
 final class Dispatcher {
-    /** Most sends of one request (or one item of a split request): the first one and two retries. */
-    static final int MAX_ATTEMPTS = 3;
+    /**
+     * Most sends of one request (or one item of a split request). During a rebalance a node answers
+     * WRONG_OWNER for a partition in its cutover once the new owner is known, and a node whose table is
+     * still behind the client's answers it at once; a few resends, spaced when the refresh brought nothing
+     * newer ({@link #backoffMillis}), ride both out.
+     */
+    static final int MAX_ATTEMPTS = 6;
 
     private final Router router;
     private final TableRefresher refresher;
@@ -66,10 +73,20 @@ final class Dispatcher {
                         + "; refreshing the partition table failed: " + refreshFailure.getMessage(), refreshFailure));
             } else if (System.nanoTime() - startNanos >= timeoutNanos) {
                 giveUp.accept(new AmDbException(ErrorCode.TIMEOUT, loop.timeoutMessage()));
+            } else if (router.epoch() > epoch) {
+                resend.run(); // routed with a newer table now
             } else {
-                resend.run();
+                // Nothing newer to route with: the owner may not have installed the table the client has, or the
+                // cutover is not published yet. Resend a little later rather than at once.
+                CompletableFuture.delayedExecutor(backoffMillis(attempt), TimeUnit.MILLISECONDS, Runnable::run)
+                        .execute(resend);
             }
         });
+    }
+
+    /** 5, 10, 20, 40, 80 ms: short next to a request timeout, long next to a table publication. */
+    static long backoffMillis(int attempt) {
+        return Math.min(80, 5L << Math.max(0, attempt - 1));
     }
 
     static boolean isWrongOwner(Throwable failure) {

@@ -139,7 +139,7 @@ class AmDbClientTableChangeTest {
         try (node; AmDbClient c = TestSupport.connect(node, ClientOptions.DEFAULTS)) {
             node.alwaysWrongOwner = true;
             AmDbException e = awaitFailure(c.get(bytes("k")), ErrorCode.WRONG_OWNER);
-            assertTrue(e.getMessage().contains("after 3 attempts"), e.getMessage());
+            assertTrue(e.getMessage().contains("after " + Dispatcher.MAX_ATTEMPTS + " attempts"), e.getMessage());
             assertEquals(Dispatcher.MAX_ATTEMPTS, node.answered(Opcode.GET));
             assertEquals(1 + Dispatcher.MAX_ATTEMPTS - 1, node.answered(Opcode.TABLE), "a refresh before each resend");
             List<ErrorCode> statuses = await(c.batch(List.of(Request.BatchItem.put(bytes("a"), bytes("1")))));
