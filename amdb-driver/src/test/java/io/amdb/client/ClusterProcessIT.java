@@ -99,6 +99,14 @@ class ClusterProcessIT {
                     }
                 }
                 assertEquals(KEYS, sum, "the owners' key counts sum to the total");
+                long scanned = 0;
+                byte[] previous = null;
+                for (var it = client.scanAll(new byte[0], new byte[0], 5_000); it.hasNext(); scanned++) {
+                    byte[] key = it.next().key();
+                    assertTrue(previous == null || java.util.Arrays.compareUnsigned(previous, key) < 0, "scan order");
+                    previous = key;
+                }
+                assertEquals(KEYS, scanned, "a cluster-wide scan through the driver sees every key once");
 
                 PartitionTable before = client.refreshTable().get(WAIT_S, TimeUnit.SECONDS);
                 int owned = before.partitionsOf("p2").length;
