@@ -208,7 +208,7 @@ public final class AmDbNode {
         };
         tableWatchers.add(check);
         long timer = vertx.setTimer(timeoutMs, id -> drained.tryFail("not drained after " + timeoutMs + " ms"));
-        tableService.requestLeave().onFailure(drained::tryFail).onSuccess(someoneStays -> {
+        tableService.requests().leave().onFailure(drained::tryFail).onSuccess(someoneStays -> {
             if (someoneStays) {
                 check.run();
             } else {
@@ -288,7 +288,8 @@ public final class AmDbNode {
         TableService service = new TableService(self, config.partitions(), new TablePlanner(PlacementPolicy.DEFAULT),
                 this::installTable);
         tableService = service;
-        MigrationService moves = new MigrationService(self, dispatcher, migrationStats, parking, service::requestCutover,
+        MigrationService moves = new MigrationService(self, dispatcher, migrationStats, parking,
+                m -> service.requests().cutover(m),
                 service::refreshTable);
         coordinator = new Coordinator(vertx.eventBus(), stats, config.limits(), dispatcher.partitioner());
         return vertx.deployVerticle(new PeerEndpoint(dispatcher, config.limits(), stats))

@@ -4,12 +4,9 @@ import io.amdb.node.ring.Membership;
 import io.amdb.node.ring.TableKeeper;
 import io.amdb.node.ring.TablePlanner;
 import io.amdb.protocol.Member;
-import io.amdb.protocol.Migration;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.PartitionTableCodec;
 import io.amdb.protocol.ProtocolException;
-import io.amdb.protocol.WireReader;
-import io.amdb.protocol.WireWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -34,8 +31,6 @@ import java.util.function.Consumer;
 public final class TableService extends VerticleBase implements Membership.Listener {
     static final String PUBLISH_ADDRESS = "amdb.table.publish";
     static final long FETCH_RETRY_MS = 200;
-    /** Short: a cutover is one table change; an unanswered one is asked again (it is idempotent), maybe of a new coordinator. */
-    static final long CUTOVER_TIMEOUT_MS = 2_000;
     /** A new coordinator's first epoch is this far above the newest table it found (see takeOver). */
     static final long TAKEOVER_EPOCH_GAP = 1_000;
     static final long TAKEOVER_ASK_MS = 2_000;
@@ -51,6 +46,7 @@ public final class TableService extends VerticleBase implements Membership.Liste
     private Membership.Listener keeperListener;
     private PartitionTable current;
     private volatile String coordinatorId;
+    private CoordinatorRequests requests;
     private boolean takingOver;
 
     /** @param install told of every newer table, on this verticle's context */
@@ -65,56 +61,20 @@ public final class TableService extends VerticleBase implements Membership.Liste
         return "amdb.table.fetch." + nodeId;
     }
 
-    static String leaveAddress(String nodeId) {
-        return "amdb.table.leave." + nodeId;
-    }
-
-    /**
-     * Asks the coordinator to plan this node's graceful leave: every partition it owns migrates to the others.
-     * Thread-safe; true when some member is staying to take them, false when every member is leaving (there is
-     * nowhere to hand off to); fails when no coordinator answered.
-     */
-    public Future<Boolean> requestLeave() {
-        String coordinator = coordinatorId;
-        if (coordinator == null) {
-            return Future.failedFuture("no coordinator known yet");
-        }
-        return vertx.eventBus().<Buffer>request(leaveAddress(coordinator), Buffer.buffer(self.nodeId()),
-                new DeliveryOptions().setSendTimeout(CUTOVER_TIMEOUT_MS)).map(m -> m.body().getByte(0) == 1);
-    }
-
-    static String cutoverAddress(String nodeId) {
-        return "amdb.table.cutover." + nodeId;
-    }
-
-    /** Cutover answers: the coordinator published the target as owner now, had already, or refuses. */
-    public static final int CUTOVER_REFUSED = 0;
-    public static final int CUTOVER_ACCEPTED = 1;
-    public static final int CUTOVER_ALREADY = 2;
-
-    /**
-     * Asks the coordinator to cut a finished migration over (thread-safe; the future completes on the
-     * caller's context): {@link #CUTOVER_ACCEPTED} when it published the table with the target as owner,
-     * {@link #CUTOVER_ALREADY} when its table already names the target, {@link #CUTOVER_REFUSED} when the move
-     * is no longer planned and the source still owns the partition; fails when no coordinator answered.
-     */
-    public Future<Integer> requestCutover(Migration done) {
-        String coordinator = coordinatorId;
-        if (coordinator == null) {
-            return Future.failedFuture("no coordinator known yet");
-        }
-        WireWriter w = new WireWriter(64);
-        w.u32(done.partition()).str(done.fromNode()).str(done.toNode());
-        return vertx.eventBus().<Buffer>request(cutoverAddress(coordinator), Buffer.buffer(w.toByteArray()),
-                new DeliveryOptions().setSendTimeout(CUTOVER_TIMEOUT_MS)).map(m -> (int) m.body().getByte(0));
+    /** The calls this node makes to the coordinator: cutover and leave (see {@link CoordinatorRequests}). */
+    public CoordinatorRequests requests() {
+        return requests;
     }
 
     @Override
     public Future<?> start() {
         vertx.eventBus().<Buffer>consumer(PUBLISH_ADDRESS, m -> offer(decode(m.body())));
         vertx.eventBus().<Buffer>consumer(fetchAddress(self.nodeId()), this::answerFetch);
-        vertx.eventBus().<Buffer>consumer(cutoverAddress(self.nodeId()), this::answerCutover);
-        vertx.eventBus().<Buffer>consumer(leaveAddress(self.nodeId()), this::answerLeave);
+        requests = new CoordinatorRequests(vertx, self, () -> coordinatorId);
+        vertx.eventBus().<Buffer>consumer(CoordinatorRequests.cutoverAddress(self.nodeId()),
+                m -> CoordinatorRequests.answerCutover(keeper, self, m));
+        vertx.eventBus().<Buffer>consumer(CoordinatorRequests.leaveAddress(self.nodeId()),
+                m -> CoordinatorRequests.answerLeave(keeper, self, m));
         return HazelcastMembership.start(vertx, ((VertxInternal) vertx).clusterManager(), context).map(m -> {
             membership = m;
             m.setListener(this);
@@ -260,38 +220,6 @@ public final class TableService extends VerticleBase implements Membership.Liste
                 vertx.setTimer(FETCH_RETRY_MS, t -> takeRole()); // the coordinator may not have planned yet
             }
         });
-    }
-
-    private void answerLeave(Message<Buffer> request) {
-        if (keeper == null) {
-            request.fail(503, self.nodeId() + " is not the coordinator");
-            return;
-        }
-        try {
-            keeper.leave(request.body().toString());
-            boolean someoneStays = keeper.table().members().stream().anyMatch(m -> !keeper.leaving().contains(m.nodeId()));
-            request.reply(Buffer.buffer(new byte[] {(byte) (someoneStays ? 1 : 0)}));
-        } catch (IllegalArgumentException e) {
-            request.fail(400, e.getMessage());
-        }
-    }
-
-    private void answerCutover(Message<Buffer> request) {
-        if (keeper == null) {
-            request.fail(503, self.nodeId() + " is not the coordinator");
-            return;
-        }
-        try {
-            byte[] b = request.body().getBytes();
-            WireReader r = new WireReader(b, 0, b.length);
-            Migration done = new Migration(r.u32(), r.str(), r.str());
-            Member owner = keeper.table().owner(done.partition());
-            int outcome = owner != null && owner.nodeId().equals(done.toNode()) ? CUTOVER_ALREADY
-                    : keeper.cutover(done) ? CUTOVER_ACCEPTED : CUTOVER_REFUSED;
-            request.reply(Buffer.buffer(new byte[] {(byte) outcome}));
-        } catch (ProtocolException | IllegalArgumentException e) {
-            request.fail(400, "malformed cutover request: " + e.getMessage());
-        }
     }
 
     private void answerFetch(Message<Buffer> request) {

@@ -49,7 +49,7 @@ public final class MigrationService extends VerticleBase {
     private boolean[] handedOff; // the shard keeps a gone-marker for these (see Handoff)
 
     /**
-     * @param cutover asks the coordinator to cut a finished migration over ({@code TableService.CUTOVER_*})
+     * @param cutover asks the coordinator to cut a finished migration over ({@code CoordinatorRequests.CUTOVER_*})
      * @param refresh re-reads the coordinator's table now
      */
     public MigrationService(Member self, ShardDispatcher shards, MigrationStats stats, Parking parking,

@@ -1,6 +1,6 @@
 package io.amdb.node.migrate;
 
-import io.amdb.node.cluster.TableService;
+import io.amdb.node.cluster.CoordinatorRequests;
 import io.amdb.node.shard.HandoffTask;
 import io.amdb.protocol.Migration;
 import io.amdb.protocol.Member;
@@ -126,7 +126,7 @@ final class Outbound {
             if (state != State.AWAITING_TABLE) {
                 return;
             }
-            if (ar.succeeded() && ar.result() == TableService.CUTOVER_REFUSED) {
+            if (ar.succeeded() && ar.result() == CoordinatorRequests.CUTOVER_REFUSED) {
                 end(false, "the coordinator no longer plans this move");
                 return;
             }

@@ -1,0 +1,113 @@
+package io.amdb.node.cluster;
+
+import io.amdb.node.ring.TableKeeper;
+import io.amdb.protocol.Member;
+import io.amdb.protocol.Migration;
+import io.amdb.protocol.ProtocolException;
+import io.amdb.protocol.WireReader;
+import io.amdb.protocol.WireWriter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import java.util.function.Supplier;
+
+/**
+ * What members ask of the coordinator over the clustered event bus, both sides: cut a finished migration
+ * over, and plan a graceful leave. Requests go to whoever coordinates now; the answers come from its
+ * {@link TableKeeper}. Binary bodies: cutover {@code u32 partition, str from, str to} answered by one byte
+ * ({@link #CUTOVER_REFUSED}, {@link #CUTOVER_ACCEPTED}, {@link #CUTOVER_ALREADY}); leave the node id as UTF-8,
+ * answered by one byte (1: some member stays to take the partitions).
+ */
+public final class CoordinatorRequests {
+    /** Cutover answers: the coordinator refuses (the move is no longer planned), published it now, or had already. */
+    public static final int CUTOVER_REFUSED = 0;
+    public static final int CUTOVER_ACCEPTED = 1;
+    public static final int CUTOVER_ALREADY = 2;
+    /** Short: a cutover is one table change; an unanswered one is asked again (it is idempotent), maybe of a new coordinator. */
+    static final long TIMEOUT_MS = 2_000;
+
+    private final Vertx vertx;
+    private final Member self;
+    private final Supplier<String> coordinatorId;
+
+    CoordinatorRequests(Vertx vertx, Member self, Supplier<String> coordinatorId) {
+        this.vertx = vertx;
+        this.self = self;
+        this.coordinatorId = coordinatorId;
+    }
+
+    static String cutoverAddress(String nodeId) {
+        return "amdb.table.cutover." + nodeId;
+    }
+
+    static String leaveAddress(String nodeId) {
+        return "amdb.table.leave." + nodeId;
+    }
+
+    /**
+     * Asks the coordinator to cut a finished migration over (thread-safe; the future completes on the
+     * caller's context): {@link #CUTOVER_ACCEPTED} when it published the table with the target as owner,
+     * {@link #CUTOVER_ALREADY} when its table already names the target, {@link #CUTOVER_REFUSED} when the move
+     * is no longer planned and the source still owns the partition; fails when no coordinator answered.
+     */
+    public Future<Integer> cutover(Migration done) {
+        String coordinator = coordinatorId.get();
+        if (coordinator == null) {
+            return Future.failedFuture("no coordinator known yet");
+        }
+        WireWriter w = new WireWriter(64);
+        w.u32(done.partition()).str(done.fromNode()).str(done.toNode());
+        return vertx.eventBus().<Buffer>request(cutoverAddress(coordinator), Buffer.buffer(w.toByteArray()),
+                new DeliveryOptions().setSendTimeout(TIMEOUT_MS)).map(m -> (int) m.body().getByte(0));
+    }
+
+    /**
+     * Asks the coordinator to plan this node's graceful leave: every partition it owns migrates to the others.
+     * Thread-safe; true when some member is staying to take them, false when every member is leaving (there is
+     * nowhere to hand off to); fails when no coordinator answered.
+     */
+    public Future<Boolean> leave() {
+        String coordinator = coordinatorId.get();
+        if (coordinator == null) {
+            return Future.failedFuture("no coordinator known yet");
+        }
+        return vertx.eventBus().<Buffer>request(leaveAddress(coordinator), Buffer.buffer(self.nodeId()),
+                new DeliveryOptions().setSendTimeout(TIMEOUT_MS)).map(m -> m.body().getByte(0) == 1);
+    }
+
+    /** The coordinator's side of {@link #cutover}; {@code keeper} null: this node does not coordinate. */
+    static void answerCutover(TableKeeper keeper, Member self, Message<Buffer> request) {
+        if (keeper == null) {
+            request.fail(503, self.nodeId() + " is not the coordinator");
+            return;
+        }
+        try {
+            byte[] b = request.body().getBytes();
+            WireReader r = new WireReader(b, 0, b.length);
+            Migration done = new Migration(r.u32(), r.str(), r.str());
+            Member owner = keeper.table().owner(done.partition());
+            int outcome = owner != null && owner.nodeId().equals(done.toNode()) ? CUTOVER_ALREADY
+                    : keeper.cutover(done) ? CUTOVER_ACCEPTED : CUTOVER_REFUSED;
+            request.reply(Buffer.buffer(new byte[] {(byte) outcome}));
+        } catch (ProtocolException | IllegalArgumentException e) {
+            request.fail(400, "malformed cutover request: " + e.getMessage());
+        }
+    }
+
+    /** The coordinator's side of {@link #leave}. */
+    static void answerLeave(TableKeeper keeper, Member self, Message<Buffer> request) {
+        if (keeper == null) {
+            request.fail(503, self.nodeId() + " is not the coordinator");
+            return;
+        }
+        try {
+            keeper.leave(request.body().toString());
+            boolean someoneStays = keeper.table().members().stream().anyMatch(m -> !keeper.leaving().contains(m.nodeId()));
+            request.reply(Buffer.buffer(new byte[] {(byte) (someoneStays ? 1 : 0)}));
+        } catch (IllegalArgumentException e) {
+            request.fail(400, e.getMessage());
+        }
+    }
+}
