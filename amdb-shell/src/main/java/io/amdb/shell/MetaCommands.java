@@ -65,8 +65,8 @@ final class MetaCommands {
         if (f == null) {
             throw ShellError.syntax("unknown format '" + args.get(0) + "'; expected table, raw, json or csv");
         }
+        shell.emit(new Result.Note("Output format is " + f.label() + ".")); // confirmed in the format it was asked in
         shell.format(f);
-        shell.emit(new Result.Note("Output format is " + f.label() + "."));
     }
 
     /** On failure the current session stays (as in psql); the error still counts as a connection failure. */

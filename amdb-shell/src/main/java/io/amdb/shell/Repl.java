@@ -69,7 +69,7 @@ final class Repl {
                 session = Session.open(url);
             } catch (ShellError e) {
                 err.println(ansi.red("ERROR " + e.name()) + ": " + e.getMessage());
-                return ShellMain.EXIT_CONNECTION;
+                return e.connectionGone() ? ShellMain.EXIT_CONNECTION : ShellMain.EXIT_USAGE;
             }
             try (session) {
                 Shell shell = new Shell(session, terminal.writer(), err, format, ansi, false);

@@ -36,11 +36,13 @@ final class Session implements AutoCloseable {
         this.client = client;
     }
 
-    /** Connects; CANNOT_CONNECT (connection gone) when the URL is malformed or no host answers. */
+    /**
+     * Connects. SYNTAX for a URL that is not {@code jdbc:amdb://}; CANNOT_CONNECT (connection gone) for a
+     * malformed AmDb URL or when no host answers.
+     */
     static Session open(String url) throws ShellError {
         if (!url.startsWith(URL_PREFIX)) {
-            throw new ShellError(ShellError.CANNOT_CONNECT, "not an AmDb URL: '" + url
-                    + "' (expected jdbc:amdb://host:port[,host:port])", true);
+            throw ShellError.syntax("not an AmDb URL: '" + url + "' (expected jdbc:amdb://host:port[,host:port])");
         }
         try {
             Connection c = new AmDbDriver().connect(url, new Properties());

@@ -85,7 +85,7 @@ public final class ShellMain implements Callable<Integer> {
         } catch (ShellError e) {
             err.println(e.line());
             err.flush();
-            return EXIT_CONNECTION;
+            return e.connectionGone() ? EXIT_CONNECTION : EXIT_USAGE;
         }
         try (session) {
             return runScripts(new Shell(session, out, err, fmt, ansi, force), err);
