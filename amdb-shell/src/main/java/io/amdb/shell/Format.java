@@ -15,9 +15,9 @@ enum Format {
     Printer printer(PrintWriter out, Ansi ansi) {
         return switch (this) {
             case TABLE -> new TablePrinter(out, ansi);
-            case RAW -> new RawPrinter(out);
+            case RAW -> DelimitedPrinter.raw(out);
             case JSON -> new JsonPrinter(out);
-            case CSV -> new CsvPrinter(out);
+            case CSV -> DelimitedPrinter.csv(out);
         };
     }
 

@@ -58,8 +58,8 @@ class DisplayTest {
 
     @Test
     void csv_field_quotesOnlyWhenNeeded() {
-        assertEquals("plain", CsvPrinter.field("plain"));
-        assertEquals("\"a,b\"", CsvPrinter.field("a,b"));
-        assertEquals("\"say \"\"hi\"\"\"", CsvPrinter.field("say \"hi\""));
+        assertEquals("plain", DelimitedPrinter.csvField("plain"));
+        assertEquals("\"a,b\"", DelimitedPrinter.csvField("a,b"));
+        assertEquals("\"say \"\"hi\"\"\"", DelimitedPrinter.csvField("say \"hi\""));
     }
 }

@@ -1,8 +1,6 @@
 package io.amdb.shell;
 
 import io.amdb.node.AmDbNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -11,18 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The meta-commands against a real node. */
 @Timeout(60)
-class MetaCommandsTest {
-    private static AmDbNode node;
-
-    @BeforeAll
-    static void start() throws Exception {
-        node = TestShell.startNode();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        TestShell.stop(node);
-    }
+class MetaCommandsTest extends NodeTest {
 
     @Test
     void format_showsAndSwitches_unknownIsSyntax() throws Exception {

@@ -1,10 +1,7 @@
 package io.amdb.shell;
 
-import io.amdb.node.AmDbNode;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.impl.DumbTerminal;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,18 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with \quit or Ctrl-D, and has a timeout in case JLine waits for input that never comes.
  */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a JLine read may not heed interrupts
-class ReplTest {
-    private static AmDbNode node;
-
-    @BeforeAll
-    static void start() throws Exception {
-        node = TestShell.startNode();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        TestShell.stop(node);
-    }
+class ReplTest extends NodeTest {
 
     /** What one REPL session printed: the terminal (prompts, echo, results) and stderr. */
     private record Run(int exit, String screen, String err) {}

@@ -1,8 +1,6 @@
 package io.amdb.shell;
 
 import io.amdb.node.AmDbNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,18 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Scripts: stop at the first failure naming its line, --force, \source, \quit, a lost connection. */
 @Timeout(60)
-class ScriptRunnerTest {
-    private static AmDbNode node;
-
-    @BeforeAll
-    static void start() throws Exception {
-        node = TestShell.startNode();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        TestShell.stop(node);
-    }
+class ScriptRunnerTest extends NodeTest {
 
     @Test
     void run_failingLine_stopsThereAndNamesIt() throws Exception {

@@ -1,8 +1,5 @@
 package io.amdb.shell;
 
-import io.amdb.node.AmDbNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,35 +12,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code ./amdb shell} as a separate process: -e, -f, piped stdin, exit codes and stderr. */
 @Timeout(120)
-class ShellProcessIT {
-    private static AmDbNode node;
-    private static String url;
+class ShellProcessIT extends NodeTest {
 
-    @BeforeAll
-    static void start() throws Exception {
-        node = TestShell.startNode();
-        url = TestShell.url(node);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        TestShell.stop(node);
+    private static String url() {
+        return TestShell.url(node);
     }
 
     @Test
     void execute_putThenGet_printsTheValueAndExitsZero() throws Exception {
-        Launcher.Run r = Launcher.shell("", "--url", url, "-e", "PUT greeting hello", "-e", "GET greeting");
+        Launcher.Run r = Launcher.shell("", "--url", url(), "-e", "PUT greeting hello", "-e", "GET greeting");
         assertEquals(new Launcher.Run(0, "hello\n", ""), r);
     }
 
     @Test
     void pipedStdin_runsLineByLine() throws Exception {
-        assertEquals(new Launcher.Run(0, "1\n", ""), Launcher.shell("PUT a 1\nGET a\n", "--url", url));
+        assertEquals(new Launcher.Run(0, "1\n", ""), Launcher.shell("PUT a 1\nGET a\n", "--url", url()));
     }
 
     @Test
     void pipedStdin_badCommand_stopsThereExitsOneAndNamesTheLine() throws Exception {
-        Launcher.Run r = Launcher.shell("PUT p:a 1\nNOPE\nGET p:a\n", "--url", url);
+        Launcher.Run r = Launcher.shell("PUT p:a 1\nNOPE\nGET p:a\n", "--url", url());
         assertEquals(1, r.exit());
         assertEquals("", r.out());
         assertEquals("ERROR SYNTAX: unknown command 'NOPE'; \\help lists the commands (stdin line 2)\n", r.err());
@@ -53,7 +41,7 @@ class ShellProcessIT {
     void file_withForce_runsEveryLineAndStillExitsOne(@TempDir Path dir) throws Exception {
         Path script = dir.resolve("s.amdb");
         Files.writeString(script, "PUT f:a 1\nPUT \"\" x\nGET f:a\n");
-        Launcher.Run r = Launcher.shell("", "--url", url, "--force", "-f", script.toString());
+        Launcher.Run r = Launcher.shell("", "--url", url(), "--force", "-f", script.toString());
         assertEquals(1, r.exit());
         assertEquals("1\n", r.out());
         assertTrue(r.err().startsWith("ERROR KEY_EMPTY: "), r.err());
@@ -62,7 +50,7 @@ class ShellProcessIT {
 
     @Test
     void json_binaryValue_isBase64WithMarker() throws Exception {
-        Launcher.Run r = Launcher.shell("", "--url", url, "--format", "json",
+        Launcher.Run r = Launcher.shell("", "--url", url(), "--format", "json",
                 "-e", "PUT \"j:\\xff\" \"\\x00\\xfe\"", "-e", "GET \"j:\\xff\"");
         assertEquals(new Launcher.Run(0, "{\"base64\":\"AP4=\"}\n", ""), r);
     }

@@ -1,8 +1,5 @@
 package io.amdb.shell;
 
-import io.amdb.node.AmDbNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -12,18 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Statements through {@link Shell} against a real node: results, error names, formats. */
 @Timeout(60)
-class ShellTest {
-    private static AmDbNode node;
-
-    @BeforeAll
-    static void start() throws Exception {
-        node = TestShell.startNode();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        TestShell.stop(node);
-    }
+class ShellTest extends NodeTest {
 
     @Test
     void execute_putThenGet_rawPrintsOnlyTheValue() throws Exception {

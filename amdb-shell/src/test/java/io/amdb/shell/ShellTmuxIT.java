@@ -1,8 +1,5 @@
 package io.amdb.shell;
 
-import io.amdb.node.AmDbNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,21 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The tmux server is killed at the end whatever happens. tmux must be installed (.ci/run installs it).
  */
 @Timeout(180)
-class ShellTmuxIT {
+class ShellTmuxIT extends NodeTest {
     private static final long DEADLINE_SECONDS = 60;
-    private static AmDbNode node;
 
     private final String socket = "amdb-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-
-    @BeforeAll
-    static void start() throws Exception {
-        node = TestShell.startNode();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        TestShell.stop(node);
-    }
 
     @Test
     void repl_historyRecallCompletionMultiLineAndCtrlD(@TempDir Path dir) throws Exception {
