@@ -60,7 +60,7 @@ final class Repl {
     }
 
     /** Runs the REPL on the process's terminal; returns the exit code. */
-    static int runSystem(String url, Format format, Ansi ansi, Path historyFile) throws IOException {
+    static int runSystem(String url, Format format, Ansi ansi, boolean force, Path historyFile) throws IOException {
         PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err),
                 StandardCharsets.UTF_8), true);
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
@@ -72,7 +72,7 @@ final class Repl {
                 return e.connectionGone() ? ShellMain.EXIT_CONNECTION : ShellMain.EXIT_USAGE;
             }
             try (session) {
-                Shell shell = new Shell(session, terminal.writer(), err, format, ansi, false);
+                Shell shell = new Shell(session, terminal.writer(), err, format, ansi, force); // force: for \source
                 return new Repl(terminal, shell, historyFile).loop();
             }
         }

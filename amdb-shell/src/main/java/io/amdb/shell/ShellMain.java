@@ -75,7 +75,7 @@ public final class ShellMain implements Callable<Integer> {
         Ansi ansi = Ansi.decide(color, terminal, System.getenv("NO_COLOR"));
         Format fmt = format != null ? format : terminal ? Format.TABLE : Format.RAW;
         if (terminal && execute.isEmpty() && file == null) {
-            return Repl.runSystem(url, fmt, ansi, noHistory ? null : Repl.historyFile(System.getenv()));
+            return Repl.runSystem(url, fmt, ansi, force, noHistory ? null : Repl.historyFile(System.getenv()));
         }
         PrintWriter out = writer(FileDescriptor.out);
         PrintWriter err = writer(FileDescriptor.err);
