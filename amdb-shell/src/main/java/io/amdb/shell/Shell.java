@@ -28,6 +28,7 @@ final class Shell {
     private Format.Printer printer;
     private boolean timing;
     private boolean quit;
+    private int failures;
     private Supplier<List<String>> history = List::of;
 
     Shell(Session session, PrintWriter out, PrintWriter err, Format format, Ansi ansi, boolean force) {
@@ -87,6 +88,7 @@ final class Shell {
             e = Errors.cancelled(); // the failure was caused by Ctrl-C ending a wait
         }
         if (!e.reported()) {
+            failures++;
             out.flush();
             err.println(ansi.red("ERROR " + e.name()) + ": " + e.getMessage() + (where == null ? "" : " (" + where + ")"));
             err.flush();
@@ -140,6 +142,11 @@ final class Shell {
 
     void quit() {
         quit = true;
+    }
+
+    /** Statements that failed so far (each counted once, where it was reported). */
+    int failures() {
+        return failures;
     }
 
     List<String> history() {

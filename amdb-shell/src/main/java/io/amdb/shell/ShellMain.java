@@ -92,21 +92,13 @@ public final class ShellMain implements Callable<Integer> {
         }
     }
 
-    /** Runs the -e texts, then the file, else stdin; stops early as {@link ScriptRunner} says. */
+    /**
+     * Runs the -e texts, then the file, else stdin; stops early as {@link ScriptRunner} says. Exit 3 when the
+     * connection went, else 1 when any statement failed (with --force, or before a \quit), else 0.
+     */
     private int runScripts(Shell shell, PrintWriter err) {
-        int status = EXIT_OK;
-        List<Script> scripts = new ArrayList<>();
-        for (int i = 0; i < execute.size(); i++) {
-            String text = execute.get(i);
-            scripts.add(new Script("-e #" + (i + 1), () -> new BufferedReader(new StringReader(text))));
-        }
-        if (file != null) {
-            scripts.add(new Script(file.toString(), () -> Files.newBufferedReader(file, StandardCharsets.UTF_8)));
-        }
-        if (scripts.isEmpty()) {
-            scripts.add(new Script("stdin", () -> new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))));
-        }
-        for (Script script : scripts) {
+        boolean failed = false; // also failures outside any statement: a file that cannot be read
+        for (Script script : scripts()) {
             Shell.Outcome o;
             try (BufferedReader in = script.open().get()) {
                 o = ScriptRunner.run(shell, in, script.name());
@@ -120,16 +112,28 @@ public final class ShellMain implements Callable<Integer> {
             err.flush();
             if (o == Shell.Outcome.CONNECTION_GONE) {
                 return EXIT_CONNECTION;
-            } else if (o == Shell.Outcome.FAILED) {
-                status = EXIT_FAILED;
-                if (!force) {
-                    break;
-                }
-            } else if (o == Shell.Outcome.QUIT) {
+            }
+            failed |= o == Shell.Outcome.FAILED;
+            if (o == Shell.Outcome.QUIT || (o == Shell.Outcome.FAILED && !force)) {
                 break;
             }
         }
-        return status;
+        return failed || shell.failures() > 0 ? EXIT_FAILED : EXIT_OK;
+    }
+
+    private List<Script> scripts() {
+        List<Script> scripts = new ArrayList<>();
+        for (int i = 0; i < execute.size(); i++) {
+            String text = execute.get(i);
+            scripts.add(new Script("-e #" + (i + 1), () -> new BufferedReader(new StringReader(text))));
+        }
+        if (file != null) {
+            scripts.add(new Script(file.toString(), () -> Files.newBufferedReader(file, StandardCharsets.UTF_8)));
+        }
+        if (scripts.isEmpty()) {
+            scripts.add(new Script("stdin", () -> new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))));
+        }
+        return scripts;
     }
 
     private record Script(String name, Opener open) {}

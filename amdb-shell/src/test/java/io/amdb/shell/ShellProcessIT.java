@@ -49,6 +49,16 @@ class ShellProcessIT extends NodeTest {
     }
 
     @Test
+    void force_quitAfterAFailure_stillExitsOne() throws Exception {
+        Launcher.Run r = Launcher.shell("BOGUS\nPING\n\\quit\nPING\n", "--url", url(), "--force");
+        assertEquals(1, r.exit());
+        assertEquals("PONG\n", r.out());
+        Launcher.Run missing = Launcher.shell("", "--url", url(), "--force", "-f", "/nonexistent/script.amdb", "-e", "PING");
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().startsWith("ERROR IO_ERROR: cannot read /nonexistent/script.amdb"), missing.err());
+    }
+
+    @Test
     void json_binaryValue_isBase64WithMarker() throws Exception {
         Launcher.Run r = Launcher.shell("", "--url", url(), "--format", "json",
                 "-e", "PUT \"j:\\xff\" \"\\x00\\xfe\"", "-e", "GET \"j:\\xff\"");
