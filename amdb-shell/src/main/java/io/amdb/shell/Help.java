@@ -1,6 +1,7 @@
 package io.amdb.shell;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /** The text of {@code \help}: built from the command tables, so it cannot miss a command. */
 final class Help {
@@ -44,7 +45,7 @@ final class Help {
 
     /** Every command and meta-command name, for completion. */
     static List<String> names() {
-        return java.util.stream.Stream.concat(NativeCommands.TABLE.entries().stream(), MetaCommands.TABLE.entries().stream())
+        return Stream.concat(NativeCommands.TABLE.entries().stream(), MetaCommands.TABLE.entries().stream())
                 .map(CommandTable.Entry::name).toList();
     }
 }

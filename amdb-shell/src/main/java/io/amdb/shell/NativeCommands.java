@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The native commands, run on the session's client: {@code PUT key value}, {@code GET key},
@@ -58,10 +59,12 @@ final class NativeCommands {
         return shell.session().client();
     }
 
+    /** All deletes in flight at once (the client routes each to its owner), then counted. */
     private static void del(Shell shell, List<byte[]> keys) throws ShellError {
+        List<CompletableFuture<Boolean>> pending = keys.stream().map(k -> client(shell).delete(k)).toList();
         long deleted = 0;
-        for (byte[] key : keys) {
-            deleted += Session.await(client(shell).delete(key)) ? 1 : 0;
+        for (CompletableFuture<Boolean> existed : pending) {
+            deleted += Session.await(existed) ? 1 : 0;
         }
         shell.emit(new Result.Count(deleted, "DEL"));
     }
