@@ -28,11 +28,7 @@ class CancelTest extends NodeTest {
     @Test
     void cancel_whileAScanPrints_stopsItWithCancelledAndTheShellGoesOn() throws Exception {
         try (TestShell setup = new TestShell(node, Format.RAW)) {
-            StringBuilder insert = new StringBuilder("INSERT INTO kv VALUES ");
-            for (int i = 0; i < 5000; i++) {
-                insert.append(i == 0 ? "" : ",").append(String.format("('c1:%05d', 'value')", i));
-            }
-            assertEquals(Shell.Outcome.OK, setup.run(insert.toString()));
+            assertEquals(Shell.Outcome.OK, setup.run(TestShell.insertMany("c1:", 5000, "value")));
         }
         PipedInputStream screen = new PipedInputStream(1024);
         StringWriter err = new StringWriter();

@@ -78,11 +78,7 @@ class ShellTest extends NodeTest {
     @Test
     void execute_scanOverManyPages_streamsEveryRowAndHonoursLimit() throws Exception {
         try (TestShell t = new TestShell(node, Format.RAW)) {
-            StringBuilder insert = new StringBuilder("INSERT INTO kv VALUES ");
-            for (int i = 0; i < 2500; i++) {
-                insert.append(i == 0 ? "" : ",").append(String.format("('s4:%05d', 'v')", i));
-            }
-            t.run(insert.toString());
+            assertEquals(Shell.Outcome.OK, t.run(TestShell.insertMany("s4:", 2500, "v")));
             t.out.getBuffer().setLength(0);
             t.run("SCAN s4: s5:");
             assertEquals(2500, t.out().lines().count());

@@ -41,6 +41,15 @@ final class TestShell implements AutoCloseable {
         return "jdbc:amdb://127.0.0.1:" + node.port();
     }
 
+    /** One SQL INSERT of keys {@code prefix00000}, {@code prefix00001}, … (n of them), each with {@code value}. */
+    static String insertMany(String prefix, int n, String value) {
+        StringBuilder insert = new StringBuilder("INSERT INTO kv VALUES ");
+        for (int i = 0; i < n; i++) {
+            insert.append(i == 0 ? "" : ",").append(String.format("('%s%05d', '%s')", prefix, i, value));
+        }
+        return insert.toString();
+    }
+
     /** Runs statements one by one as the REPL would; returns the last outcome. */
     Shell.Outcome run(String... statements) {
         Shell.Outcome last = Shell.Outcome.OK;
