@@ -72,7 +72,7 @@ class MetaCommandsTest extends NodeTest {
             String[] docs = t.out().split("\n");
             assertEquals(2, docs.length, t.out()); // no migrations table: none in flight
             assertTrue(docs[0].matches("\\[\\{\"epoch\":\"\\d+\",\"nodes\":\"1\",\"partitions\":\"1024\",\"lost\":\"0\","
-                    + "\"migrating\":\"0\"}]"), docs[0]);
+                    + "\"migrating\":\"0\",\"migrations_done\":\"0\",\"progress\":\"-\"}]"), docs[0]);
             assertTrue(docs[1].startsWith("[{\"node\":\"node-"), docs[1]);
             assertTrue(docs[1].contains("\"address\":\"127.0.0.1:" + node.port() + "\",\"status\":\"up\","
                     + "\"partitions\":\"1024\",\"version\":\""), docs[1]);
