@@ -24,6 +24,7 @@ final class NodeStats implements NodeStatus {
     private record TableView(PartitionTable table, boolean ownsAll) {}
 
     private volatile TableView view;
+    private volatile LatencyRecorder latency = (opcode, nanos) -> { };
 
     NodeStats(String nodeId, int shards, int partitions, AtomicInteger connections, LongSupplier clockMillis) {
         this.nodeId = nodeId;
@@ -62,6 +63,16 @@ final class NodeStats implements NodeStatus {
     @Override
     public void countAnswered(int opcode) {
         answered[opcode & 0xFF].increment();
+    }
+
+    /** Sets where {@link #recordLatency} samples go (the metrics registry). */
+    void setLatencyRecorder(LatencyRecorder recorder) {
+        this.latency = recorder;
+    }
+
+    @Override
+    public void recordLatency(int opcode, long nanos) {
+        latency.record(opcode, nanos);
     }
 
     @Override
