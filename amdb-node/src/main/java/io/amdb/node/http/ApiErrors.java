@@ -32,12 +32,16 @@ final class ApiErrors {
         return new JsonObject().put("code", code.code()).put("name", code.name()).put("message", message);
     }
 
-    /** Ends the exchange with this error; safe to call once a response has started only if it has not ended. */
+    /** Ends the exchange with this error and its usual status, unless a response was already sent. */
     static void send(RoutingContext ctx, ErrorCode code, String message) {
+        send(ctx, status(code), code, message);
+    }
+
+    static void send(RoutingContext ctx, int status, ErrorCode code, String message) {
         if (ctx.response().ended()) {
             return;
         }
-        ctx.response().setStatusCode(status(code)).putHeader("Content-Type", "application/json")
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(json(code, message).encode());
     }
 }

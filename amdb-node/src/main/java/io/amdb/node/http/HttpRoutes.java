@@ -29,7 +29,7 @@ final class HttpRoutes {
         router.delete("/v1/kv/*").handler(kv::delete);
         router.post("/v1/batch").handler(kv::batch);
         router.get("/v1/cluster").handler(kv::cluster);
-        router.route("/v1/*").handler(ctx -> ApiErrors.send(ctx, ErrorCode.UNKNOWN_OPCODE,
+        router.route("/v1/*").handler(ctx -> ApiErrors.send(ctx, 404, ErrorCode.UNKNOWN_OPCODE,
                 "no endpoint " + ctx.request().method() + " " + ctx.request().path() + " (see docs/HTTP.md)"));
         router.get("/metrics").handler(PrometheusScrapingHandler.create(fe.metrics().registry()));
         router.get("/health/live").handler(ctx -> health(ctx, true, "the process answers"));
@@ -78,7 +78,7 @@ final class HttpRoutes {
         if (f instanceof ApiException e) {
             ApiErrors.send(ctx, e.code(), e.getMessage());
         } else if (f == null && ctx.statusCode() == 404) {
-            ApiErrors.send(ctx, ErrorCode.UNKNOWN_OPCODE, "not found: " + ctx.request().path());
+            ApiErrors.send(ctx, 404, ErrorCode.UNKNOWN_OPCODE, "not found: " + ctx.request().path());
         } else if (f == null) {
             ctx.response().setStatusCode(ctx.statusCode()).end();
         } else {

@@ -140,8 +140,9 @@ class HttpKvTest {
     }
 
     @Test
-    void unknownEndpoint_isJson404() throws Exception {
-        assertError(db.get("/v1/nope"), 400, "UNKNOWN_OPCODE", 10);
+    void unknownEndpoint_is404WithUnknownOpcode() throws Exception {
+        assertError(db.get("/v1/nope"), 404, "UNKNOWN_OPCODE", 10);
+        assertError(db.post("/v1/kv/x", "{}"), 404, "UNKNOWN_OPCODE", 10);
     }
 
     @Test
