@@ -15,9 +15,6 @@ import java.util.List;
  * volatile readiness flags.
  */
 public final class HttpFrontEnd {
-    /** Most bytes a watch may buffer for a slow WebSocket reader before the connection is closed. */
-    static final long WATCH_BUFFER_BYTES = 32L << 20;
-
     private final AmDbNode node;
     private final NodeMetrics metrics;
     private final AccessGuard guard;
@@ -100,6 +97,15 @@ public final class HttpFrontEnd {
         Limits l = node.config().limits();
         long limit = ((long) l.maxKeyBytes() + l.maxValueBytes()) * 4 / 3 + 64 * 1024;
         return (int) Math.min(limit, Integer.MAX_VALUE / 2);
+    }
+
+    /**
+     * Most bytes of events a watch buffers for a slow WebSocket reader before its connection is closed: room
+     * for four of the largest writes (32 MiB with default limits), at least 1 MiB.
+     */
+    long watchBufferBytes() {
+        Limits l = node.config().limits();
+        return Math.max(1L << 20, 4 * ((long) l.maxKeyBytes() + l.maxValueBytes() + 64));
     }
 
     AmDbNode node() {

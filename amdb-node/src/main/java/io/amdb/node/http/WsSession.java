@@ -124,7 +124,7 @@ final class WsSession {
         }
         byte[] prefix = JsonOps.optional(msg, "prefix", b64);
         String watchId = "w" + (++watchSeq);
-        Watch w = new Watch(watchId, id, prefix == null ? new byte[0] : prefix, b64, HttpFrontEnd.WATCH_BUFFER_BYTES,
+        Watch w = new Watch(watchId, id, prefix == null ? new byte[0] : prefix, b64, fe.watchBufferBytes(),
                 context, this::drain);
         watches.put(watchId, w);
         fe.watches().add(w);
@@ -147,7 +147,7 @@ final class WsSession {
         if (w.overflowed()) {
             fe.metrics().countSlowConsumer();
             fail(w.requestId(), ErrorCode.SLOW_CONSUMER, "watch " + w.watchId() + " buffered more than "
-                    + HttpFrontEnd.WATCH_BUFFER_BYTES + " bytes of events; closing");
+                    + fe.watchBufferBytes() + " bytes of events; closing");
             ws.close((short) 1008, "SLOW_CONSUMER");
             onClosed();
             return;
