@@ -3,6 +3,7 @@ package io.amdb.node.http;
 import io.amdb.node.AmDbNode;
 import io.amdb.protocol.Limits;
 import io.amdb.protocol.PartitionTable;
+import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,10 @@ public final class HttpFrontEnd {
         });
         for (int i = 1; i < node.config().shards(); i++) {
             chain = chain.compose(v -> fe.deployOne(new HttpVerticle(fe, listenPort, false)));
+        }
+        if (node.vertx().isClustered()) {
+            chain = chain.compose(v -> fe.deployOne(new ClusterWatch(node.config().nodeId(), fe.watches,
+                    fe.watchBufferBytes())));
         }
         return chain.map(v -> {
             fe.listening = true;
@@ -128,7 +133,7 @@ public final class HttpFrontEnd {
         return watches;
     }
 
-    private Future<String> deployOne(HttpVerticle verticle) {
+    private Future<String> deployOne(Deployable verticle) {
         return node.vertx().deployVerticle(verticle).onSuccess(deploymentIds::add);
     }
 }

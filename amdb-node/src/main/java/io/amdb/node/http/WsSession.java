@@ -10,6 +10,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,7 +46,7 @@ final class WsSession {
         ws.textMessageHandler(this::onText);
         ws.binaryMessageHandler(b -> fail(null, ErrorCode.MALFORMED_FRAME, "send JSON text messages, not binary"));
         ws.drainHandler(v -> {
-            watches.values().forEach(this::drain);
+            List.copyOf(watches.keySet()).forEach(this::drain); // a drain may close the session
             updateFlow();
         });
         ws.closeHandler(v -> onClosed());
@@ -124,8 +125,8 @@ final class WsSession {
         }
         byte[] prefix = JsonOps.optional(msg, "prefix", b64);
         String watchId = "w" + (++watchSeq);
-        Watch w = new Watch(watchId, id, prefix == null ? new byte[0] : prefix, b64, fe.watchBufferBytes(),
-                context, this::drain);
+        EventBuffer buffer = new EventBuffer(fe.watchBufferBytes(), context, () -> drain(watchId));
+        Watch w = new Watch(watchId, id, prefix == null ? new byte[0] : prefix, b64, buffer);
         watches.put(watchId, w);
         fe.watches().add(w);
         reply(id, new JsonObject().put("watch", watchId)); // sent before any event: drains run after this handler
@@ -140,11 +141,12 @@ final class WsSession {
     }
 
     /** Sends buffered events while the socket takes them; an overflowed watch closes the connection. */
-    private void drain(Watch w) {
-        if (closed || !watches.containsKey(w.watchId())) {
+    private void drain(String watchId) {
+        Watch w = watches.get(watchId);
+        if (closed || w == null) {
             return;
         }
-        if (w.overflowed()) {
+        if (w.buffer().overflowed()) {
             fe.metrics().countSlowConsumer();
             fail(w.requestId(), ErrorCode.SLOW_CONSUMER, "watch " + w.watchId() + " buffered more than "
                     + fe.watchBufferBytes() + " bytes of events; closing");
@@ -152,8 +154,8 @@ final class WsSession {
             onClosed();
             return;
         }
-        Watch.Event e;
-        while (!ws.writeQueueFull() && (e = w.poll()) != null) {
+        EventBuffer.Event e;
+        while (!ws.writeQueueFull() && (e = w.buffer().poll()) != null) {
             JsonObject event = new JsonObject().put("id", w.requestId()).put("watch", w.watchId())
                     .put("event", e.value() == null ? "delete" : "put");
             send(ByteText.put(event, w.base64(), "key", e.key(), "value", e.value()));

@@ -45,6 +45,11 @@ final class WsTestClient implements AutoCloseable {
         return m;
     }
 
+    /** The next message if one has arrived within 50 ms, else null (for polling loops with their own bound). */
+    JsonObject poll() throws InterruptedException {
+        return received.poll(50, TimeUnit.MILLISECONDS);
+    }
+
     /** Sends a request and returns the next message, which must be its reply. */
     JsonObject call(JsonObject request) throws InterruptedException {
         send(request);
