@@ -33,7 +33,9 @@ final class HttpVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         int hardLimit = fe.wsMessageLimit() * 2;
+        // HTTP/1.1 and WebSocket only: no h2c upgrade (curl and browsers speak 1.1 to a plain-http port).
         HttpServerOptions options = new HttpServerOptions().setHost(fe.node().config().host()).setPort(port)
+                .setHttp2ClearTextEnabled(false)
                 .setMaxWebSocketFrameSize(hardLimit).setMaxWebSocketMessageSize(hardLimit);
         server = vertx.createHttpServer(options)
                 .requestHandler(HttpRoutes.withPathCheck(HttpRoutes.create(vertx, fe)))

@@ -13,23 +13,13 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The REST data endpoints against a real node: round trips, binary keys, scan pages, batch, errors. */
 class HttpKvTest {
-    private static HttpTestNode db;
-
-    @BeforeAll
-    static void start() throws Exception {
-        db = HttpTestNode.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        db.close();
-    }
+    @RegisterExtension
+    static final HttpTestNode db = HttpTestNode.perClass(HttpTestNode.config());
 
     @Test
     void put_thenGet_returnsTheBodyBytes() throws Exception {

@@ -12,19 +12,40 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * An in-process node on free loopback ports (protocol and HTTP) for the HTTP/WebSocket tests, with a JDK HTTP
- * client aimed at it. Close it to stop the node.
+ * client aimed at it. Either {@link #start} one (close it to stop the node), or share one across a test class
+ * with {@code @RegisterExtension static final HttpTestNode db = HttpTestNode.perClass(config)}.
  */
-final class HttpTestNode implements AutoCloseable {
+final class HttpTestNode implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    final AmDbNode node;
-    final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    /** HTTP/1.1 like curl and browsers: the JDK client would otherwise try an h2c upgrade. */
+    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+    private final NodeConfig config;
+    AmDbNode node;
 
-    private HttpTestNode(AmDbNode node) {
-        this.node = node;
+    private HttpTestNode(NodeConfig config) {
+        this.config = config;
+    }
+
+    /** A node started before the class's tests and stopped after them. */
+    static HttpTestNode perClass(NodeConfig config) {
+        return new HttpTestNode(config);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        node = AmDbNode.start(config).await(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
     }
 
     static NodeConfig config() {
@@ -36,7 +57,9 @@ final class HttpTestNode implements AutoCloseable {
     }
 
     static HttpTestNode start(NodeConfig config) throws Exception {
-        return new HttpTestNode(AmDbNode.start(config).await(30, TimeUnit.SECONDS));
+        HttpTestNode db = new HttpTestNode(config);
+        db.beforeAll(null);
+        return db;
     }
 
     String base() {
@@ -48,25 +71,30 @@ final class HttpTestNode implements AutoCloseable {
     }
 
     HttpResponse<byte[]> send(HttpRequest.Builder request) throws Exception {
-        return client.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofByteArray());
+        return bounded(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
     HttpResponse<String> get(String pathAndQuery, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(TIMEOUT);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery));
         if (headers.length > 0) {
             b.headers(headers);
         }
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return bounded(b, HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> put(String pathAndQuery, byte[] body) throws Exception {
-        return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(TIMEOUT)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return bounded(HttpRequest.newBuilder(uri(pathAndQuery)).PUT(HttpRequest.BodyPublishers.ofByteArray(body)),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String pathAndQuery, String body) throws Exception {
-        return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(TIMEOUT)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return bounded(HttpRequest.newBuilder(uri(pathAndQuery)).POST(HttpRequest.BodyPublishers.ofString(body)),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The JDK's request timeout ends at the response headers; this bounds the body too (a hang guard). */
+    private <T> HttpResponse<T> bounded(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) throws Exception {
+        return client.sendAsync(request.timeout(TIMEOUT).build(), body).get(2 * TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
     /**
@@ -84,6 +112,8 @@ final class HttpTestNode implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        node.stop().await(30, TimeUnit.SECONDS);
+        if (node != null) {
+            node.stop().await(30, TimeUnit.SECONDS);
+        }
     }
 }

@@ -11,23 +11,13 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** /metrics in Prometheus text format with Vert.x's and AmDb's series; /health/live and /health/ready. */
 class MetricsHealthTest {
-    private static HttpTestNode db;
-
-    @BeforeAll
-    static void start() throws Exception {
-        db = HttpTestNode.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        db.close();
-    }
+    @RegisterExtension
+    static final HttpTestNode db = HttpTestNode.perClass(HttpTestNode.config());
 
     @Test
     void metrics_listAmDbAndVertxSeries_andCountHttpAndProtocolRequests() throws Exception {

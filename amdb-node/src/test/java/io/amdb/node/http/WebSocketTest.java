@@ -10,27 +10,19 @@ import io.amdb.node.config.HttpConfig;
 import io.amdb.protocol.Limits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The JSON WebSocket protocol (docs/WEBSOCKET.md) against a real node with small limits. */
 class WebSocketTest {
     /** Small limits so that an oversized message is cheap to build. */
     static final Limits SMALL = new Limits(64, 1024, 1 << 20, 100, 100);
-    private static HttpTestNode db;
-
-    @BeforeAll
-    static void start() throws Exception {
-        db = HttpTestNode.start(HttpTestNode.config().withLimits(SMALL));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        db.close();
-    }
+    @RegisterExtension
+    static final HttpTestNode db = HttpTestNode.perClass(HttpTestNode.config().withLimits(SMALL));
 
     private static JsonObject op(Object id, String op) {
         return new JsonObject().put("id", id).put("op", op);
@@ -124,21 +116,27 @@ class WebSocketTest {
             writer.call(op(1, "put").put("key", "other:1").put("value", "not seen"));
             writer.call(op(2, "put").put("key", "watched:1").put("value", "one"));
             writer.call(op(3, "delete").put("key", "watched:1"));
-            JsonObject put = ws.next();
-            assertEquals("w-a", put.getValue("id"));
-            assertEquals(first, put.getString("watch"));
-            assertEquals("put", put.getString("event"));
-            assertEquals("watched:1", put.getString("key"));
-            assertEquals("one", put.getString("value"));
-            assertEquals(second, ws.next().getString("watch"));
-            JsonObject delete = ws.next();
-            assertEquals("delete", delete.getString("event"));
-            assertNull(delete.getValue("value"));
-            assertEquals(second, ws.next().getString("watch"));
+            // Each watch gets put then delete, in order; the two watches' streams may interleave.
+            Map<String, List<JsonObject>> byWatch = new HashMap<>();
+            for (int i = 0; i < 4; i++) {
+                JsonObject e = ws.next();
+                byWatch.computeIfAbsent(e.getString("watch"), k -> new ArrayList<>()).add(e);
+            }
+            for (String w : new String[] {first, second}) {
+                JsonObject put = byWatch.get(w).get(0);
+                assertEquals(w.equals(first) ? "w-a" : "w-b", put.getValue("id"));
+                assertEquals("put", put.getString("event"));
+                assertEquals("watched:1", put.getString("key"));
+                assertEquals("one", put.getString("value"));
+                JsonObject delete = byWatch.get(w).get(1);
+                assertEquals("delete", delete.getString("event"));
+                assertNull(delete.getValue("value"));
+            }
 
             assertTrue(ws.call(op("u", "unwatch").put("watch", first)).getJsonObject("result").getBoolean("existed"));
             writer.call(op(4, "put").put("key", "watched:2").put("value", "two"));
-            // Had the first watch survived, its event would arrive before the second's (same write, same order).
+            // Had the first watch survived, its event would arrive first: one write offers the watches in
+            // registration order, and their drains run in that order on the session's context.
             JsonObject after = ws.next();
             assertEquals(second, after.getString("watch"));
             assertEquals("watched:2", after.getString("key"));
