@@ -7,6 +7,7 @@ import io.amdb.protocol.Response;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -116,7 +117,7 @@ final class KvHandlers {
 
     static JsonArray parseArray(Buffer body) {
         try {
-            Object parsed = body.length() == 0 ? null : io.vertx.core.json.Json.decodeValue(body);
+            Object parsed = body.length() == 0 ? null : Json.decodeValue(body);
             if (parsed instanceof JsonArray array) {
                 return array;
             }
