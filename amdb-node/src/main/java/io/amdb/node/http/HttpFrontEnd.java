@@ -43,6 +43,9 @@ public final class HttpFrontEnd {
         node.observeWrites(fe.watches);
         metrics.bind(node, fe.sampler, fe.watches);
         int listenPort = node.config().httpPort() == 0 ? -1 : node.config().httpPort();
+        if (listenPort > 0) {
+            fe.guard.bind(listenPort); // a known port: allow its origins before the first request can arrive
+        }
         HttpVerticle first = new HttpVerticle(fe, listenPort, true);
         Future<?> chain = fe.deployOne(first).map(id -> {
             fe.port = first.actualPort();
