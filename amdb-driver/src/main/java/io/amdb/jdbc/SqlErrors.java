@@ -6,6 +6,7 @@ import io.amdb.protocol.ErrorCode;
 import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLInvalidAuthorizationSpecException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLNonTransientException;
 import java.sql.SQLSyntaxErrorException;
@@ -43,6 +44,7 @@ final class SqlErrors {
     static final String INVALID_CURSOR_STATE = "24000";
     static final String INVALID_TRANSACTION_STATE = "25000";
     static final String READ_ONLY = "25006";
+    static final String INVALID_AUTHORIZATION = "28000";
     static final String RETRY = "40001";
     static final String SYNTAX_ERROR = "42000";
     static final String WRONG_OBJECT_TYPE = "42809";
@@ -83,7 +85,7 @@ final class SqlErrors {
         String message = code.name() + ": " + detail;
         int vendor = code.code();
         return switch (code) {
-            case MALFORMED_FRAME, UNSUPPORTED_VERSION, FRAME_TOO_LARGE, SHUTTING_DOWN, CONNECTION_LOST ->
+            case MALFORMED_FRAME, UNSUPPORTED_VERSION, FRAME_TOO_LARGE, SHUTTING_DOWN, CONNECTION_LOST, SLOW_CONSUMER ->
                     // The node closed the connection, or it broke, and the request's outcome is unknown (it may
                     // have been applied). The client does not resend it, and a retry can only succeed once a newer
                     // partition table names a live owner: not something to retry blindly, so non-transient.
@@ -103,6 +105,8 @@ final class SqlErrors {
             case PARTITION_LOST ->
                     // Data unavailable until an operator acts: no retry helps, and it is not the statement's fault.
                     new SQLNonTransientException(message, UNAVAILABLE, vendor, cause);
+            case UNAUTHORIZED, FORBIDDEN -> // HTTP/WebSocket codes: the driver never receives them today
+                    new SQLInvalidAuthorizationSpecException(message, INVALID_AUTHORIZATION, vendor, cause);
             case OK, INTERNAL_ERROR -> new SQLException(message, INTERNAL, vendor, cause);
         };
     }

@@ -40,6 +40,9 @@ class SqlErrorsTest {
         "WRONG_OWNER,          40001, java.sql.SQLTransactionRollbackException",
         "PARTITION_LOST,       58000, java.sql.SQLNonTransientException",
         "INTERNAL_ERROR,       50000, java.sql.SQLException",
+        "UNAUTHORIZED,         28000, java.sql.SQLInvalidAuthorizationSpecException",
+        "FORBIDDEN,            28000, java.sql.SQLInvalidAuthorizationSpecException",
+        "SLOW_CONSUMER,        08006, java.sql.SQLNonTransientConnectionException",
     })
     void of_errorCode_mapsToStateAndClass(ErrorCode code, String state, String className) {
         SQLException e = SqlErrors.of(code, "detail", null);
@@ -59,6 +62,7 @@ class SqlErrorsTest {
                     || e instanceof SQLTransientConnectionException, e.getClass().getName());
             case "22" -> assertTrue(e instanceof SQLDataException, e.getClass().getName());
             case "0A" -> assertTrue(e instanceof SQLFeatureNotSupportedException, e.getClass().getName());
+            case "28" -> assertTrue(e instanceof java.sql.SQLInvalidAuthorizationSpecException, e.getClass().getName());
             case "57" -> assertTrue(e instanceof SQLTimeoutException, e.getClass().getName());
             case "40" -> assertTrue(e instanceof java.sql.SQLTransactionRollbackException, e.getClass().getName());
             case "50", "58" -> assertTrue(e.getClass() == SQLException.class

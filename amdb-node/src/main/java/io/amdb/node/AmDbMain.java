@@ -45,9 +45,15 @@ public final class AmDbMain implements Callable<Integer> {
     String host;
     @Option(names = "--port", paramLabel = "PORT", description = "Protocol port (default 7070; 0 = any free port).")
     String port;
-    @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP/WebSocket port (default 8080; reserved: "
-            + "the HTTP API is not in this version).")
+    @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP/WebSocket API and console port "
+            + "(default 8080, or any free port when --port is 0; 0 = any free port; -1 = no HTTP).")
     String httpPort;
+    @Option(names = "--auth-token", paramLabel = "TOKEN", description = "Require this bearer token on HTTP /v1 calls, "
+            + "/metrics and WebSocket handshakes (default: none).")
+    String authToken;
+    @Option(names = "--http-allowed-origins", paramLabel = "ORIGIN,...", description = "Browser origins allowed to "
+            + "use the API (default: the node's own, http://127.0.0.1:<http-port> and http://localhost:<http-port>).")
+    String httpAllowedOrigins;
     @Option(names = "--shards", paramLabel = "N", description = "Shard verticles, one per event loop (default: cores).")
     String shards;
     @Option(names = "--partitions", paramLabel = "P", description = "Partitions, a power of two (default 1024).")
@@ -93,8 +99,13 @@ public final class AmDbMain implements Callable<Integer> {
         try {
             Settings settings = settings();
             config = NodeConfig.from(settings, standalone ? "" : DEFAULT_CLUSTER);
+            // A second node on one machine needs no flags: unconfigured default ports that are taken fall back
+            // to the next free ones (the ready line prints them).
             if (settings.get("port", "").source().equals("default")) {
                 config = config.withPort(firstFreePort(config.host(), config.port()));
+            }
+            if (settings.get("http-port", "").source().equals("default") && config.http().port() > 0) {
+                config = config.withHttp(config.http().withPort(firstFreePort(config.host(), config.http().port())));
             }
         } catch (ConfigException e) {
             System.err.println("amdb: " + e.getMessage());
@@ -110,8 +121,10 @@ public final class AmDbMain implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(node, stopped), "amdb-shutdown"));
         String where = config.host() + ":" + node.port();
-        System.out.printf("AmDb %s node %s ready on %s (jdbc:amdb://%s), %d shards, %d partitions%s%n",
-                Version.VERSION, config.nodeId(), where, where, config.shards(), config.partitions(),
+        System.out.printf("AmDb %s node %s ready on %s (jdbc:amdb://%s)%s, %d shards, %d partitions%s%n",
+                Version.VERSION, config.nodeId(), where, where,
+                node.httpPort() < 0 ? "" : ", console http://" + config.host() + ":" + node.httpPort() + "/",
+                config.shards(), config.partitions(),
                 config.clustered() ? ", cluster " + config.clusterName() + " (members=" + node.table().members().size()
                         + ", table epoch " + node.table().epoch() + ")" : "");
         System.out.flush();

@@ -6,6 +6,8 @@ import io.amdb.node.cluster.HazelcastConfigs;
 import io.amdb.node.cluster.HazelcastMembership;
 import io.amdb.node.cluster.TableService;
 import io.amdb.node.config.NodeConfig;
+import io.amdb.node.http.HttpFrontEnd;
+import io.amdb.node.http.NodeMetrics;
 import io.amdb.node.ring.PlacementPolicy;
 import io.amdb.node.ring.TablePlanner;
 import io.amdb.node.migrate.MigrationService;
@@ -63,14 +65,18 @@ public final class AmDbNode {
     private TableService tableService; // null on a standalone node
     private final List<Runnable> tableWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Future<Void> stopped;
+    private final NodeMetrics metrics;
+    private HttpFrontEnd http;
 
-    private AmDbNode(NodeConfig config, Vertx vertx, Member self) {
+    private AmDbNode(NodeConfig config, Vertx vertx, Member self, NodeMetrics metrics) {
         this.config = config;
         this.vertx = vertx;
         this.self = self;
         this.parking = new Parking(vertx, PARK_TIMEOUT_MS);
+        this.metrics = metrics;
         this.stats = new NodeStats(config.nodeId(), config.shards(), config.partitions(), connections,
                 System::currentTimeMillis, parking, migrationStats, loopLagNanos, shardTaskNanos);
+        stats.setLatencyRecorder(metrics::recordProtocol);
         if (!config.clustered()) {
             stats.setTable(standaloneTable());
         }
@@ -96,25 +102,28 @@ public final class AmDbNode {
         }
         ServerSocket held = reservation;
         Member self = new Member(config.nodeId(), config.host(), port);
-        VertxOptions options = new VertxOptions().setEventLoopPoolSize(config.shards()).setPreferNativeTransport(false);
+        NodeMetrics metrics = new NodeMetrics();
+        VertxOptions options = new VertxOptions().setEventLoopPoolSize(config.shards()).setPreferNativeTransport(false)
+                .setMetricsOptions(metrics.vertxOptions());
         Future<Vertx> built;
         if (config.clustered()) {
             options.setEventBusOptions(new EventBusOptions().setHost(config.host()).setPort(0)
                     .setClusterNodeMetadata(HazelcastMembership.metadata(self)));
-            built = Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(
+            built = Vertx.builder().with(options).withMetrics(metrics.vertxFactory()).withClusterManager(new HazelcastClusterManager(
                     HazelcastConfigs.create(config.clusterName(), config.host(), config.clusterPort(), config.join())))
                     .buildClustered();
         } else {
-            built = Future.succeededFuture(Vertx.builder().with(options).build());
+            built = Future.succeededFuture(Vertx.builder().with(options).withMetrics(metrics.vertxFactory()).build());
         }
         return built.compose(vertx -> {
-            AmDbNode node = new AmDbNode(config, vertx, self);
+            AmDbNode node = new AmDbNode(config, vertx, self, metrics);
             return node.deployShards()
                     .compose(v -> node.joinCluster())
                     .compose(v -> {
                         closeQuietly(held);
                         return node.deployListeners();
                     })
+                    .compose(v -> node.deployHttp())
                     .map(v -> node)
                     .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
         }).onFailure(e -> closeQuietly(held));
@@ -132,6 +141,11 @@ public final class AmDbNode {
     /** The shards' dispatcher, for tests that look inside a node. */
     ShardDispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** The HTTP/WebSocket port actually bound, or -1 when HTTP is disabled. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
     }
 
     public Vertx vertx() {
@@ -174,7 +188,10 @@ public final class AmDbNode {
         Promise<Response> done = Promise.promise();
         Exchange exchange = new Exchange(dispatcher, config.limits(), stats, coordinator);
         exchange.add(0, request);
-        exchange.seal(() -> done.complete(exchange.replies().get(0).response().get()));
+        exchange.seal(() -> {
+            stats.countAnswered(request.opcode().code()); // front-end requests count in INFO like protocol ones
+            done.complete(exchange.replies().get(0).response().get());
+        });
         return done.future();
     }
 
@@ -273,6 +290,18 @@ public final class AmDbNode {
             chain = chain.compose(v -> deployListener(context, self.port()));
         }
         return chain.mapEmpty();
+    }
+
+    /** The HTTP/WebSocket front end, after the protocol listeners; undeployed with them at stop. */
+    private Future<Void> deployHttp() {
+        if (!config.http().enabled()) {
+            return Future.succeededFuture();
+        }
+        return HttpFrontEnd.deploy(this, metrics).map(fe -> {
+            http = fe;
+            listenerDeployments.addAll(fe.deploymentIds());
+            return null;
+        });
     }
 
     /** A node that runs alone is the only member and owns every partition, at epoch 1. */

@@ -13,6 +13,11 @@ import java.util.logging.SimpleFormatter;
 final class Logging {
     /** Held so JUL keeps the level: Hazelcast's CP-subsystem notice is about a feature AmDb does not use. */
     private static final Logger HAZELCAST_CP = Logger.getLogger("com.hazelcast.cp");
+    /**
+     * Held likewise: each HTTP listener instance registers Vert.x's per-server gauges again, and Micrometer
+     * warns once that the duplicate is ignored (the first instance's gauge reports for the shared server).
+     */
+    private static final Logger MICROMETER_REGISTRY = Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
 
     private Logging() {}
 
@@ -30,6 +35,7 @@ final class Logging {
         root.setLevel(level);
         root.addHandler(handler);
         HAZELCAST_CP.setLevel(Level.SEVERE);
+        MICROMETER_REGISTRY.setLevel(Level.SEVERE);
     }
 
     private static Level parse(String name) {

@@ -27,6 +27,7 @@ final class NodeStats implements NodeStatus {
     private record TableView(PartitionTable table, boolean ownsAll, int owned) {}
 
     private volatile TableView view;
+    private volatile LatencyRecorder latency = (opcode, nanos) -> { };
 
     private final Parking parking;
     private final MigrationStats migrations;
@@ -86,6 +87,16 @@ final class NodeStats implements NodeStatus {
     @Override
     public void countAnswered(int opcode) {
         answered[opcode & 0xFF].increment();
+    }
+
+    /** Sets where {@link #recordLatency} samples go (the metrics registry). */
+    void setLatencyRecorder(LatencyRecorder recorder) {
+        this.latency = recorder;
+    }
+
+    @Override
+    public void recordLatency(int opcode, long nanos) {
+        latency.record(opcode, nanos);
     }
 
     @Override

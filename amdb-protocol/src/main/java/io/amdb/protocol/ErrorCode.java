@@ -48,6 +48,16 @@ public enum ErrorCode {
      */
     PARTITION_LOST(31, false),
 
+    /** HTTP and WebSocket only: the call or handshake lacks the node's auth token (HTTP 401). */
+    UNAUTHORIZED(40, true),
+    /** HTTP and WebSocket only: the browser Origin is not in the node's allowlist (HTTP 403). */
+    FORBIDDEN(41, true),
+    /**
+     * WebSocket only: a watcher did not read its events fast enough, its bounded buffer filled, and the node
+     * closed the connection (events are never dropped silently).
+     */
+    SLOW_CONSUMER(42, true),
+
     /** A bug on the node; the message says what failed. */
     INTERNAL_ERROR(50, false),
 

@@ -116,7 +116,11 @@ final class ClientConnection {
     private void dispatch(Exchange exchange) {
         inFlight += exchange.size();
         updateFlow();
+        long readAt = System.nanoTime();
         exchange.seal(() -> {
+            if (exchange.size() > 0) {
+                node.status().recordLatency(exchange.replies().get(0).opcode(), System.nanoTime() - readAt);
+            }
             completed.add(exchange);
             writeReplies();
         });

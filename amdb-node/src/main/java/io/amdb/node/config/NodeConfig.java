@@ -4,6 +4,7 @@ import io.amdb.node.cluster.HazelcastConfigs;
 import io.amdb.protocol.Limits;
 import io.amdb.protocol.Partitioner;
 import io.amdb.protocol.Wire;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -12,16 +13,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * A node's effective configuration. Build it with {@link #from(Settings)}; every value is validated there,
  * so a bad one stops the node at start with a message naming the setting and its source.
  */
-public record NodeConfig(String host, int port, int httpPort, int shards, int partitions, String nodeId,
+public record NodeConfig(String host, int port, HttpConfig http, int shards, int partitions, String nodeId,
                          Limits limits, int maxConnections, String clusterName, int clusterPort, List<String> join) {
 
     public static final List<String> NAMES = List.of("host", "port", "http-port", "shards", "partitions",
             "node-id", "max-key-bytes", "max-value-bytes", "max-frame-bytes", "max-batch-items", "max-scan-limit",
-            "max-connections", "cluster-name", "cluster-port", "join");
+            "max-connections", "cluster-name", "cluster-port", "join", "auth-token", "http-allowed-origins");
     public static final Set<String> KNOWN = Set.copyOf(NAMES);
 
     public static final String DEFAULT_HOST = "127.0.0.1";
-    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final int DEFAULT_HTTP_PORT = HttpConfig.DEFAULT_PORT;
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     public static final int MAX_SHARDS = 256;
 
@@ -62,14 +63,40 @@ public record NodeConfig(String host, int port, int httpPort, int shards, int pa
         }
         String clusterName = s.string("cluster-name", defaultClusterName);
         String join = s.string("join", "");
-        return new NodeConfig(host,
-                s.integer("port", Wire.DEFAULT_PORT, 0, 65535),
-                s.integer("http-port", DEFAULT_HTTP_PORT, 0, 65535),
+        int port = s.integer("port", Wire.DEFAULT_PORT, 0, 65535);
+        return new NodeConfig(host, port, http(s, port),
                 shards, partitions, nodeId, limits,
                 s.integer("max-connections", DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE),
                 clusterName.isEmpty() ? null : clusterName,
                 s.integer("cluster-port", HazelcastConfigs.DEFAULT_PORT, 1, 65535),
                 join.isEmpty() ? HazelcastConfigs.defaultMembers(host) : List.of(join.split(",")));
+    }
+
+    /**
+     * HTTP settings. The port defaults to 8080, or to 0 (any free port) when the protocol port is 0, so that
+     * several nodes started with {@code --port 0} never contend for 8080; -1 disables HTTP.
+     */
+    private static HttpConfig http(Settings s, int port) throws ConfigException {
+        int httpPort = s.integer("http-port", port == 0 ? 0 : DEFAULT_HTTP_PORT, HttpConfig.DISABLED, 65535);
+        String origins = s.string("http-allowed-origins", "");
+        List<String> allowed = new ArrayList<>();
+        for (String origin : origins.split(",")) {
+            String o = origin.trim();
+            if (o.isEmpty()) {
+                continue;
+            }
+            if (!o.matches("https?://[^/\\s]+")) {
+                throw new ConfigException("http-allowed-origins: '" + o + "' (from "
+                        + s.get("http-allowed-origins", "").source() + ") is not an origin like http://host:port");
+            }
+            allowed.add(o);
+        }
+        return new HttpConfig(httpPort, s.string("auth-token", ""), allowed);
+    }
+
+    /** The HTTP port (-1 when HTTP is disabled). */
+    public int httpPort() {
+        return http.port();
     }
 
     /** True when the node joins a cluster (a cluster name is set); otherwise it runs alone. */
@@ -91,25 +118,30 @@ public record NodeConfig(String host, int port, int httpPort, int shards, int pa
         }
     }
 
+    /** This config on protocol port {@code newPort}; port 0 also moves HTTP to any free port, as in {@link #from}. */
     public NodeConfig withPort(int newPort) {
-        return new NodeConfig(host, newPort, httpPort, shards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join);
+        return new NodeConfig(host, newPort, newPort == 0 && http.enabled() ? http.withPort(0) : http, shards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join);
     }
 
     public NodeConfig withShards(int newShards) {
-        return new NodeConfig(host, port, httpPort, newShards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join);
+        return new NodeConfig(host, port, http, newShards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join);
     }
 
     public NodeConfig withLimits(Limits newLimits) {
-        return new NodeConfig(host, port, httpPort, shards, partitions, nodeId, newLimits, maxConnections, clusterName, clusterPort, join);
+        return new NodeConfig(host, port, http, shards, partitions, nodeId, newLimits, maxConnections, clusterName, clusterPort, join);
     }
 
     /** This config joining cluster {@code name}: Hazelcast on {@code clusterPort}, contacting {@code join}. */
     public NodeConfig withCluster(String name, String newNodeId, int newClusterPort, List<String> newJoin) {
-        return new NodeConfig(host, port, httpPort, shards, partitions, newNodeId, limits, maxConnections, name,
+        return new NodeConfig(host, port, http, shards, partitions, newNodeId, limits, maxConnections, name,
                 newClusterPort, List.copyOf(newJoin));
     }
 
+    public NodeConfig withHttp(HttpConfig newHttp) {
+        return new NodeConfig(host, port, newHttp, shards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join);
+    }
+
     public NodeConfig withMaxConnections(int n) {
-        return new NodeConfig(host, port, httpPort, shards, partitions, nodeId, limits, n, clusterName, clusterPort, join);
+        return new NodeConfig(host, port, http, shards, partitions, nodeId, limits, n, clusterName, clusterPort, join);
     }
 }

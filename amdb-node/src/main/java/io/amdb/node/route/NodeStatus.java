@@ -11,6 +11,19 @@ public interface NodeStatus {
     /** Counts one answered request of this opcode (an unknown opcode counts too). */
     void countAnswered(int opcode);
 
+    /** Receives request latencies; must be cheap and allocation-free (the protocol path calls it per read). */
+    @FunctionalInterface
+    interface LatencyRecorder {
+        void record(int opcode, long nanos);
+    }
+
+    /**
+     * Records how long a protocol network read's requests took, from the read until their replies were ready;
+     * {@code opcode} is the first request's. One sample per read, not per request, to keep the hot path cheap.
+     */
+    default void recordLatency(int opcode, long nanos) {
+    }
+
     /** The partition table this node routes and fences with now. */
     PartitionTable table();
 

@@ -49,6 +49,39 @@ class NodeConfigTest {
     }
 
     @Test
+    void from_httpSettings_portTokenAndOrigins() throws Exception {
+        NodeConfig c = resolve(Map.of("http-port", "9090", "http-allowed-origins", "http://a:1, https://b.example"),
+                Map.of("AMDB_AUTH_TOKEN", "t0k"), file());
+        assertEquals(new HttpConfig(9090, "t0k", java.util.List.of("http://a:1", "https://b.example")), c.http());
+        assertEquals("HttpConfig[port=9090, authToken=***, allowedOrigins=[http://a:1, https://b.example]]",
+                c.http().toString(), "the token is never printed");
+        assertEquals(null, resolve(Map.of(), Map.of(), file()).http().authToken());
+    }
+
+    @Test
+    void from_protocolPortZero_movesTheDefaultHttpPortToZeroToo_unlessGiven() throws Exception {
+        assertEquals(0, resolve(Map.of("port", "0"), Map.of(), file()).httpPort());
+        assertEquals(8081, resolve(Map.of("port", "0", "http-port", "8081"), Map.of(), file()).httpPort());
+        assertEquals(0, NodeConfig.defaults().withPort(0).httpPort());
+        assertEquals(8080, NodeConfig.defaults().withPort(7171).httpPort());
+    }
+
+    @Test
+    void from_httpPortMinusOne_disablesHttp() throws Exception {
+        NodeConfig c = resolve(Map.of("http-port", "-1"), Map.of(), file());
+        assertEquals(false, c.http().enabled());
+        assertEquals(-1, c.withPort(0).httpPort(), "withPort(0) leaves disabled HTTP disabled");
+    }
+
+    @Test
+    void from_badOrigin_errorNamesSettingAndSource() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> resolve(Map.of(), Map.of(), file("http-allowed-origins", "evil.example/path")));
+        assertTrue(e.getMessage().contains("http-allowed-origins") && e.getMessage().contains("test.properties"),
+                e.getMessage());
+    }
+
+    @Test
     void from_badNumberInEnv_errorNamesSettingAndSource() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> resolve(Map.of(), Map.of("AMDB_PORT", "seventy"), file()));

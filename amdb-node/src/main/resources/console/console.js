@@ -1,0 +1,123 @@
+// The console: ring and migrations refreshed every 2 s, the ops/s chart every second, a query box and a
+// paged key browser. All through one WebSocket (api.js).
+
+import { AmDbSocket, text } from './api.js';
+import { drawRing } from './ring.js';
+import { OpsChart } from './chart.js';
+
+const $ = (id) => document.getElementById(id);
+const db = new AmDbSocket((up) => {
+  $('conn').textContent = up ? 'connected' : 'disconnected';
+  $('conn').className = 'conn ' + (up ? 'up' : 'down');
+  if (up) refreshCluster();
+});
+const chart = new OpsChart($('ops-chart'));
+
+async function refreshCluster() {
+  try {
+    const view = await db.call('cluster');
+    $('node-id').textContent = view.self;
+    $('epoch').textContent = `table epoch ${view.epoch}`;
+    drawRing($('ring'), $('members'), view);
+    $('lost').textContent = view.lost ? `${view.lost} partitions LOST: ${view.lostPartitions.slice(0, 20).join(', ')}` : '';
+    showMigrations(view);
+  } catch (e) { /* disconnected: the status badge says so */ }
+}
+
+function showMigrations(view) {
+  const m = view.migrationProgress || {};
+  const box = $('migration-progress');
+  box.replaceChildren();
+  if ('migrations_done' in m && 'migrations_outgoing' in m) {
+    const total = m.migrations_done + m.migrations_outgoing;
+    const pct = total ? (100 * m.migrations_done) / total : 100;
+    const bar = document.createElement('div');
+    bar.className = 'bar';
+    bar.innerHTML = `<div style="width:${pct.toFixed(1)}%"></div>`;
+    const label = document.createElement('p');
+    label.textContent = `${m.migrations_done}/${total} partitions moved from this node · ` +
+      `${m.migration_keys_sent ?? 0} keys, ${m.migration_bytes_sent ?? 0} bytes sent · ` +
+      `${m.migration_keys_per_s ?? 0} keys/s`;
+    box.append(bar, label);
+  } else {
+    box.innerHTML = '<p class="muted">this node reports no migration progress</p>';
+  }
+  $('migrations').replaceChildren(...view.migrations.map((x) => {
+    const li = document.createElement('li');
+    li.textContent = `partition ${x.partition}: ${x.from} → ${x.to}`;
+    return li;
+  }));
+  if (!view.migrations.length) $('migrations').innerHTML = '<li class="muted">no partitions moving</li>';
+}
+
+async function sampleOps() {
+  try {
+    const s = await db.call('stats');
+    chart.add(s.opsPerSec);
+    $('ops-now').textContent = Math.round(s.opsPerSec).toLocaleString();
+  } catch (e) { /* disconnected */ }
+}
+
+function show(result, isError) {
+  $('query-result').textContent = typeof result === 'string' ? result : JSON.stringify(result, null, 2);
+  $('query-result').className = 'result' + (isError ? ' error' : '');
+}
+
+$('query').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const op = $('query-op').value;
+  const key = $('query-key').value;
+  try {
+    if (op === 'get') {
+      const r = await db.call('get', { key });
+      show(r.found ? text(r, 'value') : '(not found)');
+    } else if (op === 'put') {
+      await db.call('put', { key, value: $('query-value').value });
+      show('OK');
+    } else if (op === 'delete') {
+      const r = await db.call('delete', { key });
+      show(r.existed ? 'deleted' : '(there was no value)');
+    } else {
+      const r = await db.call('scan', { prefix: key, limit: 20 });
+      show(r.entries.map((e) => `${text(e, 'key')} = ${text(e, 'value')}`).join('\n') || '(no keys)');
+    }
+  } catch (e) {
+    show(`ERROR ${e.name}: ${e.message}`, true);
+  }
+});
+
+let nextStart = null;
+async function browse(start) {
+  const prefix = $('browse-prefix').value;
+  try {
+    const args = start == null ? { prefix, limit: 25 } : { start, end: prefixEnd(prefix), limit: 25 };
+    if (start != null && args.end === '') delete args.end;
+    const page = await db.call('scan', args);
+    $('keys').tBodies[0].replaceChildren(...page.entries.map((e) => {
+      const tr = document.createElement('tr');
+      for (const f of ['key', 'value']) {
+        const td = document.createElement('td');
+        td.textContent = text(e, f);
+        tr.appendChild(td);
+      }
+      return tr;
+    }));
+    nextStart = page.next;
+    $('browse-next').disabled = nextStart == null || page.encoding === 'base64';
+  } catch (e) {
+    $('keys').tBodies[0].innerHTML = `<tr><td colspan="2">ERROR ${e.name}: ${e.message}</td></tr>`;
+  }
+}
+
+// The end of a prefix range for text prefixes (the key browser pages by start/end after the first page).
+function prefixEnd(prefix) {
+  if (!prefix) return '';
+  const last = prefix.codePointAt(prefix.length - 1);
+  return prefix.slice(0, -1) + String.fromCodePoint(last + 1);
+}
+
+$('browse').addEventListener('submit', (ev) => { ev.preventDefault(); browse(null); });
+$('browse-next').addEventListener('click', () => browse(nextStart));
+
+setInterval(sampleOps, 1000);
+setInterval(refreshCluster, 2000);
