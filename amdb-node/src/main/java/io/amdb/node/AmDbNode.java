@@ -60,7 +60,7 @@ public final class AmDbNode {
     private final AtomicLong loopLagNanos = new AtomicLong();
     private final AtomicLong shardTaskNanos = new AtomicLong();
     private ShardDispatcher dispatcher;
-    private Coordinator coordinator; // null on a standalone node
+    private volatile Coordinator coordinator; // null on a standalone node
     private volatile MigrationService migrations;
     private TableService tableService; // null on a standalone node
     private final List<Runnable> tableWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -169,6 +169,10 @@ public final class AmDbNode {
         if (stats.table() == null || table.epoch() > stats.table().epoch()) {
             stats.setTable(table);
             parking.tableInstalled();
+            Coordinator c = coordinator;
+            if (c != null) {
+                c.tableInstalled(table);
+            }
             MigrationService m = migrations;
             if (m != null) {
                 m.tableInstalled(table);

@@ -8,8 +8,10 @@ import io.amdb.protocol.Partitioner;
 import io.amdb.protocol.ProtocolException;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -18,6 +20,8 @@ import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -43,6 +47,7 @@ public final class Coordinator {
     private final NodeStatus status;
     private final Limits limits;
     private final Partitioner partitioner;
+    private final ConcurrentHashMap<String, Set<Outstanding>> outstanding = new ConcurrentHashMap<>();
 
     public Coordinator(EventBus bus, NodeStatus status, Limits limits, Partitioner partitioner) {
         this.bus = bus;
@@ -239,22 +244,42 @@ public final class Coordinator {
                                 "owner " + owner.nodeId() + " did not answer: " + ar.cause().getMessage()), 0));
                     }
                 });
-        watchOwner(owner, result, status.parkingVersion());
+        Outstanding entry = new Outstanding(Vertx.currentContext(), result);
+        Set<Outstanding> toOwner = outstanding.computeIfAbsent(owner.nodeId(), id -> ConcurrentHashMap.newKeySet());
+        toOwner.add(entry);
+        result.future().onComplete(ar -> toOwner.remove(entry));
+        if (status.table().member(owner.nodeId()) == null) { // it left before we registered
+            ownerLeft(owner.nodeId(), entry);
+        }
         return result.future();
     }
 
-    /** Completes the piece WRONG_OWNER as soon as its owner is no longer a member of this node's table. */
-    private void watchOwner(Member owner, Promise<Piece> piece, long versionSeen) {
-        if (piece.future().isComplete()) {
-            return;
+    /** A piece in flight and the context its sender runs on (where it must be completed). */
+    private record Outstanding(Context context, Promise<Piece> piece) {}
+
+    /**
+     * The node installed a newer table (thread-safe): pieces out to owners no longer in it are answered
+     * WRONG_OWNER at once, on their senders' contexts, since a crashed owner never replies.
+     */
+    public void tableInstalled(PartitionTable table) {
+        for (Map.Entry<String, Set<Outstanding>> e : outstanding.entrySet()) {
+            if (table.member(e.getKey()) == null) {
+                for (Outstanding o : e.getValue()) {
+                    ownerLeft(e.getKey(), o);
+                }
+            }
         }
-        if (status.table().member(owner.nodeId()) == null) {
-            piece.tryComplete(new Piece(new Response.Error(ErrorCode.WRONG_OWNER, "owner " + owner.nodeId()
-                    + " left the cluster before answering"), status.table().epoch()));
-            return;
+    }
+
+    private void ownerLeft(String ownerId, Outstanding o) {
+        Response.Error left = new Response.Error(ErrorCode.WRONG_OWNER, "owner " + ownerId
+                + " left the cluster before answering");
+        Piece answer = new Piece(left, status.table().epoch());
+        if (o.context() == null) {
+            o.piece().tryComplete(answer);
+        } else {
+            o.context().runOnContext(v -> o.piece().tryComplete(answer));
         }
-        long now = status.parkingVersion();
-        status.park(Math.max(now, versionSeen), () -> watchOwner(owner, piece, Math.max(now, versionSeen)));
     }
 
     static Response.Error lost(int partition, PartitionTable table) {
