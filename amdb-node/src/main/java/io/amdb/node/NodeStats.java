@@ -33,6 +33,7 @@ final class NodeStats implements NodeStatus {
     private final MigrationStats migrations;
     private final AtomicLong loopLagNanos;
     private final AtomicLong shardTaskNanos;
+    private final AtomicInteger waitingForTable = new AtomicInteger();
 
     NodeStats(String nodeId, int shards, int partitions, AtomicInteger connections, LongSupplier clockMillis,
             Parking parking, MigrationStats migrations, AtomicLong loopLagNanos, AtomicLong shardTaskNanos) {
@@ -72,6 +73,11 @@ final class NodeStats implements NodeStatus {
     public PartitionTable table() {
         TableView v = view;
         return v == null ? null : v.table();
+    }
+
+    @Override
+    public void waitingForTable(int delta) {
+        waitingForTable.addAndGet(delta);
     }
 
     @Override
@@ -116,6 +122,7 @@ final class NodeStats implements NodeStatus {
         f.put("partitions_lost", v == null ? "0" : Integer.toString(v.table().lostPartitions()));
         f.put("migrations_in_flight", v == null ? "0" : Integer.toString(v.table().migrations().size()));
         f.putAll(migrations.fields());
+        f.put("requests_waiting_for_table", Integer.toString(waitingForTable.get()));
         f.put("loop_lag_max_ms", Long.toString(loopLagNanos.get() / 1_000_000));
         f.put("shard_task_max_ms", Long.toString(shardTaskNanos.get() / 1_000_000));
         for (Opcode op : Opcode.values()) {

@@ -68,7 +68,8 @@ final class RawClient implements AutoCloseable {
         return send(request, 0);
     }
 
-    private int send(Request request, long epoch) throws IOException {
+    /** Sends one request frame routed with table {@code epoch}; returns its request id. */
+    int send(Request request, long epoch) throws IOException {
         WireWriter w = new WireWriter();
         int id = nextId++;
         RequestCodec.encode(w, id, epoch, request);

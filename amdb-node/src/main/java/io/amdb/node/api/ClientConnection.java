@@ -44,6 +44,8 @@ final class ClientConnection {
     private int nextReply;
     private Future<Void> lastWrite;
     private Exchange current;
+    private Exchange gate; // routes requests only once this node's table catches up: later reads wait
+    private final ArrayDeque<byte[]> held = new ArrayDeque<>();
     private int inFlight;
     private boolean paused;
     private boolean closing;
@@ -69,6 +71,19 @@ final class ClientConnection {
             return; // after a framing error nothing more from this peer can be trusted
         }
         byte[] chunk = data.getBytes();
+        if (gate != null) {
+            held.add(chunk); // read before the pause took effect: runs after the gate opens, in order
+            return;
+        }
+        process(chunk);
+    }
+
+    /**
+     * Runs what one read brought. When the exchange must wait for this node's table to catch up with the
+     * client's (see {@link Exchange#deferring()}), later reads wait behind it, so requests still run in the
+     * order the client sent them.
+     */
+    private void process(byte[] chunk) {
         Exchange exchange = new Exchange(node.dispatcher(), node.limits(), node.status(), node.coordinator());
         current = exchange;
         try {
@@ -84,6 +99,19 @@ final class ClientConnection {
         }
         current = null;
         dispatch(exchange);
+        if (exchange.deferring()) {
+            gate = exchange;
+            updateFlow();
+            exchange.whenRouted(this::openGate);
+        }
+    }
+
+    private void openGate() {
+        gate = null;
+        while (gate == null && !held.isEmpty()) {
+            process(held.poll());
+        }
+        updateFlow();
     }
 
     private void onFrame(byte[] buf, int off, int len) throws ProtocolException {
@@ -183,7 +211,8 @@ final class ClientConnection {
 
     /** Pauses reading while replies back up or too much is in flight; resumes when both clear. */
     private void updateFlow() {
-        boolean shouldPause = (closing && !shuttingDown) || inFlight >= MAX_IN_FLIGHT || socket.writeQueueFull();
+        boolean shouldPause = (closing && !shuttingDown) || inFlight >= MAX_IN_FLIGHT || socket.writeQueueFull()
+                || gate != null;
         if (shouldPause && !paused) {
             socket.pause();
             paused = true;

@@ -56,11 +56,15 @@ public final class Coordinator {
         this.partitioner = partitioner;
     }
 
+    /** Requests addressed by key (routed to the key's owner). */
+    static boolean isKeyed(Request request) {
+        return request instanceof Request.Get || request instanceof Request.Put || request instanceof Request.Delete
+                || request instanceof Request.MGet || request instanceof Request.Batch;
+    }
+
     /** Whether a request arriving with {@code epoch} goes through the coordinator (when the node owns less than all). */
     public static boolean coordinates(Request request, long epoch) {
-        return request instanceof Request.Scan || (epoch == 0 && (request instanceof Request.Get
-                || request instanceof Request.Put || request instanceof Request.Delete
-                || request instanceof Request.MGet || request instanceof Request.Batch));
+        return request instanceof Request.Scan || (epoch == 0 && isKeyed(request));
     }
 
     /** Never throws: a bug surfaces as a failed future, which the caller answers INTERNAL_ERROR. */

@@ -49,6 +49,10 @@ public final class Exchange {
     private final long parkingVersion;
     private int outstanding = 1; // the seal() sentinel keeps it above zero while requests are added
     private boolean parked;
+    private List<Deferred> deferred; // null unless a request waits for this node's table to catch up
+    private long deferUntil;
+    private boolean deferredRouted;
+    private Runnable afterRouted;
     private long parkedAt;
 
     /** An exchange that serves only what this node owns: for forwarded pieces, and standalone nodes. */
@@ -95,6 +99,10 @@ public final class Exchange {
      */
     public void add(int requestId, long epoch, Request request) {
         int opcode = request.opcode().code();
+        if (deferred != null || (epoch > status.table().epoch() && Coordinator.isKeyed(request))) {
+            defer(requestId, opcode, epoch, request);
+            return;
+        }
         if (coordinator != null && !status.ownsAllPartitions() && Coordinator.coordinates(request, epoch)) {
             addAsync(requestId, opcode, coordinator.execute(request));
             return;
@@ -107,6 +115,56 @@ public final class Exchange {
             return;
         }
         replies.add(new Reply(requestId, opcode, response));
+    }
+
+    /**
+     * The client routed this request with a newer table than this node holds (a cutover published a moment
+     * ago, not installed here yet): routing it now would answer WRONG_OWNER for a partition this node is about
+     * to own. It is routed once the table catches up (bounded by {@link #MAX_WAIT_NANOS}), and so is every
+     * request after it in this exchange, to keep their order.
+     */
+    private void defer(int requestId, int opcode, long epoch, Request request) {
+        if (deferred == null) {
+            deferred = new ArrayList<>();
+        }
+        @SuppressWarnings("unchecked")
+        Supplier<Response>[] slot = new Supplier[1];
+        replies.add(new Reply(requestId, opcode, () -> slot[0].get()));
+        deferred.add(new Deferred(slot, request));
+        deferUntil = Math.max(deferUntil, epoch);
+    }
+
+    private record Deferred(Supplier<Response>[] slot, Request request) {}
+
+    /** True from {@link #seal} until the deferred requests are routed (see {@link #whenRouted}). */
+    public boolean deferring() {
+        return deferred != null && !deferredRouted;
+    }
+
+    /** Runs {@code then} once the deferred requests have been routed (at once if there are none left). */
+    public void whenRouted(Runnable then) {
+        if (deferring()) {
+            afterRouted = then;
+        } else {
+            then.run();
+        }
+    }
+
+    private void routeDeferred() {
+        for (Deferred d : deferred) {
+            try {
+                d.slot()[0] = route(d.request());
+            } catch (Rejected e) {
+                Response error = new Response.Error(e.code, e.getMessage());
+                d.slot()[0] = () -> error;
+            }
+        }
+        flushBatches();
+        deferredRouted = true;
+        if (afterRouted != null) {
+            afterRouted.run();
+        }
+        partDone();
     }
 
     /** A reply computed elsewhere (the coordinator); its place in the reply order is kept. */
@@ -140,6 +198,14 @@ public final class Exchange {
     public void seal(Runnable onComplete) {
         this.onComplete = onComplete;
         flushBatches();
+        if (deferred != null) {
+            outstanding++;
+            status.waitingForTable(1);
+            TableWait.until(status, deferUntil, status.parkingVersion()).onComplete(v -> {
+                status.waitingForTable(-1);
+                routeDeferred();
+            });
+        }
         partDone();
     }
 

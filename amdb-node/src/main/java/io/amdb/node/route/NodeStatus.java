@@ -30,6 +30,9 @@ public interface NodeStatus {
     /** This node's id, as it appears in the table's members. */
     String nodeId();
 
+    /** Counts exchanges waiting for this node's table to catch up with a client's (INFO requests_waiting_for_table). */
+    void waitingForTable(int delta);
+
     /** The {@link Parking} version: read it before a step whose outcome may have to wait for the table. */
     long parkingVersion();
 
