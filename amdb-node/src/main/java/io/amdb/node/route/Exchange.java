@@ -1,9 +1,7 @@
 package io.amdb.node.route;
 
 import io.amdb.node.shard.PointBatch;
-import io.amdb.node.shard.ScanTask;
 import io.amdb.node.shard.ShardTask;
-import io.amdb.node.shard.StatsTask;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Limits;
 import io.amdb.protocol.Member;
@@ -12,9 +10,7 @@ import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 import io.vertx.core.Future;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -22,10 +18,14 @@ import java.util.function.Supplier;
 /**
  * The requests decoded from one network read, routed to shards and gathered into one reply.
  *
- * <p>Point operations are appended to one {@link PointBatch} per shard, so a pipelined burst costs one
- * event-bus message per shard instead of one per request. SCAN and INFO first send the batches built so
- * far, keeping per-connection order. When every part has answered, the callback given to {@link #seal}
- * runs once, on the connection's context, and the replies are read in request order with {@link #replies()}.
+ * <p>Each request takes one of three paths: the local one ({@link LocalRoutes}: point operations appended to
+ * one {@link PointBatch} per shard, so a pipelined burst costs one event-bus message per shard; SCAN and INFO
+ * first send the batches built so far, keeping per-connection order), the coordinator's (unrouted keyed
+ * requests and SCAN when this node owns less than everything), or, for a request routed with a newer table
+ * than this node has, the local one after the table catches up ({@link #deferring()}). Operations a shard
+ * refused because their partition is in its cutover wait for that partition to move (see
+ * {@link #partDone}). When every part has answered, the callback given to {@link #seal} runs once, on the
+ * connection's context, and the replies are read in request order with {@link #replies()}.
  *
  * <p>Not thread-safe: used only on the owning connection's event loop.
  */
@@ -41,6 +41,7 @@ public final class Exchange {
     private final NodeStatus status;
     private final Coordinator coordinator;
     private final Fence fence;
+    private final LocalRoutes routes;
     private Runnable onComplete;
     private final List<Reply> replies = new ArrayList<>();
     private final PointBatch[] batches;
@@ -67,6 +68,7 @@ public final class Exchange {
     public Exchange(ShardDispatcher shards, Limits limits, NodeStatus status, Coordinator coordinator) {
         this.coordinator = coordinator;
         this.fence = new Fence(status, shards.partitioner());
+        this.routes = new LocalRoutes(this, shards, limits, status, fence);
         this.shards = shards;
         this.limits = limits;
         this.status = status;
@@ -109,7 +111,7 @@ public final class Exchange {
         }
         Supplier<Response> response;
         try {
-            response = route(request);
+            response = routes.route(request);
         } catch (Rejected e) {
             addError(requestId, opcode, e.code, e.getMessage());
             return;
@@ -153,7 +155,7 @@ public final class Exchange {
     private void routeDeferred() {
         for (Deferred d : deferred) {
             try {
-                d.slot()[0] = route(d.request());
+                d.slot()[0] = routes.route(d.request());
             } catch (Rejected e) {
                 Response error = new Response.Error(e.code, e.getMessage());
                 d.slot()[0] = () -> error;
@@ -185,7 +187,7 @@ public final class Exchange {
      */
     public void addScan(int requestId, Request.Scan scan, boolean[] only) {
         try {
-            replies.add(new Reply(requestId, scan.opcode().code(), localScan(scan, only)));
+            replies.add(new Reply(requestId, scan.opcode().code(), routes.localScan(scan, only)));
         } catch (Rejected e) {
             addError(requestId, scan.opcode().code(), e.code, e.getMessage());
         }
@@ -209,145 +211,7 @@ public final class Exchange {
         partDone();
     }
 
-    private Supplier<Response> route(Request request) throws Rejected {
-        if (request instanceof Request.Get get) {
-            return get(get.key());
-        } else if (request instanceof Request.Put put) {
-            Rejected.checkKey(limits, put.key());
-            Rejected.check(limits.checkValue(put.value()), "value of " + put.value().length + " bytes exceeds the limit of "
-                    + limits.maxValueBytes());
-            PointBatch b = point(PointBatch.PUT, fence.ownedPartition(put.key()), put.key(), put.value());
-            int i = b.size() - 1;
-            return guarded(List.of(b), () -> b.fenced(i) ? fence.moved(b.partition(i)) : Response.DONE);
-        } else if (request instanceof Request.Delete delete) {
-            Rejected.checkKey(limits, delete.key());
-            PointBatch b = point(PointBatch.DELETE, fence.ownedPartition(delete.key()), delete.key(), null);
-            int i = b.size() - 1;
-            return guarded(List.of(b), () -> b.fenced(i) ? fence.moved(b.partition(i)) : new Response.Deleted(b.existed(i)));
-        } else if (request instanceof Request.MGet mget) {
-            return mget(mget.keys());
-        } else if (request instanceof Request.Batch batch) {
-            return batch(batch.items());
-        } else if (request instanceof Request.Scan scan) {
-            return scan(scan);
-        } else if (request instanceof Request.Info) {
-            return info();
-        } else if (request instanceof Request.Table) {
-            Response table = new Response.Table(status.table());
-            return () -> table;
-        }
-        return () -> Response.DONE; // PING
-    }
-
-    private Supplier<Response> get(byte[] key) throws Rejected {
-        Rejected.checkKey(limits, key);
-        PointBatch b = point(PointBatch.GET, fence.ownedPartition(key), key, null);
-        int i = b.size() - 1;
-        return guarded(List.of(b), () -> b.fenced(i) ? fence.moved(b.partition(i)) : new Response.Value(b.value(i)));
-    }
-
-    private Supplier<Response> mget(List<byte[]> keys) throws Rejected {
-        Rejected.checkCount(limits, keys.size());
-        int[] partitions = new int[keys.size()];
-        for (int k = 0; k < keys.size(); k++) {
-            Rejected.checkKey(limits, keys.get(k));
-            partitions[k] = fence.ownedPartition(keys.get(k)); // all or nothing: the client splits MGET per owner
-        }
-        PointBatch[] owner = new PointBatch[keys.size()];
-        int[] index = new int[keys.size()];
-        for (int k = 0; k < keys.size(); k++) {
-            owner[k] = point(PointBatch.GET, partitions[k], keys.get(k), null);
-            index[k] = owner[k].size() - 1;
-        }
-        return guarded(List.of(owner), () -> {
-            List<byte[]> values = new ArrayList<>(owner.length);
-            for (int k = 0; k < owner.length; k++) {
-                if (owner[k].fenced(index[k])) {
-                    return fence.moved(owner[k].partition(index[k]));
-                }
-                values.add(owner[k].value(index[k]));
-            }
-            return Replies.values(values, limits);
-        });
-    }
-
-    private Supplier<Response> batch(List<Request.BatchItem> items) throws Rejected {
-        Rejected.checkCount(limits, items.size());
-        ErrorCode[] statuses = new ErrorCode[items.size()];
-        PointBatch[] owner = new PointBatch[items.size()];
-        int[] index = new int[items.size()];
-        List<ShardTask> touched = new ArrayList<>();
-        for (int k = 0; k < items.size(); k++) {
-            Request.BatchItem item = items.get(k);
-            ErrorCode status = limits.checkKey(item.key());
-            if (status == ErrorCode.OK && item.isPut()) {
-                status = limits.checkValue(item.value());
-            }
-            int partition = -1;
-            if (status == ErrorCode.OK) {
-                try {
-                    partition = fence.ownedPartition(item.key());
-                } catch (Rejected e) {
-                    status = e.code; // per item: the client resends just these after refreshing its table
-                }
-            }
-            statuses[k] = status;
-            if (status == ErrorCode.OK) {
-                owner[k] = point(item.isPut() ? PointBatch.PUT : PointBatch.DELETE, partition, item.key(), item.value());
-                index[k] = owner[k].size() - 1;
-                touched.add(owner[k]);
-            }
-        }
-        return guarded(touched, () -> {
-            for (int k = 0; k < statuses.length; k++) {
-                if (owner[k] != null && owner[k].fenced(index[k])) {
-                    statuses[k] = ErrorCode.WRONG_OWNER; // handed off meanwhile: the client resends it
-                }
-            }
-            return new Response.Statuses(List.of(statuses));
-        });
-    }
-
-    private Supplier<Response> scan(Request.Scan scan) throws Rejected {
-        if (!status.ownsAllPartitions()) { // only without a coordinator: a local scan would miss other nodes' keys
-            throw new Rejected(ErrorCode.WRONG_OWNER, "node " + status.nodeId() + " holds only part of the key space "
-                    + "at epoch " + status.table().epoch() + "; send SCAN to a node that coordinates");
-        }
-        return localScan(scan, null);
-    }
-
-    private Supplier<Response> localScan(Request.Scan scan, boolean[] only) throws Rejected {
-        Rejected.check(limits.checkScanBound(scan.start()), "scan start is longer than " + (limits.maxKeyBytes() + 1) + " bytes");
-        Rejected.check(limits.checkScanBound(scan.end()), "scan end is longer than " + (limits.maxKeyBytes() + 1) + " bytes");
-        int limit = Math.min(scan.limit(), limits.maxScanLimit());
-        flushBatches();
-        List<ScanTask> parts = new ArrayList<>();
-        for (int s = 0; s < shards.shards(); s++) {
-            parts.add(send(s, new ScanTask(scan.start(), scan.end(), limit, limits.scanPageBytes(), only)));
-        }
-        return guarded(parts, () -> parts.stream().anyMatch(ScanTask::fencedHit)
-                ? new Response.Error(ErrorCode.WRONG_OWNER, "a partition of this scan is moving off node "
-                        + status.nodeId() + "; ask again with a newer table")
-                : ScanMerge.mergeShards(parts, limit, limits.scanPageBytes()));
-    }
-
-    private Supplier<Response> info() {
-        flushBatches();
-        List<StatsTask> parts = new ArrayList<>();
-        boolean[] owned = fence.ownedMask();
-        for (int s = 0; s < shards.shards(); s++) {
-            parts.add(send(s, new StatsTask(owned)));
-        }
-        return guarded(parts, () -> {
-            Map<String, String> fields = new LinkedHashMap<>(status.infoFields());
-            fields.put("keys", Long.toString(parts.stream().mapToLong(StatsTask::keys).sum()));
-            fields.put("keys_held", Long.toString(parts.stream().mapToLong(StatsTask::keysHeld).sum()));
-            fields.put("memory_bytes", Long.toString(parts.stream().mapToLong(StatsTask::memoryBytes).sum()));
-            return new Response.Info(Collections.unmodifiableMap(fields));
-        });
-    }
-
-    private PointBatch point(byte op, int partition, byte[] key, byte[] value) {
+    PointBatch point(byte op, int partition, byte[] key, byte[] value) {
         int shard = shards.shardOf(partition);
         PointBatch b = batches[shard];
         if (b == null) {
@@ -357,7 +221,7 @@ public final class Exchange {
         return b;
     }
 
-    private void flushBatches() {
+    void flushBatches() {
         for (int s = 0; s < batches.length; s++) {
             if (batches[s] != null) {
                 sent.add(batches[s]);
@@ -367,7 +231,7 @@ public final class Exchange {
         }
     }
 
-    private <T extends ShardTask> T send(int shard, T task) {
+    <T extends ShardTask> T send(int shard, T task) {
         outstanding++;
         Future<T> done = shards.send(shard, task);
         done.onComplete(ar -> {
@@ -421,7 +285,7 @@ public final class Exchange {
     }
 
     /** The response, unless a task it depends on failed: then INTERNAL_ERROR naming the failure. */
-    private Supplier<Response> guarded(List<? extends ShardTask> deps, Supplier<Response> ok) {
+    Supplier<Response> guarded(List<? extends ShardTask> deps, Supplier<Response> ok) {
         return () -> {
             for (ShardTask t : deps) {
                 String failure = failures.get(t);

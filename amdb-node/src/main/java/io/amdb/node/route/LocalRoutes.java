@@ -1,0 +1,175 @@
+package io.amdb.node.route;
+
+import io.amdb.node.shard.PointBatch;
+import io.amdb.node.shard.ScanTask;
+import io.amdb.node.shard.ShardTask;
+import io.amdb.node.shard.StatsTask;
+import io.amdb.protocol.ErrorCode;
+import io.amdb.protocol.Limits;
+import io.amdb.protocol.Request;
+import io.amdb.protocol.Response;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The local path of one request: checks it against the limits and this node's table ({@link Fence}), adds its
+ * operations to the {@link Exchange}'s per-shard batches (or sends its scan and stats tasks), and returns how
+ * to build its response once the shards have answered. Stateless beyond its exchange; same thread as it.
+ */
+final class LocalRoutes {
+    private final Exchange ex;
+    private final ShardDispatcher shards;
+    private final Limits limits;
+    private final NodeStatus status;
+    private final Fence fence;
+
+    LocalRoutes(Exchange ex, ShardDispatcher shards, Limits limits, NodeStatus status, Fence fence) {
+        this.ex = ex;
+        this.shards = shards;
+        this.limits = limits;
+        this.status = status;
+        this.fence = fence;
+    }
+
+    Supplier<Response> route(Request request) throws Rejected {
+        if (request instanceof Request.Get get) {
+            return get(get.key());
+        } else if (request instanceof Request.Put put) {
+            Rejected.checkKey(limits, put.key());
+            Rejected.check(limits.checkValue(put.value()), "value of " + put.value().length + " bytes exceeds the limit of "
+                    + limits.maxValueBytes());
+            PointBatch b = ex.point(PointBatch.PUT, fence.ownedPartition(put.key()), put.key(), put.value());
+            int i = b.size() - 1;
+            return ex.guarded(List.of(b), () -> b.fenced(i) ? fence.moved(b.partition(i)) : Response.DONE);
+        } else if (request instanceof Request.Delete delete) {
+            Rejected.checkKey(limits, delete.key());
+            PointBatch b = ex.point(PointBatch.DELETE, fence.ownedPartition(delete.key()), delete.key(), null);
+            int i = b.size() - 1;
+            return ex.guarded(List.of(b), () -> b.fenced(i) ? fence.moved(b.partition(i)) : new Response.Deleted(b.existed(i)));
+        } else if (request instanceof Request.MGet mget) {
+            return mget(mget.keys());
+        } else if (request instanceof Request.Batch batch) {
+            return batch(batch.items());
+        } else if (request instanceof Request.Scan scan) {
+            return scan(scan);
+        } else if (request instanceof Request.Info) {
+            return info();
+        } else if (request instanceof Request.Table) {
+            Response table = new Response.Table(status.table());
+            return () -> table;
+        }
+        return () -> Response.DONE; // PING
+    }
+
+    private Supplier<Response> get(byte[] key) throws Rejected {
+        Rejected.checkKey(limits, key);
+        PointBatch b = ex.point(PointBatch.GET, fence.ownedPartition(key), key, null);
+        int i = b.size() - 1;
+        return ex.guarded(List.of(b), () -> b.fenced(i) ? fence.moved(b.partition(i)) : new Response.Value(b.value(i)));
+    }
+
+    private Supplier<Response> mget(List<byte[]> keys) throws Rejected {
+        Rejected.checkCount(limits, keys.size());
+        int[] partitions = new int[keys.size()];
+        for (int k = 0; k < keys.size(); k++) {
+            Rejected.checkKey(limits, keys.get(k));
+            partitions[k] = fence.ownedPartition(keys.get(k)); // all or nothing: the client splits MGET per owner
+        }
+        PointBatch[] owner = new PointBatch[keys.size()];
+        int[] index = new int[keys.size()];
+        for (int k = 0; k < keys.size(); k++) {
+            owner[k] = ex.point(PointBatch.GET, partitions[k], keys.get(k), null);
+            index[k] = owner[k].size() - 1;
+        }
+        return ex.guarded(List.of(owner), () -> {
+            List<byte[]> values = new ArrayList<>(owner.length);
+            for (int k = 0; k < owner.length; k++) {
+                if (owner[k].fenced(index[k])) {
+                    return fence.moved(owner[k].partition(index[k]));
+                }
+                values.add(owner[k].value(index[k]));
+            }
+            return Replies.values(values, limits);
+        });
+    }
+
+    private Supplier<Response> batch(List<Request.BatchItem> items) throws Rejected {
+        Rejected.checkCount(limits, items.size());
+        ErrorCode[] statuses = new ErrorCode[items.size()];
+        PointBatch[] owner = new PointBatch[items.size()];
+        int[] index = new int[items.size()];
+        List<ShardTask> touched = new ArrayList<>();
+        for (int k = 0; k < items.size(); k++) {
+            Request.BatchItem item = items.get(k);
+            ErrorCode status = limits.checkKey(item.key());
+            if (status == ErrorCode.OK && item.isPut()) {
+                status = limits.checkValue(item.value());
+            }
+            int partition = -1;
+            if (status == ErrorCode.OK) {
+                try {
+                    partition = fence.ownedPartition(item.key());
+                } catch (Rejected e) {
+                    status = e.code; // per item: the client resends just these after refreshing its table
+                }
+            }
+            statuses[k] = status;
+            if (status == ErrorCode.OK) {
+                owner[k] = ex.point(item.isPut() ? PointBatch.PUT : PointBatch.DELETE, partition, item.key(), item.value());
+                index[k] = owner[k].size() - 1;
+                touched.add(owner[k]);
+            }
+        }
+        return ex.guarded(touched, () -> {
+            for (int k = 0; k < statuses.length; k++) {
+                if (owner[k] != null && owner[k].fenced(index[k])) {
+                    statuses[k] = ErrorCode.WRONG_OWNER; // handed off meanwhile: the client resends it
+                }
+            }
+            return new Response.Statuses(List.of(statuses));
+        });
+    }
+
+    private Supplier<Response> scan(Request.Scan scan) throws Rejected {
+        if (!status.ownsAllPartitions()) { // only without a coordinator: a local scan would miss other nodes' keys
+            throw new Rejected(ErrorCode.WRONG_OWNER, "node " + status.nodeId() + " holds only part of the key space "
+                    + "at epoch " + status.table().epoch() + "; send SCAN to a node that coordinates");
+        }
+        return localScan(scan, null);
+    }
+
+    Supplier<Response> localScan(Request.Scan scan, boolean[] only) throws Rejected {
+        Rejected.check(limits.checkScanBound(scan.start()), "scan start is longer than " + (limits.maxKeyBytes() + 1) + " bytes");
+        Rejected.check(limits.checkScanBound(scan.end()), "scan end is longer than " + (limits.maxKeyBytes() + 1) + " bytes");
+        int limit = Math.min(scan.limit(), limits.maxScanLimit());
+        ex.flushBatches();
+        List<ScanTask> parts = new ArrayList<>();
+        for (int s = 0; s < shards.shards(); s++) {
+            parts.add(ex.send(s, new ScanTask(scan.start(), scan.end(), limit, limits.scanPageBytes(), only)));
+        }
+        return ex.guarded(parts, () -> parts.stream().anyMatch(ScanTask::fencedHit)
+                ? new Response.Error(ErrorCode.WRONG_OWNER, "a partition of this scan is moving off node "
+                        + status.nodeId() + "; ask again with a newer table")
+                : ScanMerge.mergeShards(parts, limit, limits.scanPageBytes()));
+    }
+
+    private Supplier<Response> info() {
+        ex.flushBatches();
+        List<StatsTask> parts = new ArrayList<>();
+        boolean[] owned = fence.ownedMask();
+        for (int s = 0; s < shards.shards(); s++) {
+            parts.add(ex.send(s, new StatsTask(owned)));
+        }
+        return ex.guarded(parts, () -> {
+            Map<String, String> fields = new LinkedHashMap<>(status.infoFields());
+            fields.put("keys", Long.toString(parts.stream().mapToLong(StatsTask::keys).sum()));
+            fields.put("keys_held", Long.toString(parts.stream().mapToLong(StatsTask::keysHeld).sum()));
+            fields.put("memory_bytes", Long.toString(parts.stream().mapToLong(StatsTask::memoryBytes).sum()));
+            return new Response.Info(Collections.unmodifiableMap(fields));
+        });
+    }
+}
