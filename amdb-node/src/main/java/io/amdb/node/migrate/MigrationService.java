@@ -26,8 +26,12 @@ import java.util.function.Supplier;
  * chunks over the clustered event bus at {@link #address}.
  */
 public final class MigrationService extends VerticleBase {
-    /** Partitions this node sends at once: bounds the memory and event-loop share a rebalance takes. */
-    public static final int PARALLEL = 4;
+    /**
+     * Partitions this node sends at once: bounds the memory (a chunk of at most ~1 MiB each) and event-loop
+     * share a rebalance takes. Measured on 2 cores with 1M keys: 16 balanced a join ~30% sooner than 4
+     * (0.5-0.6 s vs 0.7-0.8 s) with the same event-loop stalls; the per-partition round trips dominate.
+     */
+    public static final int PARALLEL = 16;
     /** Failure code of a chunk whose migration the target's table does not list (yet): retry shortly. */
     static final int NOT_READY = 409;
     /** Failure code of a chunk from an attempt the target does not know, or out of sequence: start over. */
