@@ -24,8 +24,7 @@ import picocli.CommandLine.Option;
 public final class DemoMain implements Callable<Integer> {
     private static final int STEPS = 20;
     /** Held here: JUL keeps loggers weakly, and a collected logger would forget its level. */
-    private static final java.util.logging.Logger HAZELCAST_TCP =
-            java.util.logging.Logger.getLogger("com.hazelcast.internal.server.tcp");
+    private static final java.util.logging.Logger HAZELCAST = java.util.logging.Logger.getLogger("com.hazelcast");
 
     @Option(names = "--nodes", description = "Nodes to start (default 4).")
     int nodes = 4;
@@ -36,9 +35,6 @@ public final class DemoMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         Logging.quiet();
-        // Closing a whole in-process cluster at once makes every member warn about the others' closed
-        // sockets: expected here, so only errors from that logger.
-        HAZELCAST_TCP.setLevel(java.util.logging.Level.SEVERE);
         System.exit(new CommandLine(new DemoMain()).execute(args));
     }
 
@@ -78,6 +74,9 @@ public final class DemoMain implements Callable<Integer> {
                 printKeysPerNode(cluster);
                 ok &= verify(cluster, keys);
             }
+            // Closing the whole in-process cluster at once makes every member warn about the others going
+            // away: expected here, so from now on only Hazelcast's errors are shown.
+            HAZELCAST.setLevel(java.util.logging.Level.SEVERE);
             return ok ? 0 : 1;
         }
     }
