@@ -29,8 +29,8 @@ import java.util.function.Supplier;
  * {@link #close}. Reads and writes take the coordinator path: a node splits them by owner and sends the
  * pieces in parallel over the clustered event bus.
  *
- * <p>Thread-safe for reads and writes; {@code addNode}, {@code removeNode} and {@code close} are
- * synchronized. Methods block (bounded by {@link #WAIT_SECONDS}): this is the seed's synchronous API.
+ * <p>Thread-safe; membership changes ({@code addNode}, {@code removeNode}, {@code stopNode}, {@code close})
+ * run one at a time, and reads and writes go on while they run. Methods block (bounded by {@link #WAIT_SECONDS}): this is the seed's synchronous API.
  */
 public final class AmDbCluster implements AutoCloseable {
     public static final long WAIT_SECONDS = 600;
@@ -40,7 +40,8 @@ public final class AmDbCluster implements AutoCloseable {
 
     private final String name = "amdb-" + UUID.randomUUID();
     private final NodeConfig base;
-    private final List<AmDbNode> nodes = new ArrayList<>();
+    private final List<AmDbNode> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Object changes = new Object(); // one membership change at a time; reads never wait for it
     private final List<String> join = new ArrayList<>();
     private int started;
 
@@ -71,36 +72,48 @@ public final class AmDbCluster implements AutoCloseable {
     }
 
     /** Starts one more node; it joins, and partitions migrate to it online. Returns its id. */
-    public synchronized String addNode() {
-        String id = "node-" + (++started);
-        int hz = freePort();
-        join.add(base.host() + ":" + hz);
-        AmDbNode node = await(() -> AmDbNode.start(base.withPort(0).withCluster(name, id, hz, join)));
-        nodes.add(node);
-        return id;
+    public String addNode() {
+        synchronized (changes) {
+            String id = "node-" + (++started);
+            int hz = freePort();
+            join.add(base.host() + ":" + hz);
+            AmDbNode node = await(() -> AmDbNode.start(base.withPort(0).withCluster(name, id, hz, join)));
+            nodes.add(node);
+            return id;
+        }
     }
 
-    /** Removes a node gracefully: its partitions migrate to the others first; nothing is lost. */
-    public synchronized void removeNode(String id) {
-        AmDbNode node = nodes.stream().filter(n -> n.config().nodeId().equals(id)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no node " + id + " in this cluster"));
-        await(() -> node.leave(TimeUnit.SECONDS.toMillis(WAIT_SECONDS)));
-        nodes.remove(node);
+    /**
+     * Removes a node gracefully: its partitions migrate to the others first; nothing is lost. Reads and writes
+     * go on meanwhile, through the other nodes.
+     */
+    public void removeNode(String id) {
+        synchronized (changes) {
+            AmDbNode node = find(id);
+            nodes.remove(node); // new requests are coordinated by the others while it hands its partitions off
+            await(() -> node.leave(TimeUnit.SECONDS.toMillis(WAIT_SECONDS)));
+        }
     }
 
     /**
      * Stops a node without handing anything off, as a crash would (its Vert.x instance and Hazelcast member
      * close): its partitions become LOST. For tests of failure handling.
      */
-    public synchronized void stopNode(String id) {
-        AmDbNode node = nodes.stream().filter(n -> n.config().nodeId().equals(id)).findFirst()
+    public void stopNode(String id) {
+        synchronized (changes) {
+            AmDbNode node = find(id);
+            nodes.remove(node);
+            await(node::stop);
+        }
+    }
+
+    private AmDbNode find(String id) {
+        return nodes.stream().filter(n -> n.config().nodeId().equals(id)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no node " + id + " in this cluster"));
-        nodes.remove(node);
-        await(node::stop);
     }
 
     /** The running nodes, oldest first. A copy. */
-    public synchronized List<AmDbNode> nodes() {
+    public List<AmDbNode> nodes() {
         return List.copyOf(nodes);
     }
 
@@ -204,7 +217,13 @@ public final class AmDbCluster implements AutoCloseable {
 
     /** Stops every node (not gracefully: the data goes with the cluster). Idempotent. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        synchronized (changes) {
+            closeNodes();
+        }
+    }
+
+    private void closeNodes() {
         List<Future<Void>> stops = new ArrayList<>();
         for (int i = nodes.size() - 1; i >= 0; i--) {
             stops.add(nodes.get(i).stop());

@@ -20,6 +20,7 @@ import io.amdb.node.route.ShardDispatcher;
 import io.amdb.node.shard.LocalCodec;
 import io.amdb.node.shard.ShardVerticle;
 import io.amdb.node.storage.WriteObserver;
+import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Member;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Partitioner;
@@ -190,12 +191,16 @@ public final class AmDbNode {
      */
     public Future<Response> execute(Request request) {
         Promise<Response> done = Promise.promise();
-        Exchange exchange = new Exchange(dispatcher, config.limits(), stats, coordinator);
-        exchange.add(0, request);
-        exchange.seal(() -> {
-            stats.countAnswered(request.opcode().code()); // front-end requests count in INFO like protocol ones
-            done.complete(exchange.replies().get(0).response().get());
-        });
+        try {
+            Exchange exchange = new Exchange(dispatcher, config.limits(), stats, coordinator);
+            exchange.add(0, request);
+            exchange.seal(() -> {
+                stats.countAnswered(request.opcode().code()); // front-end requests count in INFO like protocol ones
+                done.complete(exchange.replies().get(0).response().get());
+            });
+        } catch (RuntimeException e) { // a bug must answer INTERNAL_ERROR, not leave the caller waiting forever
+            done.tryComplete(new Response.Error(ErrorCode.INTERNAL_ERROR, "request failed on " + self.nodeId() + ": " + e));
+        }
         return done.future();
     }
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * The cluster invariant under rebalancing, in one JVM (real nodes, real Hazelcast, loopback). A writer keeps
  * putting, overwriting and deleting keys through the coordinator path, and a reader keeps reading keys nobody
  * writes, while two nodes join (the second before the first join has settled, so the plan changes mid-move)
- * and one leaves gracefully. No node dies, so every write must succeed and every read must see its key; after
+ * and two leave gracefully, the coordinator last. No node dies, so every write must succeed and every read must see its key; after
  * each change settles, every acknowledged write reads back with its latest value, the owners' key counts sum
  * to the total, and a cluster-wide SCAN returns every key once, in order. Seeded (printed).
  */
@@ -66,6 +66,10 @@ class ClusterRebalanceTest {
                 cluster.removeNode("node-2");
                 awaitBalanced(cluster);
                 System.out.printf("leave 3->2 done in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+                t0 = System.nanoTime();
+                cluster.removeNode("node-1"); // the coordinator: it hands off, then the next oldest takes over
+                awaitBalanced(cluster);
+                System.out.printf("coordinator leave 2->1 done in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             } finally {
                 writer.stop.set(true);
                 reader.stop.set(true);

@@ -105,7 +105,7 @@ public final class Exchange {
             defer(requestId, opcode, epoch, request);
             return;
         }
-        if (coordinator != null && !status.ownsAllPartitions() && Coordinator.coordinates(request, epoch)) {
+        if (coordinator != null && Coordinator.coordinates(request, epoch) && mayMove()) {
             addAsync(requestId, opcode, coordinator.execute(request));
             return;
         }
@@ -117,6 +117,15 @@ public final class Exchange {
             return;
         }
         replies.add(new Reply(requestId, opcode, response));
+    }
+
+    /**
+     * Whether a partition may be elsewhere or move: true unless this node owns everything in a one-member
+     * table. Even a node that owns every partition must coordinate unrouted requests once others have joined:
+     * its partitions are about to move, and only the coordinator path follows them.
+     */
+    private boolean mayMove() {
+        return !status.ownsAllPartitions() || status.table().members().size() > 1;
     }
 
     /**
