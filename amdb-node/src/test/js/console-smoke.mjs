@@ -13,8 +13,9 @@ const browser = await chromium.launch({
 });
 const errors = [];
 let step = 'open the page';
-const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+let page;
 try {
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
   step = 'see the node on the ring';

@@ -105,7 +105,12 @@ async function browse(start) {
     nextStart = page.next;
     $('browse-next').disabled = nextStart == null || page.encoding === 'base64';
   } catch (e) {
-    $('keys').tBodies[0].innerHTML = `<tr><td colspan="2">ERROR ${e.name}: ${e.message}</td></tr>`;
+    const row = document.createElement('tr');
+    const cell = document.createElement('td');
+    cell.colSpan = 2;
+    cell.textContent = `ERROR ${e.name}: ${e.message}`; // text, never markup: messages can echo node ids
+    row.appendChild(cell);
+    $('keys').tBodies[0].replaceChildren(row);
   }
 }
 

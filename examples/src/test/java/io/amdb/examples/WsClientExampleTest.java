@@ -44,7 +44,8 @@ class WsClientExampleTest {
             Process p = new ProcessBuilder(command).directory(JS.toFile()).redirectErrorStream(true)
                     .redirectOutput(out.toFile()).start();
             if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+                p.descendants().forEach(ProcessHandle::destroyForcibly); // npm starts node: kill the whole tree
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 throw new AssertionError(command + " ran longer than " + seconds + " s: " + Files.readString(out));
             }
             return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));

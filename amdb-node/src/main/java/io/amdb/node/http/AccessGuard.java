@@ -19,12 +19,14 @@ import java.util.Set;
  *   WebSocket handshakes may instead use {@code ?token=} because browsers cannot set headers on them.
  *   Otherwise UNAUTHORIZED (401). Compared in constant time.</li>
  * </ol>
+ * A node bound to loopback also checks the {@code Host} header against its own names (DNS rebinding).
  * Immutable once {@link #bind bound} to the port; thread-safe.
  */
 final class AccessGuard {
     private final HttpConfig config;
     private final String host;
     private volatile Set<String> allowed = Set.of();
+    private volatile Set<String> hosts = null; // null: any Host header (the node listens beyond loopback)
 
     AccessGuard(HttpConfig config, String host) {
         this.config = config;
@@ -33,13 +35,29 @@ final class AccessGuard {
 
     /** Fixes the default allowlist once the actual port is known (port 0 resolves at listen). */
     void bind(int port) {
+        String self = (host.contains(":") ? "[" + host + "]" : host) + ":" + port; // IPv6 literals in brackets
         Set<String> origins = new LinkedHashSet<>(config.allowedOrigins());
         if (origins.isEmpty()) {
             origins.add("http://127.0.0.1:" + port);
             origins.add("http://localhost:" + port);
-            origins.add("http://" + host + ":" + port);
+            origins.add("http://" + self);
         }
         allowed = Set.copyOf(origins);
+        if (isLoopback(host)) {
+            // DNS rebinding: a page whose name now resolves to 127.0.0.1 sends same-origin requests without an
+            // Origin header, but with its own name in Host. A loopback node answers only its own names.
+            Set<String> names = new LinkedHashSet<>(java.util.List.of("127.0.0.1:" + port, "localhost:" + port,
+                    "[::1]:" + port, self, "127.0.0.1", "localhost", "[::1]", self.substring(0, self.lastIndexOf(':'))));
+            // (a Host header may omit the port)
+            for (String origin : origins) {
+                names.add(origin.substring(origin.indexOf("://") + 3));
+            }
+            hosts = Set.copyOf(names);
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     /** Returns OK, FORBIDDEN or UNAUTHORIZED for a request with these headers and (raw) query string. */
@@ -48,14 +66,23 @@ final class AccessGuard {
         if (origin != null && !allowed.contains(origin)) {
             return ErrorCode.FORBIDDEN;
         }
+        Set<String> names = hosts;
+        String hostHeader = headers.get("Host");
+        if (names != null && hostHeader != null && !names.contains(hostHeader.toLowerCase(java.util.Locale.ROOT))) {
+            return ErrorCode.FORBIDDEN;
+        }
         if (config.authToken() == null) {
             return ErrorCode.OK;
         }
         String auth = headers.get("Authorization");
         String presented = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).trim() : null;
         if (presented == null && queryTokenAllowed) {
-            byte[] q = UrlBytes.query(rawQuery).get("token");
-            presented = q == null ? null : new String(q, StandardCharsets.UTF_8);
+            try {
+                byte[] q = UrlBytes.query(rawQuery).get("token");
+                presented = q == null ? null : new String(q, StandardCharsets.UTF_8);
+            } catch (ApiException malformed) { // e.g. ?token=% : no token was presented
+                presented = null;
+            }
         }
         return presented != null && sameToken(presented) ? ErrorCode.OK : ErrorCode.UNAUTHORIZED;
     }
@@ -63,7 +90,7 @@ final class AccessGuard {
     /** The message that goes with a refusal. */
     static String reason(ErrorCode code) {
         return code == ErrorCode.FORBIDDEN
-                ? "this Origin is not allowed; start the node with --http-allowed-origins to allow it"
+                ? "this Origin (or Host) is not allowed; start the node with --http-allowed-origins to allow it"
                 : "missing or wrong auth token: send 'Authorization: Bearer <token>' (WebSocket: or ?token=)";
     }
 

@@ -36,6 +36,9 @@ final class HttpVerticle extends VerticleBase {
         // HTTP/1.1 and WebSocket only: no h2c upgrade (curl and browsers speak 1.1 to a plain-http port).
         HttpServerOptions options = new HttpServerOptions().setHost(fe.node().config().host()).setPort(port)
                 .setHttp2ClearTextEnabled(false)
+                // A key travels percent-encoded in the path (up to 3 bytes per byte): let the longest allowed key
+                // reach the KEY_TOO_LARGE check instead of Vert.x's bare 414.
+                .setMaxInitialLineLength(3 * fe.node().config().limits().maxKeyBytes() + 8192)
                 .setMaxWebSocketFrameSize(hardLimit).setMaxWebSocketMessageSize(hardLimit);
         server = vertx.createHttpServer(options)
                 .requestHandler(HttpRoutes.withPathCheck(HttpRoutes.create(vertx, fe)))

@@ -23,7 +23,7 @@ import java.util.Map;
  * pauses while {@link #MAX_IN_FLIGHT} requests are running or the socket's write queue is full.
  */
 final class WsSession {
-    static final int MAX_IN_FLIGHT = 1024;
+    static final int MAX_IN_FLIGHT = 128;
     static final int MAX_WATCHES = 64;
 
     private final ServerWebSocket ws;

@@ -72,7 +72,6 @@ class HttpClusterTest {
     @Test
     void keysOwnedByEitherNode_readAndWriteThroughEither() throws Exception {
         PartitionTable table = other.node.table();
-        int checked = 0;
         for (int i = 0; i < 40; i++) {
             String key = "either:" + i;
             HttpTestNode writeVia = i % 2 == 0 ? owner : other;
@@ -81,13 +80,25 @@ class HttpClusterTest {
             var got = readVia.get("/v1/kv/" + key);
             assertEquals(200, got.statusCode(), key + " owned by " + table.ownerOf(key.getBytes(UTF_8)).nodeId());
             assertEquals("v" + i, got.body());
-            checked++;
         }
-        assertEquals(40, checked);
+    }
+
+    /** A key with this prefix that {@code nodeId} owns, so a write to it is applied there. */
+    private static String keyOwnedBy(String nodeId, String prefix) {
+        PartitionTable table = owner.node.table();
+        for (int i = 0; i < 10_000; i++) {
+            if (table.ownerOf((prefix + i).getBytes(UTF_8)).nodeId().equals(nodeId)) {
+                return prefix + i;
+            }
+        }
+        throw new AssertionError("no key with prefix " + prefix + " owned by " + nodeId);
     }
 
     @Test
     void watchOnOneNode_seesWritesAppliedByAnother() throws Exception {
+        // Keys that cw0 owns: their writes are applied on cw0, so cw1's watch sees them only by forwarding.
+        String probe = keyOwnedBy("cw0", "cw:probe-");
+        String key = keyOwnedBy("cw0", "cw:key-");
         try (WsTestClient watcher = WsTestClient.connect(other, "");
              WsTestClient writer = WsTestClient.connect(owner, "")) {
             watcher.call(new JsonObject().put("id", "w").put("op", "watch").put("prefix", "cw:"));
@@ -95,27 +106,27 @@ class HttpClusterTest {
             // delivered (bounded by the client's 10 s wait per message).
             JsonObject first = null;
             for (int i = 0; first == null && i < 200; i++) {
-                JsonObject r = writer.call(new JsonObject().put("id", i).put("op", "put").put("key", "cw:probe").put("value", "p"));
+                JsonObject r = writer.call(new JsonObject().put("id", i).put("op", "put").put("key", probe).put("value", "p"));
                 assertTrue(r.getBoolean("ok"), r.encode());
                 first = watcher.poll();
             }
             assertTrue(first != null, "no forwarded event after 200 writes");
-            writer.call(new JsonObject().put("id", "k").put("op", "put").put("key", "cw:key").put("value", "forwarded"));
+            writer.call(new JsonObject().put("id", "k").put("op", "put").put("key", key).put("value", "forwarded"));
             writer.call(new JsonObject().put("id", "o").put("op", "put").put("key", "elsewhere").put("value", "x"));
-            writer.call(new JsonObject().put("id", "d").put("op", "delete").put("key", "cw:key"));
-            JsonObject put = nextOtherThanProbe(watcher);
+            writer.call(new JsonObject().put("id", "d").put("op", "delete").put("key", key));
+            JsonObject put = nextOtherThanProbe(watcher, probe);
             assertEquals("put", put.getString("event"));
-            assertEquals("cw:key", put.getString("key"));
+            assertEquals(key, put.getString("key"));
             assertEquals("forwarded", put.getString("value"));
-            JsonObject delete = nextOtherThanProbe(watcher);
+            JsonObject delete = nextOtherThanProbe(watcher, probe);
             assertEquals("delete", delete.getString("event"));
-            assertEquals("cw:key", delete.getString("key"));
+            assertEquals(key, delete.getString("key"));
         }
     }
 
-    private static JsonObject nextOtherThanProbe(WsTestClient ws) throws InterruptedException {
+    private static JsonObject nextOtherThanProbe(WsTestClient ws, String probe) throws InterruptedException {
         JsonObject m = ws.next();
-        while ("cw:probe".equals(m.getString("key"))) {
+        while (probe.equals(m.getString("key"))) {
             m = ws.next();
         }
         return m;

@@ -22,6 +22,15 @@ class HttpKvTest {
     static final HttpTestNode db = HttpTestNode.perClass(HttpTestNode.config());
 
     @Test
+    void longKey_beyondVertxDefaultRequestLine_roundTrips() throws Exception {
+        String key = "long:" + "k".repeat(6_000); // over Vert.x's default 4096-byte request line
+        assertEquals(204, db.put("/v1/kv/" + key, "v".getBytes(UTF_8)).statusCode());
+        var got = db.get("/v1/kv/" + key);
+        assertEquals(200, got.statusCode());
+        assertEquals("v", got.body());
+    }
+
+    @Test
     void put_thenGet_returnsTheBodyBytes() throws Exception {
         assertEquals(204, db.put("/v1/kv/greeting", "hello".getBytes(UTF_8)).statusCode());
         HttpResponse<String> got = db.get("/v1/kv/greeting");

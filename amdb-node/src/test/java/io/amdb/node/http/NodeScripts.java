@@ -43,6 +43,7 @@ final class NodeScripts {
                     .redirectOutput(log.toFile()).start();
             boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly); // chromium, npm: not only the direct child
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
             String output = Files.readString(log, StandardCharsets.UTF_8);

@@ -170,6 +170,21 @@ class WebSocketTest {
     }
 
     @Test
+    void foreignHostHeader_is403_onALoopbackNode() throws Exception {
+        // DNS rebinding: a page served as evil.example, now resolving to 127.0.0.1, sends no Origin on
+        // same-origin requests, but its own name as Host.
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", db.node.httpPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /v1/kv/x HTTP/1.1\r\nHost: evil.example:" + db.node.httpPort()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1)).readLine();
+            assertEquals("HTTP/1.1 403 Forbidden", status);
+        }
+        assertEquals(404, db.get("/v1/kv/x").statusCode(), "its own names are answered");
+    }
+
+    @Test
     void token_requiredOnHandshakeAndHttp_headerOrQuery() throws Exception {
         try (HttpTestNode secured = HttpTestNode.start(HttpTestNode.config()
                 .withHttp(new HttpConfig(0, "s3cret", java.util.List.of())))) {
@@ -177,6 +192,11 @@ class WebSocketTest {
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13";
             assertEquals("HTTP/1.1 401 Unauthorized", secured.rawStatusLine(String.format(handshake, "")));
             assertEquals("HTTP/1.1 401 Unauthorized", secured.rawStatusLine(String.format(handshake, "?token=wrong")));
+            for (String malformed : new String[] {"?token=%", "?token=%zz", "?token=%C3%28"}) {
+                String status = secured.rawStatusLine(String.format(handshake, malformed)); // a hang would time out
+                assertTrue(status.equals("HTTP/1.1 401 Unauthorized") || status.equals("HTTP/1.1 400 Bad Request"),
+                        malformed + ": refused, not a hung handshake: " + status);
+            }
             assertEquals("HTTP/1.1 101 Switching Protocols", secured.rawStatusLine(String.format(handshake, "?token=s3cret")));
             assertEquals("HTTP/1.1 101 Switching Protocols",
                     secured.rawStatusLine(String.format(handshake, "") + "\r\nAuthorization: Bearer s3cret"));
