@@ -47,15 +47,23 @@ final class ClusterView {
         }
     }
 
-    /** A member's INFO through a short-lived client seeded at it; on failure a "status" field saying why. */
-    private static Map<String, String> probe(Member m) {
+    /**
+     * A member's INFO through a short-lived client seeded at it; on failure a "status" field saying why.
+     * Throws CANCELLED when Ctrl-C interrupted it, so {@code \cluster} stops instead of probing the rest.
+     */
+    static Map<String, String> probe(Member m) throws ShellError {
+        String status;
         try (AmDbClient c = AmDbClient.connect(m.host(), m.port(), PROBE)) {
             return Session.await(c.info());
         } catch (AmDbException e) {
-            return Map.of("status", e.code().name());
+            status = e.code().name(); // an interrupted connect says CONNECTION_LOST
         } catch (ShellError e) {
-            return Map.of("status", e.name());
+            status = e.name();
         }
+        if (Thread.currentThread().isInterrupted() || status.equals(ShellError.CANCELLED)) {
+            throw Errors.cancelled();
+        }
+        return Map.of("status", status);
     }
 
     private static Result.Rows summary(PartitionTable table, Map<Member, Map<String, String>> infos) {

@@ -7,7 +7,9 @@ import java.util.List;
  * JSON: one document per result, on one line (JSON Lines), so a script can read a command's answer with
  * any JSON parser. A value is a string, or null when absent; bytes that are not valid UTF-8 become
  * {@code {"base64":"..."}} (the marker object); a count is {@code {"count":n}}; rows are an array of objects
- * keyed by column name, streamed as they arrive; text is a string; confirmations print nothing.
+ * keyed by column name, streamed as they arrive; text is a string; confirmations print nothing. When the
+ * rows fail or are cancelled midway, the array is closed after the last row printed, so the line stays valid
+ * JSON (and the next result starts a line of its own); the error on stderr says the array is incomplete.
  */
 final class JsonPrinter implements Format.Printer {
     private final PrintWriter out;
@@ -32,18 +34,21 @@ final class JsonPrinter implements Format.Printer {
     private void printRows(Result.Rows rows) throws ShellError {
         List<String> names = rows.columns().stream().map(JsonPrinter::string).toList();
         out.print('[');
-        boolean first = true;
-        while (rows.rows().hasNext()) {
-            Format.Printer.checkCancelled();
-            byte[][] row = rows.rows().next();
-            StringBuilder o = new StringBuilder(first ? "{" : ",{");
-            for (int i = 0; i < row.length; i++) {
-                o.append(i == 0 ? "" : ",").append(names.get(i)).append(':').append(value(row[i]));
+        try {
+            boolean first = true;
+            while (rows.rows().hasNext()) {
+                Format.Printer.checkCancelled();
+                byte[][] row = rows.rows().next();
+                StringBuilder o = new StringBuilder(first ? "{" : ",{");
+                for (int i = 0; i < row.length; i++) {
+                    o.append(i == 0 ? "" : ",").append(names.get(i)).append(':').append(value(row[i]));
+                }
+                out.print(o.append('}'));
+                first = false;
             }
-            out.print(o.append('}'));
-            first = false;
+        } finally {
+            out.println(']'); // rows print whole, so after a failure the line is still valid JSON
         }
-        out.println(']');
     }
 
     /** A byte string as JSON: a string when it is UTF-8, else the base64 marker object; null when absent. */

@@ -24,7 +24,8 @@ import java.util.Map;
  * {@link ShellParser}), the {@link Shell} runs it, again. Ctrl-C while typing drops the line; Ctrl-C while a
  * statement runs cancels it ({@link Session#cancel()}); Ctrl-D on an empty line, or {@code \quit}, leaves
  * with exit code 0. History is kept in memory and, unless disabled, in a file; lines starting with a blank
- * are not recorded.
+ * are not recorded. JLine creates a missing history file readable by its owner only (0600, as psql does: it
+ * holds values) where the file system has POSIX permissions, and warns about an existing one others can read.
  */
 final class Repl {
     static final String PROMPT = "amdb> ";
@@ -71,9 +72,8 @@ final class Repl {
                 err.println(ansi.red("ERROR " + e.name()) + ": " + e.getMessage());
                 return e.connectionGone() ? ShellMain.EXIT_CONNECTION : ShellMain.EXIT_USAGE;
             }
-            try (session) {
-                Shell shell = new Shell(session, terminal.writer(), err, format, ansi, force); // force: for \source
-                return new Repl(terminal, shell, historyFile).loop();
+            try (Shell shell = new Shell(session, terminal.writer(), err, format, ansi, force)) { // force: for \source
+                return new Repl(terminal, shell, historyFile).loop(); // closing the shell closes \connect's session
             }
         }
     }

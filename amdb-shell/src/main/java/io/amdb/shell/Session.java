@@ -127,6 +127,15 @@ final class Session implements AutoCloseable {
         }
     }
 
+    /** True once {@link #close()} ran (or the driver closed the connection). */
+    boolean isClosed() {
+        try {
+            return connection.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
     @Override
     public void close() {
         try {

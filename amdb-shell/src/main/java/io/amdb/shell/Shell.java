@@ -11,9 +11,10 @@ import java.util.function.Supplier;
  * results to the printer of the current format, and reports a failure as {@code ERROR <NAME>: message} on
  * stderr. The modes (REPL, scripts, -e) differ only in where statements come from and what an
  * {@link Outcome} means to them. One thread runs statements; only {@link Session#cancel()} may be called
- * from another.
+ * from another. The shell owns its session: {@code \connect} closes the one it replaces, {@link #close()}
+ * the current one, so each is closed exactly once.
  */
-final class Shell {
+final class Shell implements AutoCloseable {
     private static final Set<String> SQL = Set.of("INSERT", "SELECT", "DELETE");
 
     /** How one statement (or script) ended. */
@@ -142,6 +143,12 @@ final class Shell {
 
     void quit() {
         quit = true;
+    }
+
+    /** Closes the current session: the first one, or the last that {@code \connect} opened. */
+    @Override
+    public void close() {
+        session.close();
     }
 
     /** Statements that failed so far (each counted once, where it was reported). */

@@ -87,8 +87,8 @@ public final class ShellMain implements Callable<Integer> {
             err.flush();
             return e.connectionGone() ? EXIT_CONNECTION : EXIT_USAGE;
         }
-        try (session) {
-            return runScripts(new Shell(session, out, err, fmt, ansi, force), err);
+        try (Shell shell = new Shell(session, out, err, fmt, ansi, force)) { // closes the session \connect left
+            return runScripts(shell, err);
         }
     }
 

@@ -16,9 +16,11 @@ import java.util.Set;
  *       does an unclosed quote (the newline is part of the string).</li>
  *   <li>A statement starting with {@code --} or {@code #} is a comment up to the end of its line.</li>
  * </ul>
- * A quote ({@code '} or {@code "}) opens only where a word may start — not after a letter or digit, so
- * {@code it's} is a bare word — with {@code X'} as one opener; inside {@code "} a backslash escapes the next
- * character, inside {@code '} a doubled quote is one quote. These are {@link Words}'s rules. Not thread-safe.
+ * In a native or meta-command a quote ({@code '} or {@code "}) opens only at the start of a word (after a
+ * blank), with {@code X'} as one opener — {@link Words}'s rule, so {@code it's} and {@code 5in="wide} are bare
+ * words and cannot swallow the next lines. In SQL a quote opens wherever a word may start: not after a letter
+ * or digit, but after punctuation ({@code ('a'}, {@code k='a'}). Inside {@code "} a backslash escapes the next
+ * character, inside {@code '} a doubled quote is one quote. Not thread-safe.
  */
 final class Splitter {
     private static final Set<String> SQL = Set.of("INSERT", "SELECT", "DELETE");
@@ -112,7 +114,7 @@ final class Splitter {
             } else if (c == '\n' && !sql) {
                 return i + 1;
             } else {
-                if ((c == '\'' || c == '"') && opensQuote(i)) {
+                if ((c == '\'' || c == '"') && opensQuote(i, sql)) {
                     quote = c;
                 }
                 text.append(c);
@@ -121,13 +123,22 @@ final class Splitter {
         return eof || (quote == 0 && !sql) ? n : -1;
     }
 
-    private boolean opensQuote(int i) {
-        if (i == 0 || !Character.isLetterOrDigit(buffer.charAt(i - 1))) {
+    /** True when the quote at {@code i} opens a string; {@code i} is inside the statement starting at 0. */
+    private boolean opensQuote(int i, boolean sql) {
+        if (startsWord(i, sql)) {
             return true;
         }
         char prev = buffer.charAt(i - 1);
-        return buffer.charAt(i) == '\'' && (prev == 'X' || prev == 'x')
-                && (i == 1 || !Character.isLetterOrDigit(buffer.charAt(i - 2)));
+        return buffer.charAt(i) == '\'' && (prev == 'X' || prev == 'x') && startsWord(i - 1, sql);
+    }
+
+    /** True when a word may start at {@code i}: after a blank, or in SQL after anything but a letter or digit. */
+    private boolean startsWord(int i, boolean sql) {
+        if (i == 0) {
+            return true;
+        }
+        char prev = buffer.charAt(i - 1);
+        return sql ? !Character.isLetterOrDigit(prev) : Character.isWhitespace(prev);
     }
 
     private String firstWord() {

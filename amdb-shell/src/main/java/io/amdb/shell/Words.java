@@ -11,7 +11,9 @@ import java.util.List;
  * <ul>
  *   <li>bare: taken literally up to the next blank ({@code user:1}, {@code {"a":1}}, {@code it's});</li>
  *   <li>{@code "double quoted"} with escapes {@code \\ \" \n \r \t \0 \xHH} (one byte each) and
- *       {@code \}{@code uXXXX} (the character in UTF-8) — what {@link Display} prints for binary values;</li>
+ *       {@code \}{@code uXXXX} (the character in UTF-8; a character beyond U+FFFF is a surrogate pair,
+ *       {@code \}{@code ud83d}{@code \}{@code ude00}, and half a pair is a SYNTAX error) — what {@link Display}
+ *       prints for binary values;</li>
  *   <li>{@code 'single quoted'}, literal, with {@code ''} for a quote (as in SQL);</li>
  *   <li>{@code X'hex'}, the bytes of an even number of hex digits.</li>
  * </ul>
@@ -98,12 +100,30 @@ final class Words {
                 case 't' -> out.write('\t');
                 case '0' -> out.write(0);
                 case 'x' -> out.write(hexDigits(2));
-                case 'u' -> out.writeBytes(Character.toString(hexDigits(4)).getBytes(StandardCharsets.UTF_8));
+                case 'u' -> out.writeBytes(unicode().getBytes(StandardCharsets.UTF_8));
                 default -> throw ShellError.syntax("unknown escape \\" + e + " at position " + (pos - 1)
                         + " (known: \\\\ \\\" \\n \\r \\t \\0 \\xHH \\uXXXX)");
             }
         }
         throw ShellError.syntax("unclosed \" opened at position " + (open + 1));
+    }
+
+    /** The character of a {@code \}{@code uXXXX} escape (its digits next), or of a surrogate pair of two. */
+    private String unicode() throws ShellError {
+        int at = pos - 2; // the backslash
+        char c = (char) hexDigits(4);
+        if (Character.isHighSurrogate(c) && text.startsWith("\\u", pos)) {
+            pos += 2;
+            char low = (char) hexDigits(4);
+            if (Character.isLowSurrogate(low)) {
+                return new String(new char[] {c, low});
+            }
+        }
+        if (Character.isSurrogate(c)) { // a lone half, or a high half followed by no low half
+            throw ShellError.syntax("\\u" + text.substring(at + 2, at + 6) + " at position " + (at + 1)
+                    + " is half of a surrogate pair: write both halves (\\ud83d\\ude00) or the character itself");
+        }
+        return String.valueOf(c);
     }
 
     private int hexDigits(int n) throws ShellError {

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The meta-commands against a real node. */
@@ -60,6 +62,23 @@ class MetaCommandsTest extends NodeTest {
             t.run("PUT m2:only-on-first 1", "\\connect " + TestShell.url(other), "GET m2:only-on-first");
             assertTrue(t.out().contains("Connected: AmDb "), t.out());
             assertTrue(t.out().endsWith("1 node at " + TestShell.url(other) + "\n(nil)\n"), t.out());
+        } finally {
+            TestShell.stop(other);
+        }
+    }
+
+    @Test
+    void connect_thenCloseTheShell_closesTheReplacedAndTheCurrentSession() throws Exception {
+        AmDbNode other = TestShell.startNode();
+        try (TestShell t = new TestShell(node, Format.RAW)) {
+            Session first = t.shell.session();
+            assertEquals(Shell.Outcome.OK, t.run("\\connect " + TestShell.url(other)));
+            Session second = t.shell.session();
+            assertNotSame(first, second);
+            assertTrue(first.isClosed(), "\\connect closes the session it replaces");
+            assertFalse(second.isClosed());
+            t.shell.close();
+            assertTrue(second.isClosed(), "closing the shell closes the session \\connect opened");
         } finally {
             TestShell.stop(other);
         }

@@ -13,10 +13,12 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The JLine loop on JLine's dumb terminal fed from a string (no pty, no echo): every test ends its input
@@ -64,6 +66,16 @@ class ReplTest extends NodeTest {
     void loop_sqlOverSeveralLines_runsWhenTheSemicolonArrives() throws Exception {
         Run r = repl("PUT p2:a 1\nSELECT k, v\nFROM kv\nWHERE k = 'p2:a';\n\\q\n", null);
         assertTrue(r.screen().contains("| p2:a | 1 |\n"), r.screen());
+    }
+
+    /** JLine 4.5 creates the file so; this keeps it so across upgrades or a history of our own. */
+    @Test
+    void loop_newHistoryFile_isReadableByItsOwnerOnly(@TempDir Path dir) throws Exception {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "no POSIX permissions");
+        Path file = dir.resolve("history");
+        repl("PUT p4:a 1\n\\q\n", file);
+        assertTrue(Files.readString(file).contains("PUT p4:a 1"));
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
     }
 
     @Test

@@ -35,6 +35,15 @@ class ScriptRunnerTest extends NodeTest {
     }
 
     @Test
+    void run_force_quoteInsideAWordIsLiteralAndTheNextLinesRun() throws Exception {
+        try (TestShell t = new TestShell(TestShell.url(node), Format.RAW, true)) {
+            assertEquals(Shell.Outcome.OK, t.script("PUT r6:size 5in=\"wide\nGET r6:size\nPUT r6:x 1\nGET r6:x\n"));
+            assertEquals("5in=\"wide\n1\n", t.out());
+            assertEquals("", t.err());
+        }
+    }
+
+    @Test
     void run_multiLineSql_runsAtSemicolonAndCountsLines() throws Exception {
         try (TestShell t = new TestShell(node, Format.CSV)) {
             assertEquals(Shell.Outcome.OK, t.script("-- setup\nINSERT INTO kv\n  VALUES ('r3:a', 'x,y');\nSELECT *\nFROM kv WHERE k = 'r3:a'"));

@@ -76,6 +76,18 @@ class ShellTest extends NodeTest {
     }
 
     @Test
+    void execute_jsonScanCancelled_closesTheArraySoTheNextResultHasItsOwnLine() throws Exception {
+        try (TestShell t = new TestShell(node, Format.JSON)) {
+            t.run("PUT s8:a 1");
+            Thread.currentThread().interrupt(); // Ctrl-C: the scan fails after its '[' is printed
+            assertEquals(Shell.Outcome.FAILED, t.run("SCAN s8: s9:"));
+            assertEquals(Shell.Outcome.OK, t.run("GET s8:a"));
+            assertEquals("[]\n\"1\"\n", t.out());
+            assertTrue(t.err().startsWith("ERROR CANCELLED: "), t.err());
+        }
+    }
+
+    @Test
     void execute_scanOverManyPages_streamsEveryRowAndHonoursLimit() throws Exception {
         try (TestShell t = new TestShell(node, Format.RAW)) {
             assertEquals(Shell.Outcome.OK, t.run(TestShell.insertMany("s4:", 2500, "v")));

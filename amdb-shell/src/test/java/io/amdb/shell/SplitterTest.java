@@ -65,6 +65,20 @@ class SplitterTest {
     }
 
     @Test
+    void feed_quoteInsideANativeOrMetaWord_isLiteralAndDoesNotSwallowTheNextLines() {
+        assertEquals(List.of("PUT size 5in=\"wide@1", "GET size@2", "PUT x 1@3"),
+                split("PUT size 5in=\"wide", "GET size", "PUT x 1"));
+        assertEquals(List.of("\\format a='b@1", "PING@2"), split("\\format a='b", "PING"));
+        assertTrue(Splitter.complete("PUT a x=\"open"));
+        assertTrue(Splitter.complete("PUT a (X'00"));
+    }
+
+    @Test
+    void feed_sqlQuoteAfterPunctuation_opensAString() {
+        assertEquals(List.of("SELECT * FROM kv WHERE k='a;b'@1"), split("SELECT * FROM kv WHERE k='a;b';"));
+    }
+
+    @Test
     void feed_hexLiteralAndDoubledQuote_areQuoted() {
         assertEquals(List.of("INSERT INTO kv VALUES (X'3b', 'it''s;')@1"), split("INSERT INTO kv VALUES (X'3b', 'it''s;');"));
     }

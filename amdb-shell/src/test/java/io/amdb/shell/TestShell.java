@@ -74,6 +74,6 @@ final class TestShell implements AutoCloseable {
 
     @Override
     public void close() {
-        shell.session().close();
+        shell.close();
     }
 }

@@ -33,6 +33,22 @@ class WordsTest {
     }
 
     @Test
+    void split_surrogatePairEscape_isOneCharacterInUtf8() throws ShellError {
+        byte[] grinning = {(byte) 0xf0, (byte) 0x9f, (byte) 0x98, (byte) 0x80};
+        assertArrayEquals(grinning, Words.split("\"\\ud83d\\ude00\"").get(0));
+        assertArrayEquals(grinning, Words.split("\"\\uD83D\\uDE00\"").get(0));
+    }
+
+    @Test
+    void split_loneSurrogateEscape_isSyntaxError() {
+        for (String word : List.of("\"\\ud83d\"", "\"\\ude00\"", "\"\\ud83d\\u0041\"", "\"\\ud83dx\"", "\"\\ude00\\ud83d\"")) {
+            ShellError e = assertThrows(ShellError.class, () -> Words.split(word), word);
+            assertEquals(ShellError.SYNTAX, e.name());
+            assertTrue(e.getMessage().contains("half of a surrogate pair"), e.getMessage());
+        }
+    }
+
+    @Test
     void split_singleQuotedAndHex_followSqlRules() throws ShellError {
         assertEquals(List.of("it's a", ""), texts("'it''s a' ''"));
         assertArrayEquals(new byte[] {0, (byte) 0xAB}, Words.split("X'00ab'").get(0));
