@@ -37,10 +37,11 @@ public final class Coordinator {
     /**
      * Moved items are sent again while the request is younger than {@link #RETRY_NANOS}, at most this many
      * times: each resend follows a real table change, and during a rebalance an MGET spread over many
-     * partitions can meet a different partition's cutover on every round.
+     * partitions can meet a different partition's cutover on every round (up to one round per partition it
+     * touches). 30 s matches the piece timeout: a slow machine's rebalance must not fail requests.
      */
-    static final int ATTEMPTS = 50;
-    static final long RETRY_NANOS = 10_000_000_000L;
+    static final int ATTEMPTS = 1_000;
+    static final long RETRY_NANOS = 30_000_000_000L;
     static final long PIECE_TIMEOUT_MS = 30_000;
 
     private final EventBus bus;
