@@ -22,9 +22,24 @@ public final class HttpFrontEnd {
     private final NodeSampler sampler;
     private final WatchRegistry watches = new WatchRegistry();
     private final List<String> deploymentIds = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
     private volatile int port = -1;
     private volatile boolean listening;
     private volatile boolean stopping;
+
+    /**
+     * Counts an accepted HTTP/WebSocket connection; false (not counted) when {@code max-connections} are
+     * open already. Shared by every listener instance; the protocol listener has its own count.
+     */
+    boolean admit() {
+        int max = node.config().maxConnections();
+        return connections.getAndUpdate(c -> c < max ? c + 1 : c) < max;
+    }
+
+    /** A connection counted by {@link #admit} closed. */
+    void release() {
+        connections.decrementAndGet();
+    }
 
     private HttpFrontEnd(AmDbNode node, NodeMetrics metrics) {
         this.node = node;

@@ -3,6 +3,7 @@ package io.amdb.node.http;
 import io.amdb.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocketHandshake;
@@ -41,6 +42,7 @@ final class HttpVerticle extends VerticleBase {
                 .setMaxInitialLineLength(3 * fe.node().config().limits().maxKeyBytes() + 8192)
                 .setMaxWebSocketFrameSize(hardLimit).setMaxWebSocketMessageSize(hardLimit);
         server = vertx.createHttpServer(options)
+                .connectionHandler(this::admit)
                 .requestHandler(HttpRoutes.withPathCheck(HttpRoutes.create(vertx, fe)))
                 .webSocketHandshakeHandler(this::handshake)
                 .webSocketHandler(ws -> new WsSession(ws, fe, context).start());
@@ -61,6 +63,15 @@ final class HttpVerticle extends VerticleBase {
 
     int actualPort() {
         return server.actualPort();
+    }
+
+    /** Connections beyond max-connections (HTTP and WebSocket together) are closed at once. */
+    private void admit(HttpConnection connection) {
+        if (fe.admit()) {
+            connection.closeHandler(v -> fe.release());
+        } else {
+            connection.close();
+        }
     }
 
     private void handshake(ServerWebSocketHandshake hs) {
