@@ -58,14 +58,17 @@ public sealed interface Request {
     }
 
     /**
-     * An ordered range read: {@code start} inclusive, {@code end} exclusive; empty arrays mean unbounded.
-     * {@code limit} is at least 1 ({@link Integer#MAX_VALUE} = as many as the node allows).
+     * An ordered range read: {@code start} inclusive, {@code end} exclusive; empty arrays mean unbounded
+     * (null is taken as empty, as on the wire). {@code limit} is at least 1 ({@link Integer#MAX_VALUE} = as
+     * many as the node allows).
      */
     record Scan(byte[] start, byte[] end, int limit) implements Request {
         public Scan {
             if (limit < 1) {
                 throw new IllegalArgumentException("scan limit must be at least 1: " + limit);
             }
+            start = start == null ? new byte[0] : start;
+            end = end == null ? new byte[0] : end;
         }
 
         public Opcode opcode() {

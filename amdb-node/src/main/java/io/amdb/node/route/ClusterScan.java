@@ -29,11 +29,10 @@ final class ClusterScan {
 
     Future<Response> run() {
         var limits = coordinator.limits();
-        for (byte[] bound : new byte[][] {scan.start(), scan.end()}) {
-            if (bound != null && limits.checkScanBound(bound) != ErrorCode.OK) {
-                return Future.succeededFuture(new Response.Error(limits.checkScanBound(bound),
-                        "scan bound is longer than " + (limits.maxKeyBytes() + 1) + " bytes"));
-            }
+        try {
+            Rejected.checkScanBounds(limits, scan); // here too: refused before it fans out to every member
+        } catch (Rejected e) {
+            return Future.succeededFuture(new Response.Error(e.code, e.getMessage()));
         }
         return page(new Request.Scan(scan.start(), scan.end(), Math.min(scan.limit(), limits.maxScanLimit())), 1,
                 System.nanoTime());

@@ -142,12 +142,8 @@ final class LocalRoutes {
         return localScan(scan, null);
     }
 
-    Supplier<Response> localScan(Request.Scan given, boolean[] only) throws Rejected {
-        // In-process callers may leave a bound null; on the wire it is an empty byte string. Same meaning.
-        Request.Scan scan = new Request.Scan(given.start() == null ? new byte[0] : given.start(),
-                given.end() == null ? new byte[0] : given.end(), given.limit());
-        Rejected.check(limits.checkScanBound(scan.start()), "scan start is longer than " + (limits.maxKeyBytes() + 1) + " bytes");
-        Rejected.check(limits.checkScanBound(scan.end()), "scan end is longer than " + (limits.maxKeyBytes() + 1) + " bytes");
+    Supplier<Response> localScan(Request.Scan scan, boolean[] only) throws Rejected {
+        Rejected.checkScanBounds(limits, scan);
         int limit = Math.min(scan.limit(), limits.maxScanLimit());
         ex.flushBatches();
         List<ScanTask> parts = new ArrayList<>();

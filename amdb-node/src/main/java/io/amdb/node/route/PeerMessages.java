@@ -15,7 +15,7 @@ import io.vertx.core.buffer.Buffer;
  * What a coordinating node sends an owner over the clustered event bus, as binary Buffers (no JSON, one
  * message per owner and request, however many keys): a byte {@link #KIND_REQUEST} followed by a protocol
  * request frame (docs/PROTOCOL.md) carrying the coordinator's table epoch, or {@link #KIND_LOCAL_SCAN}
- * followed by {@code i64 epoch, bytes partitionBits, optBytes start, optBytes end, u32 limit}: scan exactly
+ * followed by {@code i64 epoch, bytes partitionBits, bytes start, bytes end, u32 limit}: scan exactly
  * these partitions. Replies are protocol response frames.
  */
 final class PeerMessages {
@@ -43,7 +43,7 @@ final class PeerMessages {
             }
         }
         WireWriter w = new WireWriter(64 + bits.length);
-        w.u8(KIND_LOCAL_SCAN).i64(epoch).bytes(bits).optBytes(scan.start()).optBytes(scan.end()).u32(scan.limit());
+        w.u8(KIND_LOCAL_SCAN).i64(epoch).bytes(bits).bytes(scan.start()).bytes(scan.end()).u32(scan.limit());
         return Buffer.buffer(w.toByteArray());
     }
 
@@ -58,11 +58,7 @@ final class PeerMessages {
         for (int p = 0; p < partitionCount && (p >>> 3) < bits.length; p++) {
             partitions[p] = (bits[p >>> 3] & (1 << (p & 7))) != 0;
         }
-        return new LocalScan(epoch, partitions, new Request.Scan(orEmpty(r.optBytes()), orEmpty(r.optBytes()), r.u32()));
-    }
-
-    private static byte[] orEmpty(byte[] b) {
-        return b == null ? new byte[0] : b;
+        return new LocalScan(epoch, partitions, new Request.Scan(r.bytes(), r.bytes(), r.u32()));
     }
 
     static Buffer response(int opcode, long epoch, Response response) {

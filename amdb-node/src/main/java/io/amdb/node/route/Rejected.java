@@ -2,6 +2,7 @@ package io.amdb.node.route;
 
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Limits;
+import io.amdb.protocol.Request;
 
 /** A request refused before touching any shard, with the error code and message its client gets. */
 final class Rejected extends Exception {
@@ -24,6 +25,11 @@ final class Rejected extends Exception {
         ErrorCode code = limits.checkKey(key);
         check(code, code == ErrorCode.KEY_EMPTY ? "keys must be at least 1 byte"
                 : "key of " + key.length + " bytes exceeds the limit of " + limits.maxKeyBytes());
+    }
+
+    static void checkScanBounds(Limits limits, Request.Scan scan) throws Rejected {
+        check(limits.checkScanBound(scan.start()), "scan start is longer than " + (limits.maxKeyBytes() + 1) + " bytes");
+        check(limits.checkScanBound(scan.end()), "scan end is longer than " + (limits.maxKeyBytes() + 1) + " bytes");
     }
 
     static void checkCount(Limits limits, int n) throws Rejected {
