@@ -50,14 +50,6 @@ public final class MigrationStats {
         keysReceived.addAndGet(keys);
     }
 
-    public long done() {
-        return done.get();
-    }
-
-    public int outgoing() {
-        return outgoing.get();
-    }
-
     /** INFO fields, in display order. */
     public Map<String, String> fields() {
         long active = activeNanos.get() + (outgoing.get() > 0 ? nanos.getAsLong() - activeSince : 0);

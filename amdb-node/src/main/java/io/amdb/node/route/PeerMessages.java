@@ -67,10 +67,6 @@ final class PeerMessages {
         return Buffer.buffer(w.toByteArray());
     }
 
-    static Response decodeResponse(Buffer body) throws ProtocolException {
-        return decodeReply(body).response();
-    }
-
     /** The response and the epoch the owner answered at (its frame header's). */
     static Coordinator.Piece decodeReply(Buffer body) throws ProtocolException {
         byte[] b = body.getBytes();

@@ -19,7 +19,6 @@ public final class ReceiveTask implements ShardTask {
     private final byte[] ops;
     private final int off;
     private final int len;
-    private int applied;
     private WireReader reader; // null until the first slice
 
     private ReceiveTask(Kind kind, int partition, boolean reset, byte[] ops, int off, int len) {
@@ -61,16 +60,11 @@ public final class ReceiveTask implements ShardTask {
         try {
             for (int n = 0; n < budget && reader.remaining() > 0; n++) {
                 Changes.applyNext(store, partition, reader);
-                applied++;
             }
         } catch (ProtocolException e) {
             throw new IllegalArgumentException("malformed migration chunk for partition " + partition + ": "
                     + e.getMessage(), e);
         }
         return reader.remaining() == 0;
-    }
-
-    public int applied() {
-        return applied;
     }
 }
