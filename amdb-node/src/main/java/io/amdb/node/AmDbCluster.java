@@ -122,12 +122,28 @@ public final class AmDbCluster implements AutoCloseable {
         return nodes().stream().map(AmDbNode::table).max((a, b) -> Long.compare(a.epoch(), b.epoch())).orElseThrow();
     }
 
-    /** True when every node holds the same table and no partition is migrating. */
+    /** True when every node holds the same table, with all of them as members, and no partition is migrating. */
     public boolean isBalanced() {
         List<AmDbNode> all = nodes();
         PartitionTable t = all.get(0).table();
         return t.migrations().isEmpty() && t.members().size() == all.size()
-                && all.stream().allMatch(n -> n.table().epoch() == t.epoch());
+                && all.stream().allMatch(n -> n.table().equals(t)); // same epoch and same content
+    }
+
+    /**
+     * Blocks until {@link #isBalanced()}, polling every 20 ms.
+     *
+     * @throws IllegalStateException naming every node's table when it is not balanced within {@code timeout}
+     */
+    public void awaitBalanced(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!isBalanced()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not balanced within " + timeout + ": "
+                        + nodes().stream().map(AmDbNode::table).toList());
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
     }
 
     /** Writes every item (UTF-8 keys and values); see {@link #batchPut(List)}. */

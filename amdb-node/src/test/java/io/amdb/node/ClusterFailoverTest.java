@@ -29,13 +29,14 @@ import org.junit.jupiter.api.Test;
 class ClusterFailoverTest {
     private static final int KEYS = 20_000;
     private static final long WAIT_S = 120; // hang guard, not a timing assertion
+    private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(WAIT_S);
 
     @Test
     void coordinatorDiesMidRebalance_survivorsConverge_onlyItsPartitionsAreLost() throws Exception {
         long seed = System.nanoTime();
         System.out.println("ClusterFailoverTest seed " + seed);
         try (AmDbCluster cluster = AmDbCluster.start(3, TestNodes.config())) {
-            awaitConverged(cluster);
+            cluster.awaitBalanced(WAIT);
             AckedWrites model = new AckedWrites(KEYS);
             assertTrue(cluster.batchPut(model.items(0, KEYS)).success());
             AmDbNode via = cluster.nodes().get(1); // a survivor coordinates the writer's requests
@@ -52,7 +53,7 @@ class ClusterFailoverTest {
                 long t0 = System.nanoTime();
                 cluster.stopNode("node-1"); // the coordinator, with moves in flight
                 long t1 = System.nanoTime();
-                awaitConverged(cluster);
+                cluster.awaitBalanced(WAIT);
                 System.out.printf("node-1 stopped in %d ms; survivors converged %d ms later%n",
                         (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
             } finally {
@@ -83,23 +84,6 @@ class ClusterFailoverTest {
             int checked = served.size();
             System.out.printf("lost %d partitions; %d keys checked; writer %d batches, %d keys unsure%n",
                     table.lostPartitions(), checked, batches.get(), model.unsureCount());
-        }
-    }
-
-    /** Until every node holds the same table (epoch and content), with three members and nothing moving. */
-    private static void awaitConverged(AmDbCluster cluster) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-        while (true) {
-            List<AmDbNode> nodes = cluster.nodes();
-            PartitionTable t = nodes.get(0).table();
-            if (t.members().size() == nodes.size() && t.migrations().isEmpty()
-                    && nodes.stream().allMatch(n -> n.table().equals(t))) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("never converged: " + nodes.stream().map(AmDbNode::table).toList());
-            }
-            TimeUnit.MILLISECONDS.sleep(20); // polling interval, bounded by the deadline
         }
     }
 

@@ -54,7 +54,7 @@ class ClusterRebalanceTest {
                 long t0 = System.nanoTime();
                 cluster.addNode();
                 cluster.addNode(); // joins while the first join's moves are still in flight
-                awaitBalanced(cluster);
+                cluster.awaitBalanced(java.time.Duration.ofSeconds(WAIT_S));
                 System.out.printf("joins 1->3 balanced in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
                 writer.gate.lock(); // the writer pauses between batches while we read, so the model holds still
                 try {
@@ -64,11 +64,11 @@ class ClusterRebalanceTest {
                 }
                 t0 = System.nanoTime();
                 cluster.removeNode("node-2");
-                awaitBalanced(cluster);
+                cluster.awaitBalanced(java.time.Duration.ofSeconds(WAIT_S));
                 System.out.printf("leave 3->2 done in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
                 t0 = System.nanoTime();
                 cluster.removeNode("node-1"); // the coordinator: it hands off, then the next oldest takes over
-                awaitBalanced(cluster);
+                cluster.awaitBalanced(java.time.Duration.ofSeconds(WAIT_S));
                 System.out.printf("coordinator leave 2->1 done in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             } finally {
                 writer.stop.set(true);
@@ -125,16 +125,6 @@ class ClusterRebalanceTest {
 
     private static Map<String, String> info(AmDbCluster cluster, AmDbNode n) throws Exception {
         return ((Response.Info) cluster.call(n, new Request.Info()).get(WAIT_S, TimeUnit.SECONDS)).fields();
-    }
-
-    private static void awaitBalanced(AmDbCluster cluster) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-        while (!cluster.isBalanced()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("never balanced: " + cluster.table());
-            }
-            TimeUnit.MILLISECONDS.sleep(20); // polling interval, bounded by the deadline
-        }
     }
 
     /** Per batch: 200 distinct random keys of the model, 80% puts (creating keys in its upper half), 20% deletes. */
