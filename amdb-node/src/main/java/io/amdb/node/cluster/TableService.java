@@ -194,9 +194,11 @@ public final class TableService extends VerticleBase implements Membership.Liste
                 done.complete();
                 return;
             }
-            vertx.eventBus().<Buffer>request(fetchAddress(coordinator), Buffer.buffer(),
+            // Sends the epoch held: the coordinator answers with its table only if it is newer (see answerFetch).
+            long held = current == null ? 0 : current.epoch();
+            vertx.eventBus().<Buffer>request(fetchAddress(coordinator), Buffer.buffer().appendLong(held),
                     new DeliveryOptions().setSendTimeout(TAKEOVER_ASK_MS)).onComplete(ar -> {
-                        if (ar.succeeded()) {
+                        if (ar.succeeded() && ar.result().body().length() > 0) {
                             offer(decode(ar.result().body()));
                         }
                         done.complete();
@@ -222,9 +224,16 @@ public final class TableService extends VerticleBase implements Membership.Liste
         });
     }
 
+    /**
+     * Answers a fetch with this node's table. A body of 8 bytes is the asker's epoch: if the table here is not
+     * newer, the answer is empty (the once-a-second refresh then costs a few bytes, not a table).
+     */
     private void answerFetch(Message<Buffer> request) {
+        Buffer body = request.body();
         if (current == null) {
             request.fail(503, "no partition table yet");
+        } else if (body.length() == Long.BYTES && body.getLong(0) >= current.epoch()) {
+            request.reply(Buffer.buffer());
         } else {
             request.reply(Buffer.buffer(PartitionTableCodec.encode(current)));
         }
