@@ -13,6 +13,7 @@ import java.sql.SQLSyntaxErrorException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransactionRollbackException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.SQLTransientException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -46,6 +47,8 @@ final class SqlErrors {
     static final String READ_ONLY = "25006";
     static final String INVALID_AUTHORIZATION = "28000";
     static final String RETRY = "40001";
+    /** PostgreSQL's disk_full: the write was refused for lack of space. */
+    static final String DISK_FULL = "53100";
     static final String SYNTAX_ERROR = "42000";
     static final String WRONG_OBJECT_TYPE = "42809";
     static final String INTERNAL = "50000";
@@ -105,6 +108,9 @@ final class SqlErrors {
             case PARTITION_LOST ->
                     // Data unavailable until an operator acts: no retry helps, and it is not the statement's fault.
                     new SQLNonTransientException(message, UNAVAILABLE, vendor, cause);
+            case STORAGE_FULL ->
+                    // Nothing was applied; the same statement succeeds once the node's disk has room again.
+                    new SQLTransientException(message, DISK_FULL, vendor, cause);
             case UNAUTHORIZED, FORBIDDEN -> // HTTP/WebSocket codes: the driver never receives them today
                     new SQLInvalidAuthorizationSpecException(message, INVALID_AUTHORIZATION, vendor, cause);
             case OK, INTERNAL_ERROR -> new SQLException(message, INTERNAL, vendor, cause);
@@ -173,6 +179,7 @@ final class SqlErrors {
                     + " bytes is over the node's max-value-bytes";
             case CONNECTION_LOST, TIMEOUT -> "no answer from the key's owner; the row may or may not be applied";
             case PARTITION_LOST -> "the key's partition is lost";
+            case STORAGE_FULL -> "the owner's disk is full; nothing was applied";
             case WRONG_OWNER -> "the key's partition kept moving; retries used up";
             default -> "rejected by the node";
         };

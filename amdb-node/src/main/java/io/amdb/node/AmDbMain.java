@@ -74,6 +74,19 @@ public final class AmDbMain implements Callable<Integer> {
     String maxScanLimit;
     @Option(names = "--max-connections", paramLabel = "N", description = "Most client connections (default 10000).")
     String maxConnections;
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where this node keeps its data (default "
+            + "amdb-data/node-<port> under the working directory; one directory per node).")
+    String dataDir;
+    @Option(names = "--durability", paramLabel = "MODE", description = "async (default): acknowledged once written to "
+            + "the OS, fsynced every --fsync-interval-ms; sync: acknowledged after a group-commit fsync; none: memory "
+            + "only, nothing survives a restart.")
+    String durability;
+    @Option(names = "--fsync-interval-ms", paramLabel = "MS", description = "In async mode, the longest a write waits "
+            + "for an fsync: what a power loss can cost (default 20).")
+    String fsyncIntervalMs;
+    @Option(names = "--recover", paramLabel = "MODE", description = "strict (default): refuse to start on a corrupt "
+            + "log; truncate: keep what precedes the corruption and drop the rest.")
+    String recover;
     @Option(names = "--cluster-name", paramLabel = "NAME", description = "Join the AmDb cluster of this name "
             + "(default: " + DEFAULT_CLUSTER + "; nodes started on one machine find each other with no flags).")
     String clusterName;
@@ -118,18 +131,34 @@ public final class AmDbMain implements Callable<Integer> {
             System.err.println("amdb: node failed to start on " + config.host() + ":" + config.port() + ": " + e.getMessage());
             return 1;
         }
+        config = node.config(); // the node id recorded in the data directory, if it was not configured
+        node.onFatal(message -> {
+            System.err.flush();
+            Runtime.getRuntime().halt(1);
+        });
+        if (node.storage() != null) {
+            System.out.println("AmDb node " + config.nodeId() + " " + node.storage().summary().describe());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(node, stopped), "amdb-shutdown"));
         String where = config.host() + ":" + node.port();
-        System.out.printf("AmDb %s node %s ready on %s (jdbc:amdb://%s)%s, %d shards, %d partitions%s%n",
-                Version.VERSION, config.nodeId(), where, where,
+        System.out.printf("AmDb %s node %s ready on %s (jdbc:amdb://%s)%s, %d shards, %d partitions, %s%s%n",
+                Version.VERSION, node.config().nodeId(), where, where,
                 node.httpPort() < 0 ? "" : ", console http://" + config.host() + ":" + node.httpPort() + "/",
-                config.shards(), config.partitions(),
+                config.shards(), config.partitions(), storageLine(node),
                 config.clustered() ? ", cluster " + config.clusterName() + " (members=" + node.table().members().size()
                         + ", table epoch " + node.table().epoch() + ")" : "");
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** "durability async, data in DIR" or "durability none (memory only: a restart loses every key)". */
+    private static String storageLine(AmDbNode node) {
+        if (node.storage() == null) {
+            return "durability none (memory only: a restart loses every key)";
+        }
+        return "durability " + node.storage().mode().label() + ", data in " + node.storage().dir().root().toAbsolutePath();
     }
 
     /**

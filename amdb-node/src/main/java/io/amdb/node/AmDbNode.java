@@ -19,7 +19,16 @@ import io.amdb.node.route.Parking;
 import io.amdb.node.route.ShardDispatcher;
 import io.amdb.node.shard.LocalCodec;
 import io.amdb.node.shard.ShardVerticle;
+import io.amdb.node.config.StorageConfig;
+import io.amdb.node.persist.DataDir;
+import io.amdb.node.persist.NodeStorage;
+import io.amdb.node.persist.Snapshotter;
+import io.amdb.node.shard.ShardStorage;
+import io.amdb.node.storage.ShardStore;
 import io.amdb.node.storage.WriteObserver;
+import io.amdb.protocol.PartitionTableCodec;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Member;
 import io.amdb.protocol.PartitionTable;
@@ -67,10 +76,13 @@ public final class AmDbNode {
     private final List<Runnable> tableWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Future<Void> stopped;
     private final NodeMetrics metrics;
+    private final NodeStorage storage; // null: memory only
+    private volatile Consumer<String> fatalListener = message -> { };
     private HttpFrontEnd http;
 
-    private AmDbNode(NodeConfig config, Vertx vertx, Member self, NodeMetrics metrics) {
+    private AmDbNode(NodeConfig config, Vertx vertx, Member self, NodeMetrics metrics, NodeStorage storage) {
         this.config = config;
+        this.storage = storage;
         this.vertx = vertx;
         this.self = self;
         this.parking = new Parking(vertx, PARK_TIMEOUT_MS);
@@ -102,6 +114,34 @@ public final class AmDbNode {
             }
         }
         ServerSocket held = reservation;
+        NodeStorage storage;
+        try {
+            storage = openStorage(config, port);
+        } catch (IOException e) {
+            closeQuietly(held);
+            return Future.failedFuture(e);
+        }
+        NodeConfig cfg = storage == null ? config : config.withNodeId(storage.dir().identity().nodeId());
+        return start(cfg, port, held, storage);
+    }
+
+    /**
+     * Opens and recovers the data directory of a durable node ({@code null} for a memory-only one). A node
+     * whose id was not configured takes the id its directory records.
+     */
+    private static NodeStorage openStorage(NodeConfig config, int port) throws IOException {
+        StorageConfig sc = config.storage();
+        if (!sc.durability().persistent()) {
+            return null;
+        }
+        DataDir.Identity identity = new DataDir.Identity(config.nodeId(), config.clusterName(), config.partitions(),
+                config.shards());
+        Logger log = Logger.getLogger(AmDbNode.class.getName());
+        return NodeStorage.open(sc.dataDirFor(port), identity, !sc.nodeIdGiven(), sc.durability(), sc.recoverTruncate(),
+                System.nanoTime(), message -> log.warning(message));
+    }
+
+    private static Future<AmDbNode> start(NodeConfig config, int port, ServerSocket held, NodeStorage storage) {
         Member self = new Member(config.nodeId(), config.host(), port);
         NodeMetrics metrics = new NodeMetrics();
         VertxOptions options = new VertxOptions().setEventLoopPoolSize(config.shards()).setPreferNativeTransport(false)
@@ -117,7 +157,7 @@ public final class AmDbNode {
             built = Future.succeededFuture(Vertx.builder().with(options).withMetrics(metrics.vertxFactory()).build());
         }
         return built.compose(vertx -> {
-            AmDbNode node = new AmDbNode(config, vertx, self, metrics);
+            AmDbNode node = new AmDbNode(config, vertx, self, metrics, storage);
             return node.deployShards()
                     .compose(v -> node.joinCluster())
                     .compose(v -> {
@@ -127,7 +167,50 @@ public final class AmDbNode {
                     .compose(v -> node.deployHttp())
                     .map(v -> node)
                     .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
-        }).onFailure(e -> closeQuietly(held));
+        }).onFailure(e -> {
+            closeQuietly(held);
+            closeStorage(storage);
+        });
+    }
+
+    private static void closeStorage(NodeStorage storage) {
+        if (storage != null) {
+            try {
+                storage.close();
+            } catch (IOException e) {
+                Logger.getLogger(AmDbNode.class.getName()).warning("closing the data directory: " + e);
+            }
+        }
+    }
+
+    /** The node's storage (data directory, recovery summary, log counters), or null when memory-only. */
+    public NodeStorage storage() {
+        return storage;
+    }
+
+    /**
+     * Sets who is told when the node stops on a fatal storage error (an fsync failed): the command line exits
+     * with status 1. The node has already begun to stop.
+     */
+    public void onFatal(Consumer<String> listener) {
+        this.fatalListener = listener;
+    }
+
+    /** A shard's log cannot go on: stop serving at once, and say why. */
+    private void fatal(String message) {
+        Logger.getLogger(AmDbNode.class.getName()).severe(message);
+        System.err.println("amdb: FATAL: " + message);
+        stop();
+        fatalListener.accept(message);
+    }
+
+    /** Takes a snapshot of every shard now; completes when all are published. For tests and operators. */
+    public Future<Void> snapshot() {
+        List<Future<Boolean>> all = new ArrayList<>();
+        for (ShardVerticle shard : shardVerticles) {
+            all.add(shard.snapshot());
+        }
+        return Future.all(all).mapEmpty();
     }
 
     public NodeConfig config() {
@@ -180,6 +263,21 @@ public final class AmDbNode {
             }
             firstTable.tryComplete();
             tableWatchers.forEach(Runnable::run);
+            saveTable(table);
+        }
+    }
+
+    /** Saves an installed table in the data directory, in installation order, off the caller's thread. */
+    private void saveTable(PartitionTable table) {
+        if (storage != null && config.clustered()) {
+            byte[] encoded = PartitionTableCodec.encode(table);
+            storage.io().execute(() -> {
+                try {
+                    storage.dir().writeTable(encoded);
+                } catch (IOException e) {
+                    Logger.getLogger(AmDbNode.class.getName()).warning("cannot save the partition table: " + e);
+                }
+            });
         }
     }
 
@@ -262,7 +360,7 @@ public final class AmDbNode {
             for (String id : listenerDeployments) {
                 undeploys.add(vertx.undeploy(id));
             }
-            stopped = Future.join(undeploys).transform(ar -> vertx.close());
+            stopped = Future.join(undeploys).transform(ar -> vertx.close()).andThen(ar -> closeStorage(storage));
         }
         return stopped;
     }
@@ -273,12 +371,21 @@ public final class AmDbNode {
         long seed = System.nanoTime();
         Future<?> chain = Future.succeededFuture();
         for (int i = 0; i < config.shards(); i++) {
-            ShardVerticle shard = new ShardVerticle(i, config.partitions(), seed + i, shardTaskNanos);
+            ShardVerticle shard = storage == null
+                    ? new ShardVerticle(i, new ShardStore(config.partitions(), seed + i), null, shardTaskNanos)
+                    : new ShardVerticle(i, storage.store(i), shardStorage(i), shardTaskNanos);
             shardVerticles.add(shard);
             chain = chain.compose(v -> vertx.deployVerticle(shard));
         }
         return chain.compose(v -> vertx.deployVerticle(() -> new LoopProbe(loopLagNanos),
                 new io.vertx.core.DeploymentOptions().setInstances(config.shards()))).mapEmpty();
+    }
+
+    private ShardStorage shardStorage(int i) {
+        Logger log = Logger.getLogger(AmDbNode.class.getName());
+        return new ShardStorage(storage.dir().shardDir(i), storage.nextSegment(i), storage.mode(),
+                config.storage().fsyncIntervalMs(), Snapshotter.MIN_LOG_BYTES, storage.io(), storage.stats(),
+                this::fatal, log::warning);
     }
 
     /** Starts a new measuring window for INFO's loop_lag_max_ms and shard_task_max_ms (the demo uses it). */

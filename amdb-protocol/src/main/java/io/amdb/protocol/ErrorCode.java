@@ -47,6 +47,11 @@ public enum ErrorCode {
      * fail, never silently empty, until an operator reassigns the partition.
      */
     PARTITION_LOST(31, false),
+    /**
+     * The node's disk is full: the write was refused before it was applied (nothing changed). Reads keep
+     * working; writes are accepted again once space is freed. Retryable later.
+     */
+    STORAGE_FULL(32, false),
 
     /** HTTP and WebSocket only: the call or handshake lacks the node's auth token (HTTP 401). */
     UNAUTHORIZED(40, true),

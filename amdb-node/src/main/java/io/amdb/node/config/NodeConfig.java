@@ -14,11 +14,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * so a bad one stops the node at start with a message naming the setting and its source.
  */
 public record NodeConfig(String host, int port, HttpConfig http, int shards, int partitions, String nodeId,
-                         Limits limits, int maxConnections, String clusterName, int clusterPort, List<String> join) {
+                         Limits limits, int maxConnections, String clusterName, int clusterPort, List<String> join,
+                         StorageConfig storage) {
 
     public static final List<String> NAMES = List.of("host", "port", "http-port", "shards", "partitions",
             "node-id", "max-key-bytes", "max-value-bytes", "max-frame-bytes", "max-batch-items", "max-scan-limit",
-            "max-connections", "cluster-name", "cluster-port", "join", "auth-token", "http-allowed-origins");
+            "max-connections", "cluster-name", "cluster-port", "join", "auth-token", "http-allowed-origins",
+            "data-dir", "durability", "fsync-interval-ms", "recover");
     public static final Set<String> KNOWN = Set.copyOf(NAMES);
 
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -69,7 +71,8 @@ public record NodeConfig(String host, int port, HttpConfig http, int shards, int
                 s.integer("max-connections", DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE),
                 clusterName.isEmpty() ? null : clusterName,
                 s.integer("cluster-port", HazelcastConfigs.DEFAULT_PORT, 1, 65535),
-                join.isEmpty() ? HazelcastConfigs.defaultMembers(host) : List.of(join.split(",")));
+                join.isEmpty() ? HazelcastConfigs.defaultMembers(host) : List.of(join.split(",")),
+                StorageConfig.from(s));
     }
 
     /**
@@ -109,10 +112,15 @@ public record NodeConfig(String host, int port, HttpConfig http, int shards, int
         return Math.max(1, Math.min(MAX_SHARDS, Runtime.getRuntime().availableProcessors()));
     }
 
-    /** The built-in defaults, as if nothing were configured. */
+    /**
+     * The built-in defaults of an embedded node: as if nothing were configured, but memory-only
+     * ({@link StorageConfig#MEMORY}), as in-process clusters and tests run; the command line defaults to
+     * {@code --durability async} in {@code amdb-data/}.
+     */
     public static NodeConfig defaults() {
         try {
-            return from(new Settings(KNOWN, java.util.Map.of(), java.util.Map.of(), new java.util.Properties(), null));
+            return from(new Settings(KNOWN, java.util.Map.of(), java.util.Map.of(), new java.util.Properties(), null))
+                    .withStorage(StorageConfig.MEMORY);
         } catch (ConfigException e) {
             throw new IllegalStateException(e);
         }
@@ -120,28 +128,39 @@ public record NodeConfig(String host, int port, HttpConfig http, int shards, int
 
     /** This config on protocol port {@code newPort}; port 0 also moves HTTP to any free port, as in {@link #from}. */
     public NodeConfig withPort(int newPort) {
-        return new NodeConfig(host, newPort, newPort == 0 && http.enabled() ? http.withPort(0) : http, shards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join);
+        return new NodeConfig(host, newPort, newPort == 0 && http.enabled() ? http.withPort(0) : http, shards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join, storage);
     }
 
     public NodeConfig withShards(int newShards) {
-        return new NodeConfig(host, port, http, newShards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join);
+        return new NodeConfig(host, port, http, newShards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join, storage);
     }
 
     public NodeConfig withLimits(Limits newLimits) {
-        return new NodeConfig(host, port, http, shards, partitions, nodeId, newLimits, maxConnections, clusterName, clusterPort, join);
+        return new NodeConfig(host, port, http, shards, partitions, nodeId, newLimits, maxConnections, clusterName, clusterPort, join, storage);
     }
 
     /** This config joining cluster {@code name}: Hazelcast on {@code clusterPort}, contacting {@code join}. */
     public NodeConfig withCluster(String name, String newNodeId, int newClusterPort, List<String> newJoin) {
         return new NodeConfig(host, port, http, shards, partitions, newNodeId, limits, maxConnections, name,
-                newClusterPort, List.copyOf(newJoin));
+                newClusterPort, List.copyOf(newJoin), storage);
     }
 
     public NodeConfig withHttp(HttpConfig newHttp) {
-        return new NodeConfig(host, port, newHttp, shards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join);
+        return new NodeConfig(host, port, newHttp, shards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join, storage);
+    }
+
+    public NodeConfig withStorage(StorageConfig newStorage) {
+        return new NodeConfig(host, port, http, shards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort,
+                join, newStorage);
+    }
+
+    /** This config under node id {@code id} (a node on an existing data directory takes the id recorded there). */
+    public NodeConfig withNodeId(String id) {
+        return new NodeConfig(host, port, http, shards, partitions, id, limits, maxConnections, clusterName, clusterPort,
+                join, storage);
     }
 
     public NodeConfig withMaxConnections(int n) {
-        return new NodeConfig(host, port, http, shards, partitions, nodeId, limits, n, clusterName, clusterPort, join);
+        return new NodeConfig(host, port, http, shards, partitions, nodeId, limits, n, clusterName, clusterPort, join, storage);
     }
 }

@@ -44,12 +44,12 @@ final class LocalRoutes {
                     + limits.maxValueBytes());
             PointBatch b = ex.point(PointBatch.PUT, fence.ownedPartition(put.key()), put.key(), put.value());
             int i = b.size() - 1;
-            return ex.guarded(List.of(b), () -> b.fenced(i) ? fence.moved(b.partition(i)) : Response.DONE);
+            return ex.guarded(List.of(b), () -> written(b, i, Response.DONE));
         } else if (request instanceof Request.Delete delete) {
             Rejected.checkKey(limits, delete.key());
             PointBatch b = ex.point(PointBatch.DELETE, fence.ownedPartition(delete.key()), delete.key(), null);
             int i = b.size() - 1;
-            return ex.guarded(List.of(b), () -> b.fenced(i) ? fence.moved(b.partition(i)) : new Response.Deleted(b.existed(i)));
+            return ex.guarded(List.of(b), () -> written(b, i, new Response.Deleted(b.existed(i))));
         } else if (request instanceof Request.MGet mget) {
             return mget(mget.keys());
         } else if (request instanceof Request.Batch batch) {
@@ -64,6 +64,17 @@ final class LocalRoutes {
         }
         return () -> Response.DONE; // PING
     }
+
+    /** The answer to the write at {@code i} of {@code b}: moved, refused for a full disk, or {@code ok}. */
+    private Response written(PointBatch b, int i, Response ok) {
+        if (b.fenced(i)) {
+            return fence.moved(b.partition(i));
+        }
+        return b.refused(i) ? STORAGE_FULL : ok;
+    }
+
+    private static final Response STORAGE_FULL = new Response.Error(ErrorCode.STORAGE_FULL,
+            "the node's disk is full: writes are refused until space is freed; reads still work");
 
     private Supplier<Response> get(byte[] key) throws Rejected {
         Rejected.checkKey(limits, key);
@@ -128,6 +139,8 @@ final class LocalRoutes {
             for (int k = 0; k < statuses.length; k++) {
                 if (owner[k] != null && owner[k].fenced(index[k])) {
                     statuses[k] = ErrorCode.WRONG_OWNER; // handed off meanwhile: the client resends it
+                } else if (owner[k] != null && owner[k].refused(index[k])) {
+                    statuses[k] = ErrorCode.STORAGE_FULL;
                 }
             }
             return new Response.Statuses(List.of(statuses));

@@ -23,6 +23,7 @@ public final class PointBatch implements ShardTask {
     private byte[][] values = new byte[16][];
     private boolean[] existed = new boolean[16];
     private boolean[] fenced = new boolean[16];
+    private boolean[] refused = new boolean[16];
     private boolean anyFenced;
     private int size;
     private int next;
@@ -58,6 +59,11 @@ public final class PointBatch implements ShardTask {
         return fenced[index];
     }
 
+    /** Whether the write at {@code index} was refused, not applied, because the disk is full (STORAGE_FULL). */
+    public boolean refused(int index) {
+        return refused[index];
+    }
+
     /** Whether any operation was refused for a cutover; see {@link #fenced(int)}. */
     public boolean anyFenced() {
         return anyFenced;
@@ -75,6 +81,10 @@ public final class PointBatch implements ShardTask {
         for (int i = next; i < end; i++) {
             if (store.isFenced(partitions[i])) { // in its cutover: the caller waits for the new owner
                 fenced[i] = anyFenced = true;
+                continue;
+            }
+            if (ops[i] != GET && !store.acceptsWrites()) { // the log cannot take it: refuse before applying
+                refused[i] = true;
                 continue;
             }
             switch (ops[i]) {
@@ -106,5 +116,6 @@ public final class PointBatch implements ShardTask {
         values = Arrays.copyOf(values, n);
         existed = Arrays.copyOf(existed, n);
         fenced = Arrays.copyOf(fenced, n);
+        refused = Arrays.copyOf(refused, n);
     }
 }

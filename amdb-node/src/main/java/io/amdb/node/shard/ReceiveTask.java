@@ -45,6 +45,12 @@ public final class ReceiveTask implements ShardTask {
         return new ReceiveTask(Kind.RECLAIM, partition, true, new byte[0], 0, 0);
     }
 
+    /** A received chunk is fsynced before it is answered: the source's cutover follows the last one. */
+    @Override
+    public boolean needsSync() {
+        return kind == Kind.APPLY;
+    }
+
     /** Applies at most {@code budget} operations per slice, like every shard task. */
     @Override
     public boolean runOn(ShardStore store, int budget) {

@@ -14,4 +14,12 @@ public interface ShardTask {
      * @return true when the task is complete; false when it stopped at the budget and must be resumed
      */
     boolean runOn(ShardStore store, int budget);
+
+    /**
+     * True when the task's changes must be fsynced before it is answered, whatever the durability mode
+     * (a migration chunk: the cutover it leads to must find the partition on the target's disk).
+     */
+    default boolean needsSync() {
+        return false;
+    }
 }

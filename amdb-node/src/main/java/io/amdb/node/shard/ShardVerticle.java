@@ -1,42 +1,63 @@
 package io.amdb.node.shard;
 
+import io.amdb.node.persist.LogWriter;
+import io.amdb.node.persist.ShardLog;
+import io.amdb.node.persist.Snapshotter;
 import io.amdb.node.storage.ShardStore;
 import io.amdb.node.storage.WriteObserver;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Owns one {@link ShardStore}: the store is touched only on this verticle's event loop, so it needs no
  * locks. Tasks arrive on the local event bus at {@link #address(int)} and run strictly in arrival order;
  * a large task runs in slices of {@link #SLICE_OPS} operations, yielding the event loop between slices
  * (later tasks wait, so per-key order holds).
+ *
+ * <p><b>Durability.</b> With a {@link ShardStorage}, every change the store makes is encoded into the
+ * shard's {@link ShardLog}; a task that changed something is answered only once its records are
+ * acknowledged by the log's mode, and the records of one turn of the event loop go to the log writer as one
+ * group. Reads are answered at once. The shard pauses while the writer is far behind, and takes snapshots
+ * in the background ({@link Snapshotter}).
  */
 public final class ShardVerticle extends VerticleBase {
     /** Operations per slice: roughly a few milliseconds of work, well under the 50 ms blocking budget. */
     static final int SLICE_OPS = 8192;
+    /** How often a shard paused for its log writer looks again. */
+    private static final long BACKLOG_RECHECK_MS = 1;
+
+    /** Thread CPU time, not wall time: on a busy machine a preempted slice would look longer than it blocks. */
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private final int index;
     private final ShardStore store;
+    private final ShardStorage storage; // null: memory only
     private final ArrayDeque<Message<ShardTask>> queue = new ArrayDeque<>();
+    private final AtomicLong longestTaskNanos;
     private boolean draining;
     private MessageConsumer<ShardTask> consumer;
-
-    private final java.util.concurrent.atomic.AtomicLong longestTaskNanos;
-
-    /** Thread CPU time, not wall time: on a busy machine a preempted slice would look longer than it blocks. */
-    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    private ShardLog log;
+    private Snapshotter snapshotter;
 
     /**
+     * @param store            the shard's store, empty or as recovery rebuilt it
+     * @param storage          how to keep the shard's log, or null for a memory-only shard
      * @param longestTaskNanos raised to the CPU time of the longest slice of a migration, scan or stats task any
      *                         shard ran (shared by the node's shards)
      */
-    public ShardVerticle(int index, int partitions, long seed, java.util.concurrent.atomic.AtomicLong longestTaskNanos) {
-        this.longestTaskNanos = longestTaskNanos;
+    public ShardVerticle(int index, ShardStore store, ShardStorage storage, AtomicLong longestTaskNanos) {
         this.index = index;
-        this.store = new ShardStore(partitions, seed);
+        this.store = store;
+        this.storage = storage;
+        this.longestTaskNanos = longestTaskNanos;
     }
 
     /** Sets or clears the observer of this shard's client writes (see {@link WriteObserver}). */
@@ -50,13 +71,47 @@ public final class ShardVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        if (storage != null) {
+            openLog();
+        }
         consumer = vertx.eventBus().localConsumer(address(index), this::enqueue);
         return consumer.completion();
     }
 
+    /** Stops taking tasks, then writes and fsyncs what the log holds and closes it. */
     @Override
     public Future<?> stop() {
-        return consumer.unregister();
+        Future<Void> unregistered = consumer.unregister();
+        if (log == null) {
+            return unregistered;
+        }
+        log.commit();
+        Promise<Void> closed = Promise.promise();
+        log.writer().close(closed::tryComplete);
+        return Future.all(unregistered, closed.future());
+    }
+
+    private void openLog() {
+        Executor loop = r -> context.runOnContext(v -> r.run());
+        LogWriter writer = new LogWriter(storage.dir(), index, storage.nextSegment(), storage.mode(),
+                storage.fsyncIntervalMs(), loop, storage.onFatal(), storage.stats());
+        log = new ShardLog(writer);
+        store.setJournal(log);
+        snapshotter = new Snapshotter(storage.dir(), index, store, log, loop, storage.snapshotIo(), storage.stats(),
+                storage.warn(), storage.snapshotLogBytes());
+    }
+
+    /** Takes a snapshot now (tests and operators); completes with whether one was published. */
+    public Future<Boolean> snapshot() {
+        Promise<Boolean> done = Promise.promise();
+        context.runOnContext(v -> {
+            if (snapshotter == null || snapshotter.running()) {
+                done.complete(false);
+            } else {
+                snapshotter.start(file -> done.complete(file != null));
+            }
+        });
+        return done.future();
     }
 
     private void enqueue(Message<ShardTask> message) {
@@ -72,12 +127,19 @@ public final class ShardVerticle extends VerticleBase {
         try {
             Message<ShardTask> head;
             while ((head = queue.peek()) != null) {
+                if (log != null && log.backlogged()) { // the disk is far behind: let it catch up first
+                    resumeLater = true;
+                    vertx.setTimer(BACKLOG_RECHECK_MS, id -> drain());
+                    return;
+                }
+                ShardTask task = head.body();
+                long encodedBefore = log == null ? 0 : log.encoded();
                 boolean done;
                 // Point batches (the hot path) are bounded by SLICE_OPS and not timed: a CPU-time read costs ~0.5 µs.
-                boolean timed = !(head.body() instanceof PointBatch);
+                boolean timed = !(task instanceof PointBatch);
                 long started = timed ? CPU.getCurrentThreadCpuTime() : 0;
                 try {
-                    done = head.body().runOn(store, SLICE_OPS);
+                    done = task.runOn(store, SLICE_OPS);
                     if (timed) {
                         longestTaskNanos.accumulateAndGet(CPU.getCurrentThreadCpuTime() - started, Math::max);
                     }
@@ -92,10 +154,23 @@ public final class ShardVerticle extends VerticleBase {
                     return;
                 }
                 queue.poll();
-                head.reply(head.body(), LocalCodec.DELIVERY);
+                answer(head, log != null && (log.encoded() != encodedBefore || task.needsSync()));
             }
         } finally {
             draining = resumeLater;
+            if (log != null) {
+                log.commit();
+                snapshotter.maybeStart();
+            }
+        }
+    }
+
+    /** Replies now, or once the task's records are acknowledged by the log when it changed anything. */
+    private void answer(Message<ShardTask> message, boolean waitForLog) {
+        if (waitForLog) {
+            log.whenDurable(() -> message.reply(message.body(), LocalCodec.DELIVERY), message.body().needsSync());
+        } else {
+            message.reply(message.body(), LocalCodec.DELIVERY);
         }
     }
 }

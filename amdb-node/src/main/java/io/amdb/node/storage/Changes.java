@@ -6,8 +6,9 @@ import io.amdb.protocol.WireWriter;
 
 /**
  * The byte format of the entries and changes a migration ships from source to target: a sequence of
- * {@code u8 op, bytes key[, bytes value]} ({@code bytes} = u32 length + data), op {@link #PUT} or
- * {@link #DELETE}, applied in order. Copied entries are PUTs; the changes logged during the copy follow.
+ * {@code u8 op, i64 version, bytes key[, bytes value]} ({@code bytes} = u32 length + data), op
+ * {@link #PUT} or {@link #DELETE}, applied in order. The version is the write's partition sequence number,
+ * which the target keeps (see {@link ShardStore}). Copied entries are PUTs; the changes logged during the copy follow.
  */
 public final class Changes {
     public static final int PUT = 1;
@@ -15,22 +16,22 @@ public final class Changes {
 
     private Changes() {}
 
-    public static void put(WireWriter out, byte[] key, byte[] value) {
-        out.u8(PUT).bytes(key).bytes(value);
+    public static void put(WireWriter out, byte[] key, byte[] value, long version) {
+        out.u8(PUT).i64(version).bytes(key).bytes(value);
     }
 
-    public static void delete(WireWriter out, byte[] key) {
-        out.u8(DELETE).bytes(key);
+    public static void delete(WireWriter out, byte[] key, long version) {
+        out.u8(DELETE).i64(version).bytes(key);
     }
 
     /** Bytes one put occupies in this format. */
     public static long putBytes(byte[] key, byte[] value) {
-        return 9L + key.length + value.length;
+        return 17L + key.length + value.length;
     }
 
     /**
-     * Applies {@code ops[off, off+len)} to the partition, bypassing the write observer (these are copies,
-     * not client writes), and returns how many operations it applied.
+     * Applies {@code ops[off, off+len)} to the partition with their versions, bypassing the write observer
+     * (these are copies, not client writes), and returns how many operations it applied.
      *
      * @throws ProtocolException if the bytes are not in this format (nothing after the bad op is applied)
      */
@@ -47,11 +48,12 @@ public final class Changes {
     /** Applies the next operation {@code r} holds (it must hold one), so a caller can stop between any two. */
     public static void applyNext(ShardStore store, int partition, WireReader r) throws ProtocolException {
         int op = r.u8();
+        long version = r.i64();
         byte[] key = r.bytes();
         if (op == PUT) {
-            store.put(partition, key, r.bytes());
+            store.apply(partition, key, r.bytes(), version);
         } else if (op == DELETE) {
-            store.remove(partition, key);
+            store.applyDelete(partition, key, version);
         } else {
             throw new ProtocolException(io.amdb.protocol.ErrorCode.MALFORMED_FRAME, "unknown change op " + op);
         }

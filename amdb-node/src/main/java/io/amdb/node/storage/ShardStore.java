@@ -18,6 +18,11 @@ import java.util.Objects;
  * {@link SkipList#size()} and {@link SkipList#memoryBytes()} over the non-null lists, kept in
  * step on every change so that reading them is O(1).
  *
+ * <p><b>Versions.</b> Each partition numbers its writes: a client put or delete takes the next number of
+ * the partition's sequence ({@link #sequence(int)}), and the entry keeps it as its version. A write that
+ * arrives with its version (a migration, a log replay) raises the sequence to at least that version, so a
+ * partition's numbers keep growing wherever it moves. Every change is reported to the {@link Journal}.
+ *
  * <p>Partitions are independent maps: the same key may live in two partitions (normally the
  * caller derives the partition from the key, so it does not). A scan then delivers both entries,
  * in ascending partition order.
@@ -29,7 +34,9 @@ public final class ShardStore {
     private static final long SEED_SPREAD = 0xC2B2AE3D27D4EB4FL;
 
     private final SkipList[] lists;
+    private final long[] sequences;
     private final long seed;
+    private Journal journal = Journal.NONE;
     private long size;
     private long memoryBytes;
     private volatile WriteObserver observer;
@@ -44,7 +51,30 @@ public final class ShardStore {
             throw new IllegalArgumentException("partitions must be positive, got " + partitions);
         }
         this.lists = new SkipList[partitions];
+        this.sequences = new long[partitions];
         this.seed = seed;
+    }
+
+    /** Sets the journal every later change is reported to ({@link Journal#NONE}: none). Event loop only. */
+    public void setJournal(Journal journal) {
+        this.journal = Objects.requireNonNull(journal, "journal");
+    }
+
+    /** False while client writes must be refused before they are applied (see {@link Journal#acceptsWrites()}). */
+    public boolean acceptsWrites() {
+        return journal.acceptsWrites();
+    }
+
+    /** The partition's sequence number: the version of its latest write (0 before any). */
+    public long sequence(int partition) {
+        return sequences[checkPartition(partition)];
+    }
+
+    /** Raises the partition's sequence number to at least {@code version} (recovery restores it this way). */
+    public void raiseSequence(int partition, long version) {
+        if (version > sequences[checkPartition(partition)]) {
+            sequences[partition] = version;
+        }
     }
 
     /** The observer client writes report to (see {@link WriteObserver}), or null for none. */
@@ -69,8 +99,20 @@ public final class ShardStore {
         return list == null ? null : list.get(key);
     }
 
-    /** Maps {@code key} to {@code value} in the partition; returns the previous value or null. */
+    /**
+     * A client write: maps {@code key} to {@code value} in the partition at the partition's next sequence
+     * number; returns the previous value or null.
+     */
     public byte[] put(int partition, byte[] key, byte[] value) {
+        checkPartition(partition);
+        return apply(partition, key, value, sequences[partition] + 1);
+    }
+
+    /**
+     * A write that carries its version (received in a migration, or replayed): maps {@code key} to
+     * {@code value} at {@code version} and raises the sequence to it; returns the previous value or null.
+     */
+    public byte[] apply(int partition, byte[] key, byte[] value, long version) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         SkipList list = lists[checkPartition(partition)];
@@ -78,29 +120,45 @@ public final class ShardStore {
             list = new SkipList(seed + SEED_SPREAD * (partition + 1L));
             lists[partition] = list;
         }
+        raiseSequence(partition, version);
         int sizeBefore = list.size();
         long bytesBefore = list.memoryBytes();
-        byte[] previous = list.put(key, value);
+        byte[] previous = list.put(key, value, version);
         account(list, sizeBefore, bytesBefore);
         if (handoffs != null && handoffs[partition] != null) {
-            handoffs[partition].record(key, value);
+            handoffs[partition].record(key, value, version);
         }
+        journal.put(partition, version, key, value);
         return previous;
     }
 
-    /** Removes {@code key} from the partition; returns its value, or null if it was absent. */
+    /**
+     * A client delete: removes {@code key} from the partition; returns its value, or null if it was absent
+     * (then nothing changes and no sequence number is taken).
+     */
     public byte[] remove(int partition, byte[] key) {
+        checkPartition(partition);
+        return applyDelete(partition, key, sequences[partition] + 1);
+    }
+
+    /** A delete that carries its version (see {@link #apply}); returns the removed value or null. */
+    public byte[] applyDelete(int partition, byte[] key, long version) {
         Objects.requireNonNull(key, "key");
         SkipList list = lists[checkPartition(partition)];
         if (list == null) {
+            raiseSequence(partition, version);
             return null;
         }
         int sizeBefore = list.size();
         long bytesBefore = list.memoryBytes();
         byte[] previous = list.remove(key);
         account(list, sizeBefore, bytesBefore);
-        if (previous != null && handoffs != null && handoffs[partition] != null) {
-            handoffs[partition].record(key, null);
+        if (previous != null) {
+            raiseSequence(partition, version);
+            if (handoffs != null && handoffs[partition] != null) {
+                handoffs[partition].record(key, null, version);
+            }
+            journal.delete(partition, version, key);
         }
         return previous;
     }
@@ -167,7 +225,7 @@ public final class ShardStore {
         long bytes = 0;
         for (int n = 0; n < maxEntries && bytes < maxBytes && c.valid(); n++, c.next()) {
             last = c.key();
-            Changes.put(out, last, c.value());
+            Changes.put(out, last, c.value(), c.version());
             bytes += Changes.putBytes(last, c.value());
             written++;
         }
@@ -209,7 +267,10 @@ public final class ShardStore {
         }
     }
 
-    /** Removes every entry of the partition in O(1): the list is let go, not emptied. */
+    /**
+     * Removes every entry of the partition in O(1): the list is let go, not emptied. The sequence number
+     * stays, so versions keep growing if the partition comes back.
+     */
     public void dropPartition(int partition) {
         SkipList list = lists[checkPartition(partition)];
         if (list != null) {
@@ -217,6 +278,13 @@ public final class ShardStore {
             memoryBytes -= list.memoryBytes();
             lists[partition] = null;
         }
+        journal.drop(partition);
+    }
+
+    /** True when the partition holds at least one entry. */
+    public boolean holds(int partition) {
+        SkipList list = lists[checkPartition(partition)];
+        return list != null && list.size() > 0;
     }
 
     /**

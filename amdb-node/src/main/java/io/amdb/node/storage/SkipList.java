@@ -88,6 +88,14 @@ public final class SkipList {
      * the stored key array is kept and only the value is replaced.
      */
     public byte[] put(byte[] key, byte[] value) {
+        return put(key, value, 0);
+    }
+
+    /**
+     * As {@link #put(byte[], byte[])}, recording {@code version} as the entry's version (the partition
+     * sequence number of the write that stored it; see {@link ShardStore}).
+     */
+    public byte[] put(byte[] key, byte[] value, long version) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         int hash = KeyIndex.hash(key);
@@ -95,6 +103,7 @@ public final class SkipList {
         if (found != null) {
             byte[] old = found.value;
             found.value = value;
+            found.version = version;
             memoryBytes += SkipNode.arrayBytes(value.length) - SkipNode.arrayBytes(old.length);
             return old;
         }
@@ -106,6 +115,7 @@ public final class SkipList {
         }
         height = Math.max(height, nodeHeight);
         SkipNode node = new SkipNode(key, value, nodeHeight, KeyPrefix.of(key, sharedLength));
+        node.version = version;
         for (int level = 0; level < nodeHeight; level++) {
             node.next[level] = prev[level].next[level];
             prev[level].next[level] = node;
@@ -294,6 +304,11 @@ public final class SkipList {
         /** The current entry's value (the stored array: do not modify it). */
         public byte[] value() {
             return current().value;
+        }
+
+        /** The current entry's version (the sequence number of the write that stored it; 0 if none was given). */
+        public long version() {
+            return current().version;
         }
 
         /** Moves to the next entry in key order; the cursor becomes invalid after the last one. */

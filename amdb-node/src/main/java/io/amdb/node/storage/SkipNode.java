@@ -6,12 +6,12 @@ package io.amdb.node.storage;
  *
  * <p>{@link #footprintBytes()} estimates the heap an entry holds, for a 64-bit HotSpot JVM with
  * compressed oops (the default below 32 GB of heap): objects are 8-byte aligned, an array has a
- * 16-byte header, and a node is a 12-byte header, three 4-byte references and one long (32
+ * 16-byte header, and a node is a 12-byte header, three 4-byte references and two longs (40
  * bytes). Without compressed oops the real figure is somewhat higher, and an array shared by
  * several entries is counted once for each. It is an estimate for memory accounting, not exact.
  */
 final class SkipNode {
-    private static final long NODE_BYTES = 32;
+    private static final long NODE_BYTES = 40;
     private static final long ARRAY_HEADER_BYTES = 16;
     private static final long REFERENCE_BYTES = 4;
     /** The entry's share of its list's {@link KeyIndex}: two (node, hash) slots at load ≤ 1/2, on average. */
@@ -23,6 +23,8 @@ final class SkipNode {
     long prefix;
     /** The stored value; null only in a list's head. */
     byte[] value;
+    /** The partition sequence number of the write that stored {@link #value} (the entry's version). */
+    long version;
     /** {@code next[i]} is the successor on level {@code i}; the length is the node's height. */
     final SkipNode[] next;
 

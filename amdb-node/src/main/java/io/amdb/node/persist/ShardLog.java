@@ -1,0 +1,133 @@
+package io.amdb.node.persist;
+
+import io.amdb.node.storage.Journal;
+import io.amdb.protocol.WireWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The event-loop side of one shard's write-ahead log: encodes every change the shard's store reports
+ * ({@link Journal}) as a frame into a buffer, and hands the buffer to the {@link LogWriter} at
+ * {@link #commit}, with the callbacks to run once those records are acknowledged.
+ *
+ * <p>Not thread-safe: the shard's event loop is the only caller (the writer has its own thread).
+ * Invariant: every record encoded before a {@link #commit} is written before any encoded after it, so a
+ * shard's log is in the order the shard applied its changes.
+ */
+public final class ShardLog implements Journal {
+    private static final int INITIAL_BUFFER = 64 << 10;
+    /** Bytes written but not yet on disk above which the shard stops taking tasks until the writer catches up. */
+    public static final long MAX_QUEUED_BYTES = 64L << 20;
+
+    private final LogWriter writer;
+    private WireWriter buffer = new WireWriter(INITIAL_BUFFER);
+    private int records;
+    private long encoded;
+    private final List<Runnable> waiting = new ArrayList<>();
+    private boolean forceSync;
+    private long bytesSinceSnapshot;
+
+    public ShardLog(LogWriter writer) {
+        this.writer = writer;
+    }
+
+    @Override
+    public void put(int partition, long version, byte[] key, byte[] value) {
+        int start = begin(LogFormat.PUT);
+        buffer.u32(partition).i64(version).bytes(key).bytes(value);
+        end(start);
+    }
+
+    @Override
+    public void delete(int partition, long version, byte[] key) {
+        int start = begin(LogFormat.DELETE);
+        buffer.u32(partition).i64(version).bytes(key);
+        end(start);
+    }
+
+    @Override
+    public void drop(int partition) {
+        int start = begin(LogFormat.DROP);
+        buffer.u32(partition);
+        end(start);
+    }
+
+    @Override
+    public boolean acceptsWrites() {
+        return !writer.full() && !writer.failed();
+    }
+
+    private int begin(byte type) {
+        int start = buffer.size();
+        buffer.u32(0).u32(0).u8(type);
+        return start;
+    }
+
+    private void end(int start) {
+        LogFormat.seal(buffer.array(), start, buffer.size());
+        records++;
+        encoded++;
+        bytesSinceSnapshot += buffer.size() - start;
+    }
+
+    /** How many records this log has encoded in all: a task changed something when this moved. */
+    public long encoded() {
+        return encoded;
+    }
+
+    /** True when records were encoded since the last {@link #commit}. */
+    public boolean hasRecords() {
+        return records > 0;
+    }
+
+    /**
+     * Runs {@code done} once every record encoded so far is acknowledged (see {@link Durability}), or
+     * fsynced when {@code sync}. Callbacks gather until {@link #commit()}.
+     */
+    public void whenDurable(Runnable done, boolean sync) {
+        waiting.add(done);
+        forceSync |= sync;
+    }
+
+    /** Hands the records encoded so far and the callbacks gathered to the writer (one group). */
+    public void commit() {
+        if (waiting.isEmpty() && records == 0) {
+            return;
+        }
+        Runnable[] callbacks = waiting.toArray(Runnable[]::new);
+        waiting.clear();
+        Runnable done = () -> {
+            for (Runnable r : callbacks) {
+                r.run();
+            }
+        };
+        writer.submit(buffer.array(), buffer.size(), records, done, forceSync);
+        buffer = new WireWriter(Math.max(INITIAL_BUFFER, Math.min(buffer.size(), 4 << 20)));
+        records = 0;
+        forceSync = false;
+    }
+
+    /** True while so many bytes wait for the writer that the shard should pause. */
+    public boolean backlogged() {
+        return writer.queuedBytes() > MAX_QUEUED_BYTES;
+    }
+
+    /** Log bytes encoded since the last snapshot began. */
+    public long bytesSinceSnapshot() {
+        return bytesSinceSnapshot;
+    }
+
+    /**
+     * Begins a snapshot: commits what is encoded, then rolls the log; {@code rolled} gets the new segment,
+     * from which replay over the snapshot will start.
+     */
+    public void rollForSnapshot(java.util.function.LongConsumer rolled) {
+        commit();
+        bytesSinceSnapshot = 0;
+        writer.roll(rolled);
+    }
+
+    public LogWriter writer() {
+        return writer;
+    }
+}
