@@ -20,7 +20,7 @@ final class NodeProcesses implements AutoCloseable {
     static final long WAIT_S = 180; // hang guard, not a timing assertion
 
     /** One node process and the file its stdout goes to. */
-    record Node(String id, Process process, Path out) {
+    record Node(String id, Process process, Path out, Path dataDir) {
         List<String> stdout() throws IOException {
             return Files.readAllLines(out, StandardCharsets.UTF_8);
         }
@@ -31,10 +31,15 @@ final class NodeProcesses implements AutoCloseable {
     Node start(String id, String... flags) throws IOException {
         List<String> command = new ArrayList<>(List.of("./amdb", "start", "--node-id", id));
         command.addAll(List.of(flags));
+        Path dataDir = null;
+        if (!command.contains("--data-dir") && !command.contains("--durability")) { // never in the repository
+            dataDir = Files.createTempDirectory("amdb-data-" + id + "-");
+            command.addAll(List.of("--data-dir", dataDir.toString()));
+        }
         Path out = Files.createTempFile("amdb-" + id + "-", ".out");
         Process p = new ProcessBuilder(command).directory(repoRoot()).redirectOutput(out.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        Node node = new Node(id, p, out);
+        Node node = new Node(id, p, out, dataDir);
         started.add(node);
         return node;
     }
@@ -70,6 +75,13 @@ final class NodeProcesses implements AutoCloseable {
                 n.process().waitFor(30, TimeUnit.SECONDS);
             }
             Files.deleteIfExists(n.out());
+            if (n.dataDir() != null) {
+                try (var files = Files.walk(n.dataDir())) {
+                    for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(f);
+                    }
+                }
+            }
         }
     }
 }

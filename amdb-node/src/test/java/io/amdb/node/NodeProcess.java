@@ -22,10 +22,23 @@ final class NodeProcess implements AutoCloseable {
 
     final Process process;
     private final Path stdoutFile;
+    private final Path dataDir; // null: the test chose where data lives
 
-    private NodeProcess(Process process, Path stdoutFile) {
+    private NodeProcess(Process process, Path stdoutFile, Path dataDir) {
         this.process = process;
         this.stdoutFile = stdoutFile;
+        this.dataDir = dataDir;
+    }
+
+    /** Deletes a directory tree (a test's data directory). */
+    static void deleteTree(Path dir) throws IOException {
+        if (dir != null && Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
     }
 
     /** The repository root: the module's parent directory, where the launcher lives. */
@@ -34,14 +47,23 @@ final class NodeProcess implements AutoCloseable {
         return new File(dir, "amdb").isFile() ? dir : dir.getParentFile();
     }
 
+    /**
+     * Starts {@code ./amdb start FLAGS}; unless the flags name a data directory or a durability mode, the node
+     * keeps its data in a fresh temporary directory (deleted by {@link #close()}), never in the repository.
+     */
     static NodeProcess start(String... flags) throws IOException {
         List<String> command = new ArrayList<>(List.of("./amdb", "start"));
         command.addAll(List.of(flags));
+        Path dataDir = null;
+        if (!command.contains("--data-dir") && !command.contains("--durability")) {
+            dataDir = Files.createTempDirectory("amdb-data-");
+            command.addAll(List.of("--data-dir", dataDir.toString()));
+        }
         Path out = Files.createTempFile("amdb-node-", ".out");
         ProcessBuilder pb = new ProcessBuilder(command).directory(repoRoot())
                 .redirectOutput(out.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
-        return new NodeProcess(pb.start(), out);
+        return new NodeProcess(pb.start(), out, dataDir);
     }
 
     /** Polls (bounded, as a hang guard) for the ready line and returns the port it names. */
@@ -74,5 +96,6 @@ final class NodeProcess implements AutoCloseable {
             process.waitFor(30, TimeUnit.SECONDS);
         }
         Files.deleteIfExists(stdoutFile);
+        deleteTree(dataDir);
     }
 }
