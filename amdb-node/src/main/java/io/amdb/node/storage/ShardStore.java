@@ -133,33 +133,37 @@ public final class ShardStore {
     }
 
     /**
-     * A client delete: removes {@code key} from the partition; returns its value, or null if it was absent
-     * (then nothing changes and no sequence number is taken).
+     * A client delete: removes {@code key} from the partition at the partition's next sequence number;
+     * returns its value, or null if it was absent (then nothing changes and no sequence number is taken).
      */
     public byte[] remove(int partition, byte[] key) {
-        checkPartition(partition);
+        Objects.requireNonNull(key, "key");
+        SkipList list = lists[checkPartition(partition)];
+        if (list == null || list.get(key) == null) {
+            return null;
+        }
         return applyDelete(partition, key, sequences[partition] + 1);
     }
 
-    /** A delete that carries its version (see {@link #apply}); returns the removed value or null. */
+    /**
+     * A delete that carries its version (see {@link #apply}): removes {@code key} if present, raises the
+     * sequence to {@code version} and reports the delete; returns the removed value or null.
+     */
     public byte[] applyDelete(int partition, byte[] key, long version) {
         Objects.requireNonNull(key, "key");
         SkipList list = lists[checkPartition(partition)];
-        if (list == null) {
-            raiseSequence(partition, version);
-            return null;
+        raiseSequence(partition, version);
+        byte[] previous = null;
+        if (list != null) {
+            int sizeBefore = list.size();
+            long bytesBefore = list.memoryBytes();
+            previous = list.remove(key);
+            account(list, sizeBefore, bytesBefore);
         }
-        int sizeBefore = list.size();
-        long bytesBefore = list.memoryBytes();
-        byte[] previous = list.remove(key);
-        account(list, sizeBefore, bytesBefore);
-        if (previous != null) {
-            raiseSequence(partition, version);
-            if (handoffs != null && handoffs[partition] != null) {
-                handoffs[partition].record(key, null, version);
-            }
-            journal.delete(partition, version, key);
+        if (handoffs != null && handoffs[partition] != null) {
+            handoffs[partition].record(key, null, version);
         }
+        journal.delete(partition, version, key);
         return previous;
     }
 
