@@ -21,6 +21,7 @@ async function refreshCluster() {
     drawRing($('ring'), $('members'), view);
     $('lost').textContent = view.lost ? `${view.lost} partitions LOST: ${view.lostPartitions.slice(0, 20).join(', ')}` : '';
     showMigrations(view);
+    showStorage(view.info || {});
   } catch (e) { /* disconnected: the status badge says so */ }
 }
 
@@ -48,6 +49,29 @@ function showMigrations(view) {
     return li;
   }));
   if (!view.migrations.length) $('migrations').innerHTML = '<li class="muted">no partitions moving</li>';
+}
+
+// This node's durability: mode, where its data lives, log and fsync figures, snapshots, last recovery.
+function showStorage(info) {
+  const rows = info.durability === 'none' || !info.durability
+    ? [['durability', 'none: memory only, a restart loses every key']]
+    : [
+      ['durability', info.durability],
+      ['data', info.data_dir],
+      ['log on disk', `${(Number(info.log_bytes) / 1e6).toFixed(1)} MB`],
+      ['fsyncs', `${info.fsyncs} (p99 ${info.fsync_p99_us} µs, ${info.writes_per_fsync} writes each)`],
+      ['snapshots', `${info.snapshots_done} done` + (Number(info.snapshot_running) > 0
+        ? `, one running (${info.snapshot_entries_written} entries written)` : '')],
+      ['last recovery', `${info.recovered_keys} keys, ${info.recovered_records} log records in ${info.recovery_ms} ms`],
+    ];
+  if (Number(info.storage_full_shards) > 0) rows.push(['DISK FULL', 'writes are refused (STORAGE_FULL)']);
+  $('storage').replaceChildren(...rows.flatMap(([k, v]) => {
+    const dt = document.createElement('dt');
+    dt.textContent = k;
+    const dd = document.createElement('dd');
+    dd.textContent = v;
+    return [dt, dd];
+  }));
 }
 
 async function sampleOps() {

@@ -23,6 +23,7 @@ import io.amdb.node.config.StorageConfig;
 import io.amdb.node.persist.DataDir;
 import io.amdb.node.persist.NodeStorage;
 import io.amdb.node.persist.Snapshotter;
+import io.amdb.node.persist.StorageInfo;
 import io.amdb.node.shard.ShardStorage;
 import io.amdb.node.storage.ShardStore;
 import io.amdb.node.storage.WriteObserver;
@@ -90,6 +91,7 @@ public final class AmDbNode {
         this.stats = new NodeStats(config.nodeId(), config.shards(), config.partitions(), connections,
                 System::currentTimeMillis, parking, migrationStats, loopLagNanos, shardTaskNanos);
         stats.setLatencyRecorder(metrics::recordProtocol);
+        stats.setStorageFields(() -> StorageInfo.fields(storage));
         if (!config.clustered()) {
             stats.setTable(standaloneTable());
         }

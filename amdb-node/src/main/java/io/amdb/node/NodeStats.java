@@ -34,6 +34,7 @@ final class NodeStats implements NodeStatus {
     private final AtomicLong loopLagNanos;
     private final AtomicLong shardTaskNanos;
     private final AtomicInteger waitingForTable = new AtomicInteger();
+    private volatile java.util.function.Supplier<Map<String, String>> storageFields = Map::of;
 
     NodeStats(String nodeId, int shards, int partitions, AtomicInteger connections, LongSupplier clockMillis,
             Parking parking, MigrationStats migrations, AtomicLong loopLagNanos, AtomicLong shardTaskNanos) {
@@ -95,6 +96,11 @@ final class NodeStats implements NodeStatus {
         answered[opcode & 0xFF].increment();
     }
 
+    /** Sets where INFO's storage fields come from (see {@code persist.StorageInfo}). */
+    void setStorageFields(java.util.function.Supplier<Map<String, String>> fields) {
+        this.storageFields = fields;
+    }
+
     /** Sets where {@link #recordLatency} samples go (the metrics registry). */
     void setLatencyRecorder(LatencyRecorder recorder) {
         this.latency = recorder;
@@ -125,6 +131,7 @@ final class NodeStats implements NodeStatus {
         f.put("requests_waiting_for_table", Integer.toString(waitingForTable.get()));
         f.put("loop_lag_max_ms", Long.toString(loopLagNanos.get() / 1_000_000));
         f.put("shard_task_max_ms", Long.toString(shardTaskNanos.get() / 1_000_000));
+        f.putAll(storageFields.get());
         for (Opcode op : Opcode.values()) {
             f.put("ops_" + op.name().toLowerCase(Locale.ROOT), Long.toString(answered[op.code()].sum()));
         }

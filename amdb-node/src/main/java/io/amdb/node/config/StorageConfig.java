@@ -25,9 +25,9 @@ public record StorageConfig(Durability durability, Path dataDir, long fsyncInter
         return dataDir != null ? dataDir : Path.of("amdb-data", "node-" + port);
     }
 
-    /** This config with {@code mode} in {@code dir}. */
+    /** Durable in {@code mode} in {@code dir}, taking the node id the directory records (if it has one). */
     public static StorageConfig durable(Durability mode, Path dir) {
-        return new StorageConfig(mode, dir, DEFAULT_FSYNC_INTERVAL_MS, false, true);
+        return new StorageConfig(mode, dir, DEFAULT_FSYNC_INTERVAL_MS, false, false);
     }
 
     public StorageConfig withRecoverTruncate(boolean truncate) {

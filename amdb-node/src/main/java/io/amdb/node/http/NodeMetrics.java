@@ -99,6 +99,10 @@ public final class NodeMetrics {
         gauge("amdb.cluster.members", "Members in the partition table", node, n -> tableValue(n, t -> t.members().size()));
         gauge("amdb.table.epoch", "Epoch of the partition table", node, n -> tableValue(n, PartitionTable::epoch));
         gauge("amdb.migrations.in.flight", "Partition moves in the table", node, n -> tableValue(n, t -> t.migrations().size()));
+        for (String f : io.amdb.node.persist.StorageInfo.NUMERIC) {
+            gauge("amdb." + f.replace('_', '.'), "INFO " + f + " (docs/STORAGE.md; NaN when memory-only)", sampler,
+                    s -> s.field(f));
+        }
         for (String f : ClusterView.MIGRATION_FIELDS) {
             if (f.startsWith("migration")) {
                 gauge("amdb." + f.replace('_', '.'), "INFO " + f + " (NaN until the node reports it)", sampler, s -> s.field(f));
