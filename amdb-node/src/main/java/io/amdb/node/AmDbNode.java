@@ -78,11 +78,16 @@ public final class AmDbNode {
     private Future<Void> stopped;
     private final NodeMetrics metrics;
     private final NodeStorage storage; // null: memory only
+    private final PartitionTable remembered; // the table saved before the last stop, or null
+    private final boolean[] recoveredPartitions;
     private volatile Consumer<String> fatalListener = message -> { };
     private HttpFrontEnd http;
 
-    private AmDbNode(NodeConfig config, Vertx vertx, Member self, NodeMetrics metrics, NodeStorage storage) {
+    private AmDbNode(NodeConfig config, Vertx vertx, Member self, NodeMetrics metrics, NodeStorage storage,
+            PartitionTable remembered) {
         this.config = config;
+        this.remembered = remembered;
+        this.recoveredPartitions = recoveredPartitions(storage, config);
         this.storage = storage;
         this.vertx = vertx;
         this.self = self;
@@ -145,13 +150,14 @@ public final class AmDbNode {
 
     private static Future<AmDbNode> start(NodeConfig config, int port, ServerSocket held, NodeStorage storage) {
         Member self = new Member(config.nodeId(), config.host(), port);
+        PartitionTable remembered = rememberedTable(storage);
         NodeMetrics metrics = new NodeMetrics();
         VertxOptions options = new VertxOptions().setEventLoopPoolSize(config.shards()).setPreferNativeTransport(false)
                 .setMetricsOptions(metrics.vertxOptions());
         Future<Vertx> built;
         if (config.clustered()) {
             options.setEventBusOptions(new EventBusOptions().setHost(config.host()).setPort(0)
-                    .setClusterNodeMetadata(HazelcastMembership.metadata(self)));
+                    .setClusterNodeMetadata(HazelcastMembership.metadata(self, claims(remembered, self))));
             built = Vertx.builder().with(options).withMetrics(metrics.vertxFactory()).withClusterManager(new HazelcastClusterManager(
                     HazelcastConfigs.create(config.clusterName(), config.host(), config.clusterPort(), config.join())))
                     .buildClustered();
@@ -159,7 +165,7 @@ public final class AmDbNode {
             built = Future.succeededFuture(Vertx.builder().with(options).withMetrics(metrics.vertxFactory()).build());
         }
         return built.compose(vertx -> {
-            AmDbNode node = new AmDbNode(config, vertx, self, metrics, storage);
+            AmDbNode node = new AmDbNode(config, vertx, self, metrics, storage, remembered);
             return node.deployShards()
                     .compose(v -> node.joinCluster())
                     .compose(v -> {
@@ -173,6 +179,44 @@ public final class AmDbNode {
             closeQuietly(held);
             closeStorage(storage);
         });
+    }
+
+    /** The partitions recovery found data for, or null on a memory-only node. Before the shards run. */
+    private static boolean[] recoveredPartitions(NodeStorage storage, NodeConfig config) {
+        if (storage == null) {
+            return null;
+        }
+        boolean[] held = new boolean[config.partitions()];
+        for (int p = 0; p < held.length; p++) {
+            held[p] = storage.store(p % config.shards()).holds(p);
+        }
+        return held;
+    }
+
+    /** The partition table a durable clustered node saved before it stopped, or null. */
+    private static PartitionTable rememberedTable(NodeStorage storage) {
+        if (storage == null) {
+            return null;
+        }
+        try {
+            byte[] saved = storage.dir().readTable();
+            return saved == null ? null : PartitionTableCodec.decode(saved);
+        } catch (IOException | io.amdb.protocol.ProtocolException e) {
+            Logger.getLogger(AmDbNode.class.getName()).warning("ignoring the saved partition table: " + e.getMessage()
+                    + "; this node claims none of its old partitions");
+            return null;
+        }
+    }
+
+    /** The partitions a restarted durable node claims back: those its saved table gave it. */
+    private static java.util.BitSet claims(PartitionTable remembered, Member self) {
+        java.util.BitSet claimed = new java.util.BitSet();
+        if (remembered != null) {
+            for (int p : remembered.partitionsOf(self.nodeId())) {
+                claimed.set(p);
+            }
+        }
+        return claimed;
     }
 
     private static void closeStorage(NodeStorage storage) {
@@ -312,6 +356,15 @@ public final class AmDbNode {
     }
 
     /**
+     * <b>Loses data on purpose</b>: an operator accepts that the LOST partitions' writes are gone; the
+     * coordinator gives each, empty, to a live member. Completes with how many were LOST (0 on a standalone
+     * node, which never loses partitions).
+     */
+    public Future<Integer> acceptLoss() {
+        return tableService == null ? Future.succeededFuture(0) : tableService.requests().acceptLoss();
+    }
+
+    /**
      * Leaves the cluster gracefully, then stops: asks the coordinator to move every partition this node owns
      * to the other members, waits until the table shows it owns none (and receives none), then
      * {@link #stop()}s. Bounded by {@code timeoutMs}; after it (or when the coordinator cannot be reached) the
@@ -433,11 +486,11 @@ public final class AmDbNode {
             return Future.succeededFuture();
         }
         TableService service = new TableService(self, config.partitions(), new TablePlanner(PlacementPolicy.DEFAULT),
-                this::installTable);
+                this::installTable, remembered);
         tableService = service;
         MigrationService moves = new MigrationService(self, dispatcher, migrationStats, parking,
                 m -> service.requests().cutover(m),
-                service::refreshTable);
+                service::refreshTable, recoveredPartitions);
         coordinator = new Coordinator(vertx.eventBus(), stats, config.limits(), dispatcher.partitioner());
         return vertx.deployVerticle(new PeerEndpoint(dispatcher, config.limits(), stats))
                 .compose(id -> vertx.deployVerticle(moves)).compose(id -> {

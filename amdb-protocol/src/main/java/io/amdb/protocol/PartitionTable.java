@@ -26,7 +26,9 @@ import java.util.stream.IntStream;
  * <b>Owner vs migration</b>: the source of a migration stays the owner, serving reads and writes, until the
  * fenced cutover ({@link #completeMigration}) names the target owner at the next epoch. <b>LOST</b>: the
  * owner died without handing off; its data is gone, requests fail with PARTITION_LOST, and the partition
- * stays LOST until an operator accepts the loss ({@link #reassignLostAsEmpty}). <b>Replicas</b> arrive in
+ * stays LOST until its owner comes back with its data (a durable node restarted on its data directory; the
+ * table remembers whom each LOST partition was lost with, {@link #lostFrom}) or an operator accepts the loss
+ * ({@link #reassignLostAsEmpty}). <b>Replicas</b> arrive in
  * wave 2: {@link #replicas} is empty today and the wire format reserves a field for them.
  */
 public final class PartitionTable {
@@ -42,6 +44,8 @@ public final class PartitionTable {
     private final List<Migration> migrations;
     private final Map<String, Integer> indexById;
     private final Migration[] migrationByPartition;
+    /** For a LOST partition, the id of the member it was lost with, when known; null elsewhere. */
+    private final String[] lostFrom;
 
     /**
      * Requires the invariants in the class comment; {@code owners[p]} is an index into {@code members} or
@@ -51,6 +55,15 @@ public final class PartitionTable {
      */
     public PartitionTable(long epoch, int partitions, List<Member> members, int[] owners,
             List<Migration> migrations) {
+        this(epoch, partitions, members, owners, migrations, null);
+    }
+
+    /**
+     * As the other constructor, with {@code lostFrom[p]} naming the member a LOST partition {@code p} was lost
+     * with (null when unknown; must be null for partitions that are not LOST). A null array: none known.
+     */
+    public PartitionTable(long epoch, int partitions, List<Member> members, int[] owners,
+            List<Migration> migrations, String[] lostFrom) {
         requireArgument(epoch >= 1, "epoch must be >= 1: " + epoch);
         this.epoch = epoch;
         this.partitioner = new Partitioner(partitions);
@@ -71,6 +84,22 @@ public final class PartitionTable {
         this.migrations = List.copyOf(sorted);
         this.migrationByPartition = new Migration[partitions];
         this.migrations.forEach(this::checkMigration);
+        this.lostFrom = lostFrom == null ? new String[partitions] : lostFrom.clone();
+        requireArgument(this.lostFrom.length == partitions, this.lostFrom.length + " lost-from ids for " + partitions
+                + " partitions");
+        for (int p = 0; p < partitions; p++) {
+            if (this.lostFrom[p] != null && this.owners[p] != LOST) {
+                throw new IllegalArgumentException("partition " + p + " is not LOST but names a member it was lost with");
+            }
+        }
+    }
+
+    /**
+     * The id of the member a LOST partition was lost with (its owner when it died), or null when the partition
+     * is not LOST or that is unknown. That member, back with its data directory, may take the partition back.
+     */
+    public String lostFrom(int partition) {
+        return lostFrom[checkPartition(partition)];
     }
 
     public long epoch() {
@@ -181,7 +210,7 @@ public final class PartitionTable {
         next[partition] = indexById.get(m.toNode());
         List<Migration> rest = new ArrayList<>(migrations);
         rest.remove(m);
-        return new PartitionTable(epoch + 1, partitions(), members, next, rest);
+        return new PartitionTable(epoch + 1, partitions(), members, next, rest, lostFrom);
     }
 
     /**
@@ -196,13 +225,16 @@ public final class PartitionTable {
         requireArgument(i != null, nodeId + " is not a member");
         int[] next = owners.clone();
         next[partition] = i;
-        return new PartitionTable(epoch + 1, partitions(), members, next, migrations);
+        String[] stillLost = lostFrom.clone();
+        stillLost[partition] = null;
+        return new PartitionTable(epoch + 1, partitions(), members, next, migrations, stillLost);
     }
 
     /** True when the tables are equal but for their epochs: republishing would change nothing. */
     public boolean sameContentAs(PartitionTable other) {
         return partitions() == other.partitions() && members.equals(other.members)
-                && Arrays.equals(owners, other.owners) && migrations.equals(other.migrations);
+                && Arrays.equals(owners, other.owners) && migrations.equals(other.migrations)
+                && Arrays.equals(lostFrom, other.lostFrom);
     }
 
     /** Tables are equal when epoch, P, members (in order), owners and migrations are equal. */

@@ -43,6 +43,16 @@ public final class PartitionTableCodec {
         for (Migration m : table.migrations()) {
             w.u32(m.partition()).u16(table.memberIndex(m.fromNode())).u16(table.memberIndex(m.toNode()));
         }
+        int known = 0;
+        for (int p = 0; p < table.partitions(); p++) {
+            known += table.lostFrom(p) == null ? 0 : 1;
+        }
+        w.u32(known);
+        for (int p = 0; p < table.partitions(); p++) {
+            if (table.lostFrom(p) != null) {
+                w.u32(p).str(table.lostFrom(p));
+            }
+        }
     }
 
     /**
@@ -75,7 +85,7 @@ public final class PartitionTableCodec {
         check(replicaSlots == 0, "replica slots " + replicaSlots + " are not supported before wave 2");
         try { // the table's own checks (two members with one id, a migration not from the owner) remain
             List<Migration> migrations = readMigrations(r, partitions, members);
-            return new PartitionTable(epoch, partitions, members, owners, migrations);
+            return new PartitionTable(epoch, partitions, members, owners, migrations, readLostFrom(r, partitions));
         } catch (IllegalArgumentException e) {
             throw malformed("invalid partition table: " + e.getMessage());
         }
@@ -132,6 +142,21 @@ public final class PartitionTableCodec {
             previous = partition;
         }
         return migrations;
+    }
+
+    private static String[] readLostFrom(WireReader r, int partitions) throws ProtocolException {
+        int n = r.count(4 + 2 + 1);
+        String[] lostFrom = new String[partitions];
+        long previous = -1;
+        for (int i = 0; i < n; i++) {
+            long partition = r.u32() & 0xFFFFFFFFL;
+            if (partition <= previous || partition >= partitions) {
+                throw malformed("lost-from entry " + i + " of partition " + partition + " is out of range or out of order");
+            }
+            lostFrom[(int) partition] = r.str();
+            previous = partition;
+        }
+        return lostFrom;
     }
 
     private static void check(boolean condition, String message) throws ProtocolException {

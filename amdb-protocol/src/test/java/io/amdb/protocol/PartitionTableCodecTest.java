@@ -18,9 +18,10 @@ class PartitionTableCodecTest {
     /** The tiny table of docs/PROTOCOL.md, "Partition table". */
     static final PartitionTable TINY = new PartitionTable(2, 2,
             List.of(new Member("a", "h", 7070), new Member("b", "h", 7071)),
-            new int[] {0, PartitionTable.LOST}, List.of(new Migration(0, "a", "b")));
+            new int[] {0, PartitionTable.LOST}, List.of(new Migration(0, "a", "b")), new String[] {null, "c"});
     static final String TINY_HEX = "00 00 00 00 00 00 00 02 00 00 00 02 00 00 00 02 00 01 61 00 01 68 1b 9e"
-            + " 00 01 62 00 01 68 1b 9f 00 00 ff ff 00 00 00 00 01 00 00 00 00 00 00 00 01";
+            + " 00 01 62 00 01 68 1b 9f 00 00 ff ff 00 00 00 00 01 00 00 00 00 00 00 00 01"
+            + " 00 00 00 01 00 00 00 01 00 01 63";
 
     @Test
     void encode_tinyTable_matchesGoldenBytes() {
@@ -143,7 +144,12 @@ class PartitionTableCodecTest {
                 migrations.add(new Migration(p, members.get(owners[p]).nodeId(), members.get(to).nodeId()));
             }
         }
-        return new PartitionTable(1 + random.nextLong(Long.MAX_VALUE - 1), partitions, members, owners, migrations);
+        String[] lostFrom = new String[partitions];
+        for (int p = 0; p < partitions; p++) {
+            lostFrom[p] = owners[p] == PartitionTable.LOST && random.nextBoolean() ? "gone-" + random.nextInt(9) : null;
+        }
+        return new PartitionTable(1 + random.nextLong(Long.MAX_VALUE - 1), partitions, members, owners, migrations,
+                lostFrom);
     }
 
     private static void corrupt(String what, Consumer<byte[]> edit) {

@@ -46,6 +46,39 @@ public final class CoordinatorRequests {
         return "amdb.table.leave." + nodeId;
     }
 
+    static String acceptLossAddress(String nodeId) {
+        return "amdb.table.accept-loss." + nodeId;
+    }
+
+    /**
+     * <b>Loses data on purpose</b>: asks the coordinator to give every LOST partition, empty, to a live member
+     * (an operator accepting that their writes are gone). Thread-safe; completes with how many partitions were
+     * reassigned (0 when none was LOST); fails when no coordinator answered.
+     */
+    public Future<Integer> acceptLoss() {
+        String coordinator = coordinatorId.get();
+        if (coordinator == null) {
+            return Future.failedFuture("no coordinator known yet");
+        }
+        return vertx.eventBus().<Buffer>request(acceptLossAddress(coordinator), Buffer.buffer(),
+                new DeliveryOptions().setSendTimeout(TIMEOUT_MS)).map(m -> m.body().getInt(0));
+    }
+
+    /** The coordinator's side of {@link #acceptLoss}. */
+    static void answerAcceptLoss(TableKeeper keeper, Member self, Message<Buffer> request) {
+        if (keeper == null) {
+            request.fail(503, self.nodeId() + " is not the coordinator");
+            return;
+        }
+        try {
+            int lost = keeper.table().lostPartitions();
+            keeper.reassignAllLostAsEmpty();
+            request.reply(Buffer.buffer().appendInt(lost));
+        } catch (IllegalArgumentException e) {
+            request.fail(409, e.getMessage());
+        }
+    }
+
     /**
      * Asks the coordinator to cut a finished migration over (thread-safe; the future completes on the
      * caller's context): {@link #CUTOVER_ACCEPTED} when it published the table with the target as owner,

@@ -11,6 +11,9 @@ import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.core.spi.cluster.NodeListener;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +37,7 @@ public final class HazelcastMembership implements Membership {
     private final ClusterManager manager;
     private final Context context;
     private final Map<String, Member> byVertxId = new LinkedHashMap<>();
+    private final Map<String, BitSet> claimsByVertxId = new HashMap<>();
     private Listener listener;
 
     private HazelcastMembership(Vertx vertx, ClusterManager manager, Context context) {
@@ -44,7 +48,32 @@ public final class HazelcastMembership implements Membership {
 
     /** The event-bus metadata that advertises {@code self}; set it on EventBusOptions before clustering. */
     public static JsonObject metadata(Member self) {
-        return new JsonObject().put("amdb.nodeId", self.nodeId()).put("amdb.host", self.host()).put("amdb.port", self.port());
+        return metadata(self, new BitSet());
+    }
+
+    /**
+     * As {@link #metadata(Member)}, also advertising the partitions {@code self} claims: those its last table
+     * gave it, which it recovered from its data directory (see {@link Membership#claims()}).
+     */
+    public static JsonObject metadata(Member self, BitSet claims) {
+        JsonObject md = new JsonObject().put("amdb.nodeId", self.nodeId()).put("amdb.host", self.host())
+                .put("amdb.port", self.port());
+        if (!claims.isEmpty()) {
+            md.put("amdb.claims", Base64.getEncoder().encodeToString(claims.toByteArray()));
+        }
+        return md;
+    }
+
+    @Override
+    public Map<String, BitSet> claims() {
+        Map<String, BitSet> out = new HashMap<>();
+        claimsByVertxId.forEach((vertxId, claimed) -> {
+            Member m = byVertxId.get(vertxId);
+            if (m != null) {
+                out.put(m.nodeId(), claimed);
+            }
+        });
+        return out;
     }
 
     /**
@@ -119,6 +148,10 @@ public final class HazelcastMembership implements Membership {
         manager.getNodeInfo(vertxId, (info, error) -> context.runOnContext(v -> {
             Member member = error == null ? memberOf(info) : null;
             if (member != null) {
+                BitSet claimed = claimsOf(info);
+                if (!claimed.isEmpty()) {
+                    claimsByVertxId.put(vertxId, claimed);
+                }
                 add(vertxId, member);
                 done.tryComplete();
             } else if (attemptsLeft > 1) {
@@ -140,8 +173,19 @@ public final class HazelcastMembership implements Membership {
 
     private void remove(String vertxId) {
         Member member = byVertxId.remove(vertxId);
+        claimsByVertxId.remove(vertxId);
         if (member != null && listener != null) {
             listener.memberRemoved(member);
+        }
+    }
+
+    /** The partitions a member's metadata claims; empty when it claims none or says nothing readable. */
+    private static BitSet claimsOf(NodeInfo info) {
+        String encoded = info.metadata().getString("amdb.claims");
+        try {
+            return encoded == null ? new BitSet() : BitSet.valueOf(Base64.getDecoder().decode(encoded));
+        } catch (IllegalArgumentException e) {
+            return new BitSet(); // a malformed claim claims nothing: its partitions stay LOST
         }
     }
 

@@ -16,6 +16,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -41,6 +42,7 @@ public final class TableService extends VerticleBase implements Membership.Liste
     private final int partitions;
     private final TablePlanner planner;
     private final Consumer<PartitionTable> install;
+    private final PartitionTable remembered; // the table this node last installed before it restarted, or null
     private HazelcastMembership membership;
     private TableKeeper keeper;
     private Membership.Listener keeperListener;
@@ -51,10 +53,22 @@ public final class TableService extends VerticleBase implements Membership.Liste
 
     /** @param install told of every newer table, on this verticle's context */
     public TableService(Member self, int partitions, TablePlanner planner, Consumer<PartitionTable> install) {
+        this(self, partitions, planner, install, null);
+    }
+
+    /**
+     * @param remembered the table a durable node saved before it stopped, or null: if this node becomes the
+     *                   coordinator and no member has a newer table, it resumes from this one, so a cluster
+     *                   restarted whole keeps its table (members not back yet have their partitions LOST
+     *                   until they return and claim them)
+     */
+    public TableService(Member self, int partitions, TablePlanner planner, Consumer<PartitionTable> install,
+            PartitionTable remembered) {
         this.self = self;
         this.partitions = partitions;
         this.planner = planner;
         this.install = install;
+        this.remembered = remembered;
     }
 
     static String fetchAddress(String nodeId) {
@@ -75,6 +89,8 @@ public final class TableService extends VerticleBase implements Membership.Liste
                 m -> CoordinatorRequests.answerCutover(keeper, self, m));
         vertx.eventBus().<Buffer>consumer(CoordinatorRequests.leaveAddress(self.nodeId()),
                 m -> CoordinatorRequests.answerLeave(keeper, self, m));
+        vertx.eventBus().<Buffer>consumer(CoordinatorRequests.acceptLossAddress(self.nodeId()),
+                m -> CoordinatorRequests.answerAcceptLoss(keeper, self, m));
         return HazelcastMembership.start(vertx, ((VertxInternal) vertx).clusterManager(), context).map(m -> {
             membership = m;
             m.setListener(this);
@@ -143,19 +159,23 @@ public final class TableService extends VerticleBase implements Membership.Liste
                 return;
             }
             Membership view = keeperView();
-            keeper = current == null
+            PartitionTable base = current == null || (remembered != null && remembered.epoch() > current.epoch())
+                    ? remembered : current;
+            keeper = base == null
                     ? TableKeeper.start(planner, view, partitions, this::publish)
-                    : TableKeeper.resume(planner, view, withEpoch(current, current.epoch() + TAKEOVER_EPOCH_GAP),
+                    : TableKeeper.resume(planner, view, withEpoch(base, base.epoch() + TAKEOVER_EPOCH_GAP),
                             this::publish);
         });
     }
 
     private static PartitionTable withEpoch(PartitionTable t, long epoch) {
         int[] owners = new int[t.partitions()];
+        String[] lostFrom = new String[t.partitions()];
         for (int p = 0; p < owners.length; p++) {
             owners[p] = t.ownerIndex(p);
+            lostFrom[p] = t.lostFrom(p);
         }
-        return new PartitionTable(epoch, t.partitions(), t.members(), owners, t.migrations());
+        return new PartitionTable(epoch, t.partitions(), t.members(), owners, t.migrations(), lostFrom);
     }
 
     /** The membership as the keeper sees it: the same members, with events forwarded by this service. */
@@ -164,6 +184,11 @@ public final class TableService extends VerticleBase implements Membership.Liste
             @Override
             public List<Member> members() {
                 return membership.members();
+            }
+
+            @Override
+            public Map<String, java.util.BitSet> claims() {
+                return membership.claims();
             }
 
             @Override

@@ -29,6 +29,7 @@ final class HttpRoutes {
         router.delete("/v1/kv/*").handler(kv::delete);
         router.post("/v1/batch").handler(kv::batch);
         router.get("/v1/cluster").handler(kv::cluster);
+        router.post("/v1/cluster/accept-loss").handler(kv::acceptLoss);
         router.route("/v1/*").handler(ctx -> ApiErrors.send(ctx, 404, ErrorCode.UNKNOWN_OPCODE,
                 "no endpoint " + ctx.request().method() + " " + ctx.request().path() + " (see docs/HTTP.md)"));
         router.get("/metrics").handler(PrometheusScrapingHandler.create(fe.metrics().registry()));

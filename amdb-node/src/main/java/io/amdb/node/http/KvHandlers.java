@@ -84,6 +84,16 @@ final class KvHandlers {
         ClusterView.build(fe.node(), fe.sampler()).onSuccess(view -> json(ctx, 200, view)).onFailure(ctx::fail);
     }
 
+    /**
+     * {@code POST /v1/cluster/accept-loss}: <b>loses data on purpose</b>. The coordinator gives every LOST
+     * partition, empty, to a live member; answers {@code {"reassigned": n}}, or 503 when no coordinator answered.
+     */
+    void acceptLoss(RoutingContext ctx) {
+        fe.node().acceptLoss().onSuccess(n -> json(ctx, 200, new io.vertx.core.json.JsonObject().put("reassigned", n)))
+                .onFailure(e -> ApiErrors.send(ctx, 503, io.amdb.protocol.ErrorCode.PARTITION_LOST,
+                        "the coordinator did not accept the loss: " + e.getMessage()));
+    }
+
     /** Runs one request, times it, and answers errors as JSON; {@code ok} writes a successful response. */
     private void run(RoutingContext ctx, String op, Request request, Consumer<Response> ok) {
         long start = System.nanoTime();

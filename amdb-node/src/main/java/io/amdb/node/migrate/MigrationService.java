@@ -51,6 +51,7 @@ public final class MigrationService extends VerticleBase {
     private PartitionTable table;
     private boolean[] held;
     private boolean[] handedOff; // the shard keeps a gone-marker for these (see Handoff)
+    private final boolean[] recovered;
 
     /**
      * @param cutover asks the coordinator to cut a finished migration over ({@code CoordinatorRequests.CUTOVER_*})
@@ -58,6 +59,16 @@ public final class MigrationService extends VerticleBase {
      */
     public MigrationService(Member self, ShardDispatcher shards, MigrationStats stats, Parking parking,
             Function<Migration, Future<Integer>> cutover, Supplier<Future<Void>> refresh) {
+        this(self, shards, stats, parking, cutover, refresh, null);
+    }
+
+    /**
+     * @param recovered the partitions this node's shards hold data for after recovery (null: none): they are
+     *                  dropped like any other held partition once a table gives them to someone else
+     */
+    public MigrationService(Member self, ShardDispatcher shards, MigrationStats stats, Parking parking,
+            Function<Migration, Future<Integer>> cutover, Supplier<Future<Void>> refresh, boolean[] recovered) {
+        this.recovered = recovered;
         this.refresh = refresh;
         this.self = self;
         this.shards = shards;
@@ -113,7 +124,7 @@ public final class MigrationService extends VerticleBase {
         }
         table = newer;
         if (held == null) {
-            held = new boolean[newer.partitions()];
+            held = recovered == null ? new boolean[newer.partitions()] : recovered.clone();
             handedOff = new boolean[newer.partitions()];
         }
         for (Outbound o : new ArrayList<>(active.values())) {
@@ -132,8 +143,10 @@ public final class MigrationService extends VerticleBase {
                         shards.send(shards.shardOf(p), ReceiveTask.reclaim(p));
                     } // receiving it: the first chunk, a RESET, reclaims it
                 }
-            } else if (held[p] && !active.containsKey(p)) {
-                held[p] = false; // handed off, or an abandoned partial copy: let it go
+            } else if (held[p] && !active.containsKey(p) && !newer.isLost(p)) {
+                // Handed off, or an abandoned partial copy: let it go. A LOST partition's data is kept: it may
+                // be the only copy, for an operator or its returning owner to decide on.
+                held[p] = false;
                 inbound.remove(p);
                 shards.send(shards.shardOf(p), ReceiveTask.drop(p));
             }

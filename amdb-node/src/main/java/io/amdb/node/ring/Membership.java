@@ -2,6 +2,7 @@ package io.amdb.node.ring;
 
 import io.amdb.protocol.Member;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The live members of the cluster, as the ring code needs them: a snapshot and change events.
@@ -14,6 +15,14 @@ import java.util.List;
 public interface Membership {
     /** The members alive now, this node included; distinct ids. */
     List<Member> members();
+
+    /**
+     * The partitions each live member claims, by node id: what a durable member's last table gave it, which
+     * it holds on its disk (see {@link TablePlanner}). Members that claim nothing are absent.
+     */
+    default Map<String, java.util.BitSet> claims() {
+        return Map.of();
+    }
 
     /** Registers the one listener for changes; a second call replaces it. */
     void setListener(Listener listener);

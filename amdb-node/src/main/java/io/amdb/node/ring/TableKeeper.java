@@ -110,7 +110,7 @@ public final class TableKeeper implements Membership.Listener {
         List<Member> live = membership.members();
         // A leaver that is gone, or back at a new address (restarted), is no longer leaving.
         leaving.removeIf(id -> live.stream().noneMatch(m -> m.equals(table.member(id))));
-        update(planner.plan(table, live, leaving));
+        update(planner.plan(table, live, leaving, membership.claims()));
     }
 
     private void update(PartitionTable next) {

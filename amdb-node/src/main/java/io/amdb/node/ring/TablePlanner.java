@@ -8,6 +8,8 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.BitSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.IntPredicate;
 
@@ -21,9 +23,12 @@ import java.util.function.IntPredicate;
  * partition moves only when it has to, and then to the member bounded loads picks, so a table is a
  * function of the one before it and the new membership, not of the membership alone. The rules, in order:
  * <ol>
- *   <li><b>Death</b>: a member absent from the live set, or present at a new address (a restart: its data
- *       is gone), is dead; the partitions it owned become LOST, never reassigned silently, and migrations
- *       to it are dropped. LOST partitions stay LOST through every plan.
+ *   <li><b>Death</b>: a member absent from the live set, or present at a new address (a restart), is dead;
+ *       the partitions it owned become LOST, never reassigned silently, and migrations to it are dropped.
+ *       The table remembers whom each was lost with ({@link PartitionTable#lostFrom}).
+ *   <li><b>Return</b>: a LOST partition goes back to the member it was lost with when that member is live
+ *       and claims it (a durable node back on its data directory claims what its last table gave it);
+ *       any other LOST partition stays LOST. A member that got partitions back is not a newcomer.
  *   <li><b>Keep</b>: every other partition stays planned where it was: on the target of its migration in
  *       flight when that target is placeable (live and not leaving), else on its owner when that is.
  *   <li><b>Join</b>: a member new to the table takes every partition canonically its own: about P/N.
@@ -67,14 +72,28 @@ public final class TablePlanner {
      * @param leaving ids that asked to leave gracefully; they receive nothing and hand everything off
      */
     public PartitionTable plan(PartitionTable current, Collection<Member> live, Set<String> leaving) {
+        return plan(current, live, leaving, Map.of());
+    }
+
+    /**
+     * As {@link #plan(PartitionTable, Collection, Set)}, with the partitions each live member claims
+     * ({@code claims}, by node id): the Return rule gives a LOST partition back to the member it was lost
+     * with when that member claims it.
+     */
+    public PartitionTable plan(PartitionTable current, Collection<Member> live, Set<String> leaving,
+            Map<String, BitSet> claims) {
         List<Member> members = sortById(live);
-        int[] owners = survivingOwners(current, members);
+        String[] lostFrom = new String[current.partitions()];
+        int[] owners = survivingOwners(current, members, lostFrom);
         Set<String> placeable = new HashSet<>(ids(members));
         placeable.removeAll(leaving);
+        Set<String> returned = giveBack(owners, lostFrom, members, placeable, claims);
         List<Migration> migrations = new ArrayList<>();
         if (!placeable.isEmpty()) { // else there is nowhere to move to: leavers hold on
             Assignment plan = keep(current, members, owners, placeable);
-            plan.pullCanonical(plan.indexesOf(newcomers(current, members, placeable)));
+            Set<String> newcomers = newcomers(current, members, placeable);
+            newcomers.removeAll(returned);
+            plan.pullCanonical(plan.indexesOf(newcomers));
             plan.shedAboveCapacity();
             plan.placeUnplaced();
             for (int p = 0; p < owners.length; p++) {
@@ -85,9 +104,30 @@ public final class TablePlanner {
             }
         }
         PartitionTable next = new PartitionTable(current.epoch() + 1, current.partitions(), members, owners,
-                migrations);
+                migrations, lostFrom);
         return next.sameContentAs(current) ? current : next;
     }
+
+    /**
+     * Rule Return: gives each LOST partition back to the member it was lost with, if that member is placeable
+     * and claims it. Returns the ids of the members that got at least one partition back.
+     */
+    private static Set<String> giveBack(int[] owners, String[] lostFrom, List<Member> members, Set<String> placeable,
+            Map<String, BitSet> claims) {
+        Set<String> returned = new HashSet<>();
+        for (int p = 0; p < owners.length; p++) {
+            String from = lostFrom[p];
+            if (owners[p] == PartitionTable.LOST && from != null && placeable.contains(from)
+                    && claims.getOrDefault(from, EMPTY).get(p)) {
+                owners[p] = Assignment.indexOf(members, from);
+                lostFrom[p] = null;
+                returned.add(from);
+            }
+        }
+        return returned;
+    }
+
+    private static final BitSet EMPTY = new BitSet();
 
     /**
      * <b>Loses data on purpose</b>: returns {@code epoch + 1} with this LOST partition owned, empty, by the
@@ -110,15 +150,18 @@ public final class TablePlanner {
         Set<String> placeable = new HashSet<>(ids(members));
         placeable.removeAll(leaving);
         requireArgument(!placeable.isEmpty(), "every member is leaving: no one can take lost partitions");
-        int[] owners = survivingOwners(current, members);
+        String[] lostFrom = new String[current.partitions()];
+        int[] owners = survivingOwners(current, members, lostFrom);
         Assignment plan = keep(current, members, owners, placeable);
         for (int p = 0; p < owners.length; p++) {
             if (owners[p] == PartitionTable.LOST && which.test(p)) {
                 owners[p] = plan.firstWithRoom(p);
+                lostFrom[p] = null;
                 plan.set(p, owners[p]);
             }
         }
-        return new PartitionTable(current.epoch() + 1, current.partitions(), members, owners, current.migrations());
+        return new PartitionTable(current.epoch() + 1, current.partitions(), members, owners, current.migrations(),
+                lostFrom);
     }
 
     /** Rule 2: the plan before any move, over the new members; {@code owners} are the survivors. */
@@ -145,13 +188,17 @@ public final class TablePlanner {
         return i >= 0 && members.get(i).equals(current.member(nodeId));
     }
 
-    /** Rule 1: current owners as indexes into {@code members}; owners that died become LOST. */
-    private static int[] survivingOwners(PartitionTable current, List<Member> members) {
+    /**
+     * Rule 1: current owners as indexes into {@code members}; owners that died become LOST, and
+     * {@code lostFrom} (filled in) names whom each LOST partition was lost with, as far as known.
+     */
+    private static int[] survivingOwners(PartitionTable current, List<Member> members, String[] lostFrom) {
         int[] owners = new int[current.partitions()];
         for (int p = 0; p < owners.length; p++) {
             Member owner = current.owner(p);
             boolean survives = owner != null && sameIncarnation(current, members, owner.nodeId());
             owners[p] = survives ? Assignment.indexOf(members, owner.nodeId()) : PartitionTable.LOST;
+            lostFrom[p] = survives ? null : owner != null ? owner.nodeId() : current.lostFrom(p);
         }
         return owners;
     }

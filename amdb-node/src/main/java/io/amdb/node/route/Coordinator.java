@@ -288,8 +288,11 @@ public final class Coordinator {
     }
 
     static Response.Error lost(int partition, PartitionTable table) {
-        return new Response.Error(ErrorCode.PARTITION_LOST, "partition " + partition + " was lost with its owner "
-                + "(table epoch " + table.epoch() + ")");
+        String owner = table.lostFrom(partition);
+        return new Response.Error(ErrorCode.PARTITION_LOST, "partition " + partition + " was lost with its owner"
+                + (owner == null ? "" : " " + owner) + " (table epoch " + table.epoch() + "); it comes back when that "
+                + "node restarts on its data directory, or an operator accepts the loss with "
+                + "POST /v1/cluster/accept-loss");
     }
 
     private boolean tooMany(int n) {

@@ -12,7 +12,9 @@ import io.amdb.protocol.Migration;
 import io.amdb.protocol.PartitionTable;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -158,6 +160,53 @@ class TablePlannerTest {
             }
         }
         assertEquals(List.of(), after.migrations(), "a death moves nothing");
+    }
+
+    @Test
+    void plan_deadOwnerReturnsClaimingItsPartitions_getsExactlyThoseBack_andPullsNothing() {
+        List<Member> members = members(4);
+        PartitionTable before = PLANNER.initial(P, members);
+        PartitionTable dead = PLANNER.plan(before, without(members, "node-2"), Set.of());
+        for (int p : before.partitionsOf("node-2")) {
+            assertEquals("node-2", dead.lostFrom(p), "partition " + p);
+        }
+        BitSet claims = new BitSet();
+        for (int p : before.partitionsOf("node-2")) {
+            claims.set(p);
+        }
+        Member back = new Member("node-2", "127.0.0.1", 9999); // a new address: a restart
+        PartitionTable returned = PLANNER.plan(dead, plus(without(members, "node-2"), back), Set.of(),
+                Map.of("node-2", claims));
+        assertEquals(0, returned.lostPartitions());
+        assertEquals(List.of(), returned.migrations(), "it got its own back: not a newcomer");
+        for (int p = 0; p < P; p++) {
+            assertEquals(before.owner(p).nodeId(), returned.owner(p).nodeId(), "partition " + p);
+        }
+    }
+
+    @Test
+    void plan_claimOfAPartitionLostWithAnother_staysLost() {
+        List<Member> members = members(3);
+        PartitionTable before = PLANNER.initial(P, members);
+        PartitionTable dead = PLANNER.plan(before, without(members, "node-1"), Set.of());
+        BitSet everything = new BitSet();
+        everything.set(0, P);
+        // node-0 claims all, node-1's lost partitions included: only node-1 may take those back.
+        PartitionTable t = PLANNER.plan(dead, without(members, "node-1"), Set.of(), Map.of("node-0", everything));
+        assertEquals(before.partitionsOf("node-1").length, t.lostPartitions());
+        PartitionTable other = PLANNER.plan(dead, plus(without(members, "node-1"), member("node-9")), Set.of(),
+                Map.of("node-9", everything));
+        assertEquals(before.partitionsOf("node-1").length, other.lostPartitions(), "a stranger's claim is ignored");
+    }
+
+    @Test
+    void reassignAllLostAsEmpty_forgetsWhomTheyWereLostWith() {
+        List<Member> members = members(3);
+        PartitionTable dead = PLANNER.plan(PLANNER.initial(P, members), without(members, "node-1"), Set.of());
+        PartitionTable accepted = PLANNER.reassignAllLostAsEmpty(dead, Set.of());
+        for (int p = 0; p < P; p++) {
+            assertNull(accepted.lostFrom(p), "partition " + p);
+        }
     }
 
     @Test

@@ -1,0 +1,196 @@
+package io.amdb.node;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.amdb.node.config.NodeConfig;
+import io.amdb.node.config.StorageConfig;
+import io.amdb.node.persist.Durability;
+import io.amdb.protocol.ErrorCode;
+import io.amdb.protocol.Member;
+import io.amdb.protocol.PartitionTable;
+import io.amdb.protocol.Request;
+import io.amdb.protocol.Response;
+import io.vertx.core.Future;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Durable nodes in a cluster (in one JVM, real Hazelcast): a node that stops without handing off and comes
+ * back on its data directory gets its LOST partitions back; a whole cluster stopped and started again returns
+ * with the same owners and every acknowledged write; an operator can accept a loss.
+ */
+class ClusterRestartTest {
+    private static final int KEYS = 5_000;
+    private static final long WAIT_S = 120; // hang guard, not a timing assertion
+
+    @TempDir
+    Path dirs;
+
+    private final String cluster = "amdb-restart-" + UUID.randomUUID();
+    private final List<String> join = new ArrayList<>();
+    private final List<Integer> hzPorts = new ArrayList<>();
+    private final AmDbNode[] nodes = new AmDbNode[3];
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (AmDbNode n : nodes) {
+            TestNodes.stop(n);
+        }
+    }
+
+    @Test
+    void crashAndRestart_partitionsComeBack_wholeClusterRestart_sameOwnersAndEveryWrite_thenAcceptLoss() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            int hz = freePort();
+            hzPorts.add(hz);
+            join.add("127.0.0.1:" + hz);
+        }
+        for (int i = 0; i < 3; i++) {
+            nodes[i] = TestNodes.start(config(i));
+        }
+        PartitionTable balanced = await(t -> t.members().size() == 3 && t.migrations().isEmpty(), nodes);
+        List<Request.BatchItem> items = new ArrayList<>();
+        for (int k = 0; k < KEYS; k++) {
+            items.add(Request.BatchItem.put(key(k), ("v" + k).getBytes(UTF_8)));
+        }
+        Response.Statuses statuses = assertInstanceOf(Response.Statuses.class, run(nodes[0], new Request.Batch(items)));
+        assertTrue(statuses.statuses().stream().allMatch(s -> s == ErrorCode.OK), statuses.toString());
+
+        // node-1 stops without handing anything off: its partitions are LOST, and the table says whose they were.
+        TestNodes.stop(nodes[1]);
+        nodes[1] = null;
+        PartitionTable lost = await(t -> t.members().size() == 2 && t.lostPartitions() > 0, nodes);
+        assertEquals(balanced.partitionsOf("node-1").length, lost.lostPartitions());
+        for (int p = 0; p < lost.partitions(); p++) {
+            assertEquals(lost.isLost(p) ? "node-1" : null, lost.lostFrom(p), "partition " + p);
+        }
+        Response refused = run(nodes[0], new Request.Get(keyIn(lost, "node-1", balanced)));
+        assertEquals(ErrorCode.PARTITION_LOST, assertInstanceOf(Response.Error.class, refused).code());
+
+        // Back on its directory (at a new address): it claims them and gets exactly them back.
+        nodes[1] = TestNodes.start(config(1));
+        PartitionTable back = await(t -> t.members().size() == 3 && t.lostPartitions() == 0 && t.migrations().isEmpty(), nodes);
+        assertSameOwners(balanced, back);
+        assertEveryKey(nodes[2]);
+
+        // The whole cluster stops, and starts again in another order: same owners, every write.
+        for (int i = 0; i < 3; i++) {
+            TestNodes.stop(nodes[i]);
+            nodes[i] = null;
+        }
+        for (int i : new int[] {2, 0, 1}) {
+            nodes[i] = TestNodes.start(config(i));
+        }
+        PartitionTable again = await(t -> t.members().size() == 3 && t.lostPartitions() == 0 && t.migrations().isEmpty(), nodes);
+        assertSameOwners(balanced, again);
+        assertEveryKey(nodes[0]);
+
+        // node-2 stops for good; the operator accepts the loss: its partitions are served again, empty.
+        TestNodes.stop(nodes[2]);
+        nodes[2] = null;
+        PartitionTable gone = await(t -> t.members().size() == 2 && t.lostPartitions() > 0, nodes);
+        assertEquals(gone.lostPartitions(), onContext(nodes[0], nodes[0]::acceptLoss));
+        await(t -> t.lostPartitions() == 0, nodes);
+        assertNull(assertInstanceOf(Response.Value.class, run(nodes[0], new Request.Get(keyIn(gone, "node-2", balanced))))
+                .value(), "accepted as empty");
+    }
+
+    private NodeConfig config(int i) {
+        return TestNodes.config().withCluster(cluster, "node-" + i, hzPorts.get(i), join)
+                .withStorage(StorageConfig.durable(Durability.ASYNC, dirs.resolve("node-" + i)));
+    }
+
+    private static byte[] key(int k) {
+        return ("key-" + k).getBytes(UTF_8);
+    }
+
+    /** A key whose partition {@code owner} owned in {@code before}. */
+    private static byte[] keyIn(PartitionTable table, String owner, PartitionTable before) {
+        for (int k = 0; k < KEYS; k++) {
+            Member m = before.owner(table.partitionOf(key(k)));
+            if (m != null && m.nodeId().equals(owner)) {
+                return key(k);
+            }
+        }
+        throw new AssertionError(owner + " owned no key's partition");
+    }
+
+    private static void assertSameOwners(PartitionTable expected, PartitionTable actual) {
+        for (int p = 0; p < expected.partitions(); p++) {
+            assertEquals(expected.owner(p).nodeId(), actual.owner(p).nodeId(), "owner of partition " + p);
+        }
+    }
+
+    private static void assertEveryKey(AmDbNode via) throws Exception {
+        List<byte[]> keys = new ArrayList<>();
+        for (int k = 0; k < KEYS; k++) {
+            keys.add(key(k));
+        }
+        for (int from = 0; from < KEYS; from += 1_000) {
+            Response r = run(via, new Request.MGet(keys.subList(from, from + 1_000)));
+            List<byte[]> values = assertInstanceOf(Response.Values.class, r, r.toString()).values();
+            for (int i = 0; i < values.size(); i++) {
+                assertArrayEquals(("v" + (from + i)).getBytes(UTF_8), values.get(i), "key-" + (from + i));
+            }
+        }
+    }
+
+    /** Polls (bounded) until every running node holds one table that satisfies {@code done}; returns it. */
+    private static PartitionTable await(Predicate<PartitionTable> done, AmDbNode... nodes) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (System.nanoTime() < deadline) {
+            PartitionTable first = null;
+            boolean same = true;
+            for (AmDbNode n : nodes) {
+                if (n != null) {
+                    PartitionTable t = n.table();
+                    same &= t != null && (first == null || t.equals(first));
+                    first = first == null ? t : first;
+                }
+            }
+            if (same && first != null && done.test(first)) {
+                return first;
+            }
+            TimeUnit.MILLISECONDS.sleep(20); // polling interval, bounded by the deadline
+        }
+        throw new AssertionError("the nodes did not converge on such a table within " + WAIT_S + " s");
+    }
+
+    private static Response run(AmDbNode node, Request request) throws Exception {
+        return onContext(node, () -> node.execute(request));
+    }
+
+    private static <T> T onContext(AmDbNode node, Supplier<Future<T>> call) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        node.vertx().runOnContext(v -> call.get().onComplete(ar -> {
+            if (ar.succeeded()) {
+                result.complete(ar.result());
+            } else {
+                result.completeExceptionally(ar.cause());
+            }
+        }));
+        return result.get(WAIT_S, TimeUnit.SECONDS);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
