@@ -127,6 +127,10 @@ public final class LogWriter {
 
     /** Writes and fsyncs everything submitted, closes the file and ends the thread; {@code done} runs after. */
     public void close(Runnable done) {
+        if (failed) { // the thread is gone: nothing more can be written
+            done.run();
+            return;
+        }
         enqueue(new Close(done));
     }
 
@@ -211,6 +215,9 @@ public final class LogWriter {
     }
 
     private void write(Write w) throws IOException {
+        if (w.length() == 0) {
+            return; // callbacks only: they wait for what was written before them
+        }
         if (segmentBytes >= LogFormat.SEGMENT_BYTES) {
             rollSegment();
         }
