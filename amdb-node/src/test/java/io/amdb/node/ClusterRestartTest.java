@@ -15,17 +15,14 @@ import io.amdb.protocol.Member;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
-import io.vertx.core.Future;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,7 +102,7 @@ class ClusterRestartTest {
         TestNodes.stop(nodes[2]);
         nodes[2] = null;
         PartitionTable gone = await(t -> t.members().size() == 2 && t.lostPartitions() > 0, nodes);
-        assertEquals(gone.lostPartitions(), onContext(nodes[0], nodes[0]::acceptLoss));
+        assertEquals(gone.lostPartitions(), TestNodes.onContext(nodes[0], nodes[0]::acceptLoss));
         await(t -> t.lostPartitions() == 0, nodes);
         assertNull(assertInstanceOf(Response.Value.class, run(nodes[0], new Request.Get(keyIn(gone, "node-2", balanced))))
                 .value(), "accepted as empty");
@@ -173,19 +170,7 @@ class ClusterRestartTest {
     }
 
     private static Response run(AmDbNode node, Request request) throws Exception {
-        return onContext(node, () -> node.execute(request));
-    }
-
-    private static <T> T onContext(AmDbNode node, Supplier<Future<T>> call) throws Exception {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        node.vertx().runOnContext(v -> call.get().onComplete(ar -> {
-            if (ar.succeeded()) {
-                result.complete(ar.result());
-            } else {
-                result.completeExceptionally(ar.cause());
-            }
-        }));
-        return result.get(WAIT_S, TimeUnit.SECONDS);
+        return TestNodes.run(node, request);
     }
 
     private static int freePort() throws Exception {

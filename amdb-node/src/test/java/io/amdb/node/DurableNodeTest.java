@@ -12,14 +12,11 @@ import io.amdb.node.config.StorageConfig;
 import io.amdb.node.persist.Durability;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
-import io.vertx.core.Future;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,18 +78,6 @@ class DurableNodeTest {
     }
 
     private static Response run(AmDbNode node, Request request) throws Exception {
-        return onContext(node, () -> node.execute(request));
-    }
-
-    private static <T> T onContext(AmDbNode node, Supplier<Future<T>> call) throws Exception {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        node.vertx().runOnContext(v -> call.get().onComplete(ar -> {
-            if (ar.succeeded()) {
-                result.complete(ar.result());
-            } else {
-                result.completeExceptionally(ar.cause());
-            }
-        }));
-        return result.get(30, TimeUnit.SECONDS);
+        return TestNodes.run(node, request);
     }
 }

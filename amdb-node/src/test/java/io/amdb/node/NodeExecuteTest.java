@@ -10,9 +10,7 @@ import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 import io.vertx.core.Future;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,15 +35,7 @@ class NodeExecuteTest {
     }
 
     private static <T> T onContext(Supplier<Future<T>> call) throws Exception {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        node.vertx().runOnContext(v -> call.get().onComplete(ar -> {
-            if (ar.succeeded()) {
-                result.complete(ar.result());
-            } else {
-                result.completeExceptionally(ar.cause());
-            }
-        }));
-        return result.get(10, TimeUnit.SECONDS);
+        return TestNodes.onContext(node, call);
     }
 
     @Test

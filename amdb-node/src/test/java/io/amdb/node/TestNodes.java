@@ -15,6 +15,24 @@ final class TestNodes {
         return AmDbNode.start(config).await(30, TimeUnit.SECONDS);
     }
 
+    /** Runs a request on the node's coordinator path (as HTTP does) and waits (bounded) for the answer. */
+    static io.amdb.protocol.Response run(AmDbNode node, io.amdb.protocol.Request request) throws Exception {
+        return onContext(node, () -> node.execute(request));
+    }
+
+    /** Calls {@code call} on one of the node's contexts and waits (bounded) for its future. */
+    static <T> T onContext(AmDbNode node, java.util.function.Supplier<io.vertx.core.Future<T>> call) throws Exception {
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        node.vertx().runOnContext(v -> call.get().onComplete(ar -> {
+            if (ar.succeeded()) {
+                result.complete(ar.result());
+            } else {
+                result.completeExceptionally(ar.cause());
+            }
+        }));
+        return result.get(120, TimeUnit.SECONDS);
+    }
+
     static void stop(AmDbNode node) throws Exception {
         if (node != null) {
             node.stop().await(30, TimeUnit.SECONDS);
