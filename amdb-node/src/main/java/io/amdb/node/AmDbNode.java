@@ -157,7 +157,8 @@ public final class AmDbNode {
         Future<Vertx> built;
         if (config.clustered()) {
             options.setEventBusOptions(new EventBusOptions().setHost(config.host()).setPort(0)
-                    .setClusterNodeMetadata(HazelcastMembership.metadata(self, claims(remembered, self))));
+                    .setClusterNodeMetadata(HazelcastMembership.metadata(self, claims(remembered, self),
+                            remembered == null ? 0 : remembered.epoch())));
             built = Vertx.builder().with(options).withMetrics(metrics.vertxFactory()).withClusterManager(new HazelcastClusterManager(
                     HazelcastConfigs.create(config.clusterName(), config.host(), config.clusterPort(), config.join())))
                     .buildClustered();

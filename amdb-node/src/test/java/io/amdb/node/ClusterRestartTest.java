@@ -108,6 +108,53 @@ class ClusterRestartTest {
                 .value(), "accepted as empty");
     }
 
+    /**
+     * The stale member starts first: node-0 stopped, the others went on and the operator gave its partitions
+     * away (new writes went there), then they stopped too. node-0 comes back first with its old saved table;
+     * it must not serve its old copies: the cluster waits for the newest saved table's members, and then every
+     * write made after node-0 left reads back with its latest value.
+     */
+    @Test
+    void staleMemberRestartsFirst_newestSavedTableWins_noStaleRead() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            int hz = freePort();
+            hzPorts.add(hz);
+            join.add("127.0.0.1:" + hz);
+        }
+        for (int i = 0; i < 3; i++) {
+            nodes[i] = TestNodes.start(config(i));
+        }
+        await(t -> t.members().size() == 3 && t.migrations().isEmpty(), nodes);
+        putAll(nodes[1], "old");
+        TestNodes.stop(nodes[0]);
+        nodes[0] = null;
+        await(t -> t.members().size() == 2 && t.lostPartitions() > 0, nodes);
+        TestNodes.onContext(nodes[1], nodes[1]::acceptLoss);
+        await(t -> t.lostPartitions() == 0 && t.migrations().isEmpty(), nodes);
+        putAll(nodes[1], "new"); // node-0's old partitions now hold "new" on node-1 and node-2
+        TestNodes.stop(nodes[1]);
+        nodes[1] = null;
+        TestNodes.stop(nodes[2]);
+        nodes[2] = null;
+
+        nodes[0] = TestNodes.start(config(0)); // first, with the oldest saved table
+        PartitionTable waiting = await(t -> t.members().size() == 1, nodes);
+        assertEquals(waiting.partitions(), waiting.lostPartitions(), "nothing is served before the others are back");
+        nodes[1] = TestNodes.start(config(1));
+        nodes[2] = TestNodes.start(config(2));
+        await(t -> t.members().size() == 3 && t.lostPartitions() == 0 && t.migrations().isEmpty(), nodes);
+        assertEveryKey(nodes[0], "new");
+    }
+
+    private static void putAll(AmDbNode via, String prefix) throws Exception {
+        List<Request.BatchItem> items = new ArrayList<>();
+        for (int k = 0; k < KEYS; k++) {
+            items.add(Request.BatchItem.put(key(k), (prefix + k).getBytes(UTF_8)));
+        }
+        Response.Statuses statuses = assertInstanceOf(Response.Statuses.class, run(via, new Request.Batch(items)));
+        assertTrue(statuses.statuses().stream().allMatch(st -> st == ErrorCode.OK), statuses.toString());
+    }
+
     private NodeConfig config(int i) {
         return TestNodes.config().withCluster(cluster, "node-" + i, hzPorts.get(i), join)
                 .withStorage(StorageConfig.durable(Durability.ASYNC, dirs.resolve("node-" + i)));
@@ -135,6 +182,10 @@ class ClusterRestartTest {
     }
 
     private static void assertEveryKey(AmDbNode via) throws Exception {
+        assertEveryKey(via, "v");
+    }
+
+    private static void assertEveryKey(AmDbNode via, String prefix) throws Exception {
         List<byte[]> keys = new ArrayList<>();
         for (int k = 0; k < KEYS; k++) {
             keys.add(key(k));
@@ -143,7 +194,7 @@ class ClusterRestartTest {
             Response r = run(via, new Request.MGet(keys.subList(from, from + 1_000)));
             List<byte[]> values = assertInstanceOf(Response.Values.class, r, r.toString()).values();
             for (int i = 0; i < values.size(); i++) {
-                assertArrayEquals(("v" + (from + i)).getBytes(UTF_8), values.get(i), "key-" + (from + i));
+                assertArrayEquals((prefix + (from + i)).getBytes(UTF_8), values.get(i), "key-" + (from + i));
             }
         }
     }

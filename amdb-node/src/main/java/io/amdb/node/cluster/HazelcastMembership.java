@@ -38,6 +38,7 @@ public final class HazelcastMembership implements Membership {
     private final Context context;
     private final Map<String, Member> byVertxId = new LinkedHashMap<>();
     private final Map<String, BitSet> claimsByVertxId = new HashMap<>();
+    private final Map<String, Long> savedEpochByVertxId = new HashMap<>();
     private Listener listener;
 
     private HazelcastMembership(Vertx vertx, ClusterManager manager, Context context) {
@@ -48,20 +49,36 @@ public final class HazelcastMembership implements Membership {
 
     /** The event-bus metadata that advertises {@code self}; set it on EventBusOptions before clustering. */
     public static JsonObject metadata(Member self) {
-        return metadata(self, new BitSet());
+        return metadata(self, new BitSet(), 0);
     }
 
     /**
-     * As {@link #metadata(Member)}, also advertising the partitions {@code self} claims: those its last table
-     * gave it, which it recovered from its data directory (see {@link Membership#claims()}).
+     * As {@link #metadata(Member)}, also advertising the partitions {@code self} claims (those its saved table
+     * gave it, which it recovered from its data directory: see {@link Membership#claims()}) and the epoch of
+     * that saved table (0: none), so a coordinator restoring a whole cluster finds the newest saved table.
      */
-    public static JsonObject metadata(Member self, BitSet claims) {
+    public static JsonObject metadata(Member self, BitSet claims, long savedEpoch) {
         JsonObject md = new JsonObject().put("amdb.nodeId", self.nodeId()).put("amdb.host", self.host())
                 .put("amdb.port", self.port());
         if (!claims.isEmpty()) {
             md.put("amdb.claims", Base64.getEncoder().encodeToString(claims.toByteArray()));
         }
+        if (savedEpoch > 0) {
+            md.put("amdb.savedEpoch", savedEpoch);
+        }
         return md;
+    }
+
+    /** The epoch of the table each live member saved before it last stopped, by node id; absent when none. */
+    public Map<String, Long> savedEpochs() {
+        Map<String, Long> out = new HashMap<>();
+        savedEpochByVertxId.forEach((vertxId, epoch) -> {
+            Member m = byVertxId.get(vertxId);
+            if (m != null) {
+                out.put(m.nodeId(), epoch);
+            }
+        });
+        return out;
     }
 
     @Override
@@ -152,6 +169,10 @@ public final class HazelcastMembership implements Membership {
                 if (!claimed.isEmpty()) {
                     claimsByVertxId.put(vertxId, claimed);
                 }
+                Object saved = info.metadata().getValue("amdb.savedEpoch");
+                if (saved instanceof Number) { // anything else says nothing
+                    savedEpochByVertxId.put(vertxId, ((Number) saved).longValue());
+                }
                 add(vertxId, member);
                 done.tryComplete();
             } else if (attemptsLeft > 1) {
@@ -174,6 +195,7 @@ public final class HazelcastMembership implements Membership {
     private void remove(String vertxId) {
         Member member = byVertxId.remove(vertxId);
         claimsByVertxId.remove(vertxId);
+        savedEpochByVertxId.remove(vertxId);
         if (member != null && listener != null) {
             listener.memberRemoved(member);
         }

@@ -1,6 +1,7 @@
 package io.amdb.node.cluster;
 
 import io.amdb.node.ring.Membership;
+import io.amdb.node.ring.Restore;
 import io.amdb.node.ring.TableKeeper;
 import io.amdb.node.ring.TablePlanner;
 import io.amdb.protocol.Member;
@@ -50,6 +51,9 @@ public final class TableService extends VerticleBase implements Membership.Liste
     private volatile String coordinatorId;
     private CoordinatorRequests requests;
     private boolean takingOver;
+    private Restore restore; // non-null while this coordinator waits for a whole cluster to come back
+    private boolean fetchingSaved;
+    private final java.util.Set<String> savedFetched = new java.util.HashSet<>(); // asked once per restore
 
     /** @param install told of every newer table, on this verticle's context */
     public TableService(Member self, int partitions, TablePlanner planner, Consumer<PartitionTable> install) {
@@ -75,6 +79,11 @@ public final class TableService extends VerticleBase implements Membership.Liste
         return "amdb.table.fetch." + nodeId;
     }
 
+    /** Where a node answers with the table it saved before it last stopped (a restoring coordinator asks). */
+    static String savedAddress(String nodeId) {
+        return "amdb.table.saved." + nodeId;
+    }
+
     /** The calls this node makes to the coordinator: cutover and leave (see {@link CoordinatorRequests}). */
     public CoordinatorRequests requests() {
         return requests;
@@ -89,8 +98,19 @@ public final class TableService extends VerticleBase implements Membership.Liste
                 m -> CoordinatorRequests.answerCutover(keeper, self, m));
         vertx.eventBus().<Buffer>consumer(CoordinatorRequests.leaveAddress(self.nodeId()),
                 m -> CoordinatorRequests.answerLeave(keeper, self, m));
-        vertx.eventBus().<Buffer>consumer(CoordinatorRequests.acceptLossAddress(self.nodeId()),
-                m -> CoordinatorRequests.answerAcceptLoss(keeper, self, m));
+        vertx.eventBus().<Buffer>consumer(CoordinatorRequests.acceptLossAddress(self.nodeId()), m -> {
+            if (restore != null) {
+                finishRestore(); // the operator gives up on whoever has not come back
+            }
+            CoordinatorRequests.answerAcceptLoss(keeper, self, m);
+        });
+        vertx.eventBus().<Buffer>consumer(savedAddress(self.nodeId()), m -> {
+            if (remembered == null) {
+                m.fail(404, self.nodeId() + " saved no table");
+            } else {
+                m.reply(Buffer.buffer(PartitionTableCodec.encode(remembered)));
+            }
+        });
         return HazelcastMembership.start(vertx, ((VertxInternal) vertx).clusterManager(), context).map(m -> {
             membership = m;
             m.setListener(this);
@@ -127,7 +147,9 @@ public final class TableService extends VerticleBase implements Membership.Liste
     private void takeRole() {
         Member oldest = membership.oldest();
         coordinatorId = oldest == null ? null : oldest.nodeId();
-        if (keeper == null && !takingOver && self.equals(oldest)) {
+        if (restore != null) {
+            restoreStep();
+        } else if (keeper == null && !takingOver && self.equals(oldest)) {
             takeOver();
         } else if (keeper == null && current == null && oldest != null) {
             fetchFrom(oldest);
@@ -158,14 +180,83 @@ public final class TableService extends VerticleBase implements Membership.Liste
                 takeRole(); // the membership changed meanwhile
                 return;
             }
+            if (current == null && remembered != null) {
+                restore = new Restore(remembered); // the whole cluster is coming back: wait for its members
+                restoreStep();
+                return;
+            }
             Membership view = keeperView();
-            PartitionTable base = current == null || (remembered != null && remembered.epoch() > current.epoch())
-                    ? remembered : current;
-            keeper = base == null
+            keeper = current == null
                     ? TableKeeper.start(planner, view, partitions, this::publish)
-                    : TableKeeper.resume(planner, view, withEpoch(base, base.epoch() + TAKEOVER_EPOCH_GAP),
+                    : TableKeeper.resume(planner, view, withEpoch(current, current.epoch() + TAKEOVER_EPOCH_GAP),
                             this::publish);
         });
+    }
+
+    /**
+     * One step of a whole-cluster restore (see {@link Restore}): adopt a newer saved table if a live member has
+     * one, then either resume (every member of the newest saved table is back) or publish the waiting table.
+     */
+    private void restoreStep() {
+        if (!self.equals(membership.oldest())) {
+            restore = null; // no longer the coordinator: the oldest member restores
+            return;
+        }
+        List<Member> live = membership.members();
+        String newer = null;
+        long newest = restore.base().epoch();
+        for (Map.Entry<String, Long> e : membership.savedEpochs().entrySet()) {
+            if (e.getValue() > newest && !savedFetched.contains(e.getKey())) {
+                newest = e.getValue();
+                newer = e.getKey();
+            }
+        }
+        if (newer != null && !fetchingSaved) {
+            fetchingSaved = true;
+            String from = newer;
+            vertx.eventBus().<Buffer>request(savedAddress(from), Buffer.buffer(),
+                    new DeliveryOptions().setSendTimeout(TAKEOVER_ASK_MS)).onComplete(ar -> {
+                        fetchingSaved = false;
+                        if (restore == null) {
+                            return;
+                        }
+                        if (ar.succeeded()) {
+                            savedFetched.add(from);
+                            restore.offer(decode(ar.result().body()));
+                            restoreStep();
+                        } else {
+                            vertx.setTimer(FETCH_RETRY_MS, t -> {
+                                if (restore != null) {
+                                    restoreStep();
+                                }
+                            });
+                        }
+                    });
+            return;
+        }
+        if (newer != null) {
+            return; // a fetch is under way; it steps again when it ends
+        }
+        if (restore.missing(live).isEmpty()) {
+            finishRestore();
+        } else {
+            PartitionTable waiting = restore.waiting(live, nextRestoreEpoch());
+            if (current == null || !waiting.sameContentAs(current)) {
+                publish(waiting);
+            }
+        }
+    }
+
+    private long nextRestoreEpoch() {
+        long floor = restore.base().epoch() + TAKEOVER_EPOCH_GAP;
+        return current == null ? floor : Math.max(floor, current.epoch() + 1);
+    }
+
+    /** Every member of the newest saved table is back (or the operator accepted the loss): resume from it. */
+    private void finishRestore() {
+        PartitionTable start = restore.waiting(membership.members(), nextRestoreEpoch());
+        restore = null;
+        keeper = TableKeeper.resume(planner, keeperView(), start, this::publish);
     }
 
     private static PartitionTable withEpoch(PartitionTable t, long epoch) {
