@@ -157,7 +157,8 @@ public final class AmDbNode {
         Future<Vertx> built;
         if (config.clustered()) {
             options.setEventBusOptions(new EventBusOptions().setHost(config.host()).setPort(0)
-                    .setClusterNodeMetadata(HazelcastMembership.metadata(self, claims(remembered, self),
+                    .setClusterNodeMetadata(HazelcastMembership.metadata(self,
+                            claims(remembered, self, recoveredPartitions(storage, config)),
                             remembered == null ? 0 : remembered.epoch())));
             built = Vertx.builder().with(options).withMetrics(metrics.vertxFactory()).withClusterManager(new HazelcastClusterManager(
                     HazelcastConfigs.create(config.clusterName(), config.host(), config.clusterPort(), config.join())))
@@ -209,11 +210,21 @@ public final class AmDbNode {
         }
     }
 
-    /** The partitions a restarted durable node claims back: those its saved table gave it. */
-    private static java.util.BitSet claims(PartitionTable remembered, Member self) {
+    /**
+     * The partitions a restarted durable node claims back: those its saved table gave it, and those it holds
+     * data for (it may have received a partition and died before it saved the table that made it the owner;
+     * a partition it handed off was dropped, so it holds nothing of it). The coordinator honours a claim only
+     * for a partition LOST with this very node, so claiming more than it owned changes nothing.
+     */
+    private static java.util.BitSet claims(PartitionTable remembered, Member self, boolean[] recovered) {
         java.util.BitSet claimed = new java.util.BitSet();
         if (remembered != null) {
             for (int p : remembered.partitionsOf(self.nodeId())) {
+                claimed.set(p);
+            }
+        }
+        for (int p = 0; recovered != null && p < recovered.length; p++) {
+            if (recovered[p]) {
                 claimed.set(p);
             }
         }
