@@ -109,7 +109,7 @@ public final class Recovery {
             }
             boolean newest = i == segments.size() - 1;
             boolean complete = replay(n, newest, store);
-            last = n;
+            last = Files.exists(dir.resolve(LogFormat.segmentName(n))) ? n : n - 1; // a torn header goes whole
             expected = n + 1;
             if (!complete) {
                 dropFrom(segments, i + 1);
@@ -153,7 +153,12 @@ public final class Recovery {
         String place = where(LogFormat.segmentName(n)) + " at offset " + offset + ": " + what;
         if (newest && !validAfter) {
             log.accept(place + "; a torn tail from a crash mid-write: cut off (" + (bytes.length - offset) + " bytes)");
-            truncate(file, offset);
+            if (offset == 0) { // not even its header was written: the segment holds nothing, and its number is reused
+                Files.delete(file);
+                Fsync.directory(dir);
+            } else {
+                truncate(file, offset);
+            }
             logBytes += offset;
             return true;
         }

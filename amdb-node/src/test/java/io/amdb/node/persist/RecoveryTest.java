@@ -141,6 +141,27 @@ class RecoveryTest {
     }
 
     @Test
+    void recover_newestSegmentCutInsideItsHeader_isDropped_andLaterStartsStillRecover() throws Exception {
+        LoggedShard shard = LoggedShard.open(dir, Durability.SYNC);
+        shard.write(() -> shard.store.put(1, new byte[] {1}, new byte[] {1}));
+        shard.close();
+        // A crash right after the next start created segment 2, before its header reached the disk.
+        for (int cut : new int[] {0, 5}) {
+            Path second = dir.resolve(LogFormat.segmentName(2));
+            Files.write(second, Arrays.copyOf(new byte[] {0, 0, 0, 27, 1, 2, 3, 4}, cut));
+            for (int restart = 0; restart < 3; restart++) { // each start writes a segment; none may look corrupt
+                LoggedShard again = LoggedShard.open(dir, Durability.SYNC);
+                assertArrayEquals(new byte[] {1}, again.store.get(1, new byte[] {1}), "cut " + cut + " restart " + restart);
+                again.close();
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                files.filter(f -> f.toString().endsWith(".wal") && !f.getFileName().toString().equals(LogFormat.segmentName(1)))
+                        .forEach(f -> f.toFile().delete()); // back to one segment for the next cut
+            }
+        }
+    }
+
+    @Test
     void recover_flippedBitBeforeTheTail_refusesNamingFileOffsetAndFlag_thenTruncateKeepsThePrefix() throws Exception {
         LoggedShard shard = LoggedShard.open(dir, Durability.SYNC);
         for (int i = 0; i < 100; i++) {
