@@ -450,7 +450,7 @@ public final class AmDbNode {
 
     private ShardStorage shardStorage(int i) {
         Logger log = Logger.getLogger(AmDbNode.class.getName());
-        return new ShardStorage(storage.dir().shardDir(i), storage.nextSegment(i), storage.mode(),
+        return new ShardStorage(storage.dir().shardDir(i), storage.nextSegment(i), storage.replayedBytes(i), storage.mode(),
                 config.storage().fsyncIntervalMs(), Snapshotter.MIN_LOG_BYTES, storage.io(), storage.stats(),
                 this::fatal, log::warning);
     }

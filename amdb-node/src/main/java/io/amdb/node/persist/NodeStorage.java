@@ -28,12 +28,14 @@ public final class NodeStorage implements AutoCloseable {
     private final Durability mode;
     private final List<ShardStore> stores;
     private final long[] nextSegments;
+    private final long[] replayedBytes;
     private final Summary summary;
     private final LogStats stats;
     private final ExecutorService snapshotIo;
 
-    private NodeStorage(DataDir dir, Durability mode, List<ShardStore> stores, long[] nextSegments, Summary summary,
-            LogStats stats) {
+    private NodeStorage(DataDir dir, Durability mode, List<ShardStore> stores, long[] nextSegments,
+            long[] replayedBytes, Summary summary, LogStats stats) {
+        this.replayedBytes = replayedBytes;
         this.dir = dir;
         this.mode = mode;
         this.stores = stores;
@@ -70,6 +72,7 @@ public final class NodeStorage implements AutoCloseable {
                 }
                 List<ShardStore> stores = new ArrayList<>();
                 long[] next = new long[shards];
+                long[] replayed = new long[shards];
                 long keys = 0;
                 long records = 0;
                 long bytes = 0;
@@ -77,6 +80,7 @@ public final class NodeStorage implements AutoCloseable {
                     Recovery.Result r = get(results.get(i));
                     stores.add(r.store());
                     next[i] = r.nextSegment();
+                    replayed[i] = r.logBytes();
                     keys += r.keysFromSnapshot();
                     records += r.records();
                     bytes += r.logBytes();
@@ -88,7 +92,7 @@ public final class NodeStorage implements AutoCloseable {
                 stats.recoveredKeys.set(summary.keys());
                 stats.recoveredRecords.set(records);
                 stats.logBytesOnDisk.set(bytes);
-                return new NodeStorage(dir, mode, stores, next, summary, stats);
+                return new NodeStorage(dir, mode, stores, next, replayed, summary, stats);
             } finally {
                 pool.shutdownNow();
             }
@@ -128,6 +132,11 @@ public final class NodeStorage implements AutoCloseable {
     /** The segment shard {@code i}'s log continues in. */
     public long nextSegment(int i) {
         return nextSegments[i];
+    }
+
+    /** Log bytes shard {@code i} replayed over its snapshot: its log since that snapshot, before this start. */
+    public long replayedBytes(int i) {
+        return replayedBytes[i];
     }
 
     public Summary summary() {

@@ -28,7 +28,16 @@ public final class ShardLog implements Journal {
     private long bytesSinceSnapshot;
 
     public ShardLog(LogWriter writer) {
+        this(writer, 0);
+    }
+
+    /**
+     * @param logBytesOnStart the log the shard replayed at start, since its last snapshot: it counts toward the
+     *                        next snapshot, so a node restarted often still snapshots and its log stays bounded
+     */
+    public ShardLog(LogWriter writer, long logBytesOnStart) {
         this.writer = writer;
+        this.bytesSinceSnapshot = logBytesOnStart;
     }
 
     @Override

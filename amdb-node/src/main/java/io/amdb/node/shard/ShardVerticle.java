@@ -95,7 +95,7 @@ public final class ShardVerticle extends VerticleBase {
         Executor loop = r -> context.runOnContext(v -> r.run());
         LogWriter writer = new LogWriter(storage.dir(), index, storage.nextSegment(), storage.mode(),
                 storage.fsyncIntervalMs(), loop, storage.onFatal(), storage.stats());
-        log = new ShardLog(writer);
+        log = new ShardLog(writer, storage.replayedBytes());
         store.setJournal(log);
         snapshotter = new Snapshotter(storage.dir(), index, store, log, loop, storage.snapshotIo(), storage.stats(),
                 storage.warn(), storage.snapshotLogBytes());
