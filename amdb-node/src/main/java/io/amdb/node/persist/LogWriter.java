@@ -235,17 +235,10 @@ public final class LogWriter {
                 }
                 channel.truncate(start); // no half-written frame stays behind
                 channel.position(start);
-                if (!full) {
-                    full = true;
-                    stats.fullShards.incrementAndGet();
-                }
-                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(FULL_RETRY_MS));
+                waitForSpace();
             }
         }
-        if (full) {
-            full = false;
-            stats.fullShards.decrementAndGet();
-        }
+        spaceAgain();
         queuedBytes.addAndGet(-w.length());
         segmentBytes += w.length();
         stats.bytesWritten.addAndGet(w.length());
@@ -282,36 +275,81 @@ public final class LogWriter {
         }
     }
 
-    /** Fsyncs and closes the current segment, then starts the next one. */
+    /**
+     * Fsyncs the current segment, starts the next one, then closes the old one. A full disk while creating the
+     * next segment is waited out like a full disk while writing (the writer turns {@link #full()}).
+     */
     private void rollSegment() throws IOException {
         dirty = true; // the header at least: a closed segment is always fsynced whole
         if (dirtySince == 0) {
             dirtySince = System.nanoTime();
         }
         fsync();
+        FileChannel next;
+        while (true) {
+            try {
+                next = createSegment(segment + 1);
+                break;
+            } catch (IOException e) {
+                if (!isNoSpace(e)) {
+                    throw e;
+                }
+                Files.deleteIfExists(dir.resolve(LogFormat.segmentName(segment + 1)));
+                waitForSpace();
+            }
+        }
+        spaceAgain();
         channel.close();
-        openSegment(segment + 1);
+        channel = next;
+        segment++;
     }
 
     private void openSegment(long n) throws IOException {
-        Path file = dir.resolve(LogFormat.segmentName(n));
-        channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        channel = createSegment(n);
         segment = n;
-        WireWriter header = new WireWriter(32);
-        header.u32(0).u32(0).u8(LogFormat.SEGMENT).u32(LogFormat.SEGMENT_MAGIC).u16(LogFormat.FORMAT).u32(shard).i64(n);
-        LogFormat.seal(header.array(), 0, header.size());
-        ByteBuffer buf = ByteBuffer.wrap(header.array(), 0, header.size());
-        while (buf.hasRemaining()) {
-            channel.write(buf);
+    }
+
+    /** Creates segment {@code n} with its header, fsynced, and fsyncs the directory. */
+    private FileChannel createSegment(long n) throws IOException {
+        Path file = dir.resolve(LogFormat.segmentName(n));
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            WireWriter header = new WireWriter(32);
+            header.u32(0).u32(0).u8(LogFormat.SEGMENT).u32(LogFormat.SEGMENT_MAGIC).u16(LogFormat.FORMAT).u32(shard).i64(n);
+            LogFormat.seal(header.array(), 0, header.size());
+            ByteBuffer buf = ByteBuffer.wrap(header.array(), 0, header.size());
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(false);
+            Fsync.directory(dir);
+            segmentBytes = header.size();
+            stats.logBytesOnDisk.addAndGet(header.size());
+            if (syncTrace) {
+                trace(LogFormat.segmentName(n) + " " + header.size() + "\n");
+            }
+            dirty = false;
+            return ch;
+        } catch (IOException e) {
+            ch.close();
+            throw e;
         }
-        segmentBytes = header.size();
-        stats.logBytesOnDisk.addAndGet(header.size());
-        channel.force(false);
-        Fsync.directory(dir);
-        if (syncTrace) {
-            trace(LogFormat.segmentName(n) + " " + header.size() + "\n");
+    }
+
+    /** The disk is full: say so (the shard refuses new writes) and wait a moment before the caller retries. */
+    private void waitForSpace() {
+        if (!full) {
+            full = true;
+            stats.fullShards.incrementAndGet();
         }
-        dirty = false;
+        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(FULL_RETRY_MS));
+    }
+
+    private void spaceAgain() {
+        if (full) {
+            full = false;
+            stats.fullShards.decrementAndGet();
+        }
     }
 
     private void trace(String line) throws IOException {
