@@ -58,6 +58,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AmDbNode {
     /** Longest a request waits for a cutover of its partition before it is answered WRONG_OWNER anyway. */
     static final long PARK_TIMEOUT_MS = 5_000;
+    /** How often a leaving node asks the coordinator again (see {@link #leave}). */
+    static final long LEAVE_ASK_MS = 500;
     private final NodeConfig config;
     private final Vertx vertx;
     private final List<String> listenerDeployments = new ArrayList<>();
@@ -381,7 +383,11 @@ public final class AmDbNode {
      * to the other members, waits until the table shows it owns none (and receives none), then
      * {@link #stop()}s. Bounded by {@code timeoutMs}; after it (or when the coordinator cannot be reached) the
      * node stops anyway and whatever it still owned becomes LOST. A standalone node, or the only member, just
-     * stops: there is nobody to hand off to.
+     * stops: there is nobody to hand off to, and so does every leaver once every member is leaving.
+     *
+     * <p>The request is asked again every {@link #LEAVE_ASK_MS} while the node waits: the answer "some member
+     * stays" can stop being true when the others ask to leave after this node did (SIGTERM of a whole cluster),
+     * and a coordinator that takes over does not know who was leaving. Asking again is idempotent.
      */
     public Future<Void> leave(long timeoutMs) {
         PartitionTable table = table();
@@ -399,21 +405,28 @@ public final class AmDbNode {
         };
         tableWatchers.add(check);
         long timer = vertx.setTimer(timeoutMs, id -> drained.tryFail("not drained after " + timeoutMs + " ms"));
-        tableService.requests().leave().onFailure(drained::tryFail).onSuccess(someoneStays -> {
-            if (someoneStays) {
-                check.run();
-            } else {
-                drained.tryFail("every member is leaving: nowhere to hand the partitions off");
-            }
-        });
+        askToLeave(drained, check).onFailure(drained::tryFail);
+        long again = vertx.setPeriodic(LEAVE_ASK_MS, id -> askToLeave(drained, check)); // a failure: ask again
         return drained.future().transform(ar -> {
             tableWatchers.remove(check);
             vertx.cancelTimer(timer);
+            vertx.cancelTimer(again);
             if (ar.failed()) {
                 java.util.logging.Logger.getLogger(AmDbNode.class.getName()).warning(
                         "leaving without a full handoff: " + ar.cause().getMessage());
             }
             return stop();
+        });
+    }
+
+    /** Asks the coordinator to plan this node's leave; fails {@code drained} when every member is leaving. */
+    private Future<Boolean> askToLeave(Promise<Void> drained, Runnable check) {
+        return tableService.requests().leave().onSuccess(someoneStays -> {
+            if (someoneStays) {
+                check.run();
+            } else {
+                drained.tryFail("every member is leaving: nowhere to hand the partitions off");
+            }
         });
     }
 

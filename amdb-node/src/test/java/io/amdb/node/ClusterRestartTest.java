@@ -15,6 +15,7 @@ import io.amdb.protocol.Member;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
+import io.vertx.core.Future;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Durable nodes in a cluster (in one JVM, real Hazelcast): a node that stops without handing off and comes
  * back on its data directory gets its LOST partitions back; a whole cluster stopped and started again returns
- * with the same owners and every acknowledged write; an operator can accept a loss.
+ * with the same owners and every acknowledged write; an operator can accept a loss. When every member leaves at
+ * once (SIGTERM of a whole cluster), all stop without waiting out the leave timeout and come back with every write.
  */
 class ClusterRestartTest {
     private static final int KEYS = 5_000;
@@ -62,12 +64,7 @@ class ClusterRestartTest {
             nodes[i] = TestNodes.start(config(i));
         }
         PartitionTable balanced = await(t -> t.members().size() == 3 && t.migrations().isEmpty(), nodes);
-        List<Request.BatchItem> items = new ArrayList<>();
-        for (int k = 0; k < KEYS; k++) {
-            items.add(Request.BatchItem.put(key(k), ("v" + k).getBytes(UTF_8)));
-        }
-        Response.Statuses statuses = assertInstanceOf(Response.Statuses.class, run(nodes[0], new Request.Batch(items)));
-        assertTrue(statuses.statuses().stream().allMatch(s -> s == ErrorCode.OK), statuses.toString());
+        putAll(nodes[0], "v");
 
         // node-1 stops without handing anything off: its partitions are LOST, and the table says whose they were.
         TestNodes.stop(nodes[1]);
@@ -153,6 +150,36 @@ class ClusterRestartTest {
         }
         Response.Statuses statuses = assertInstanceOf(Response.Statuses.class, run(via, new Request.Batch(items)));
         assertTrue(statuses.statuses().stream().allMatch(st -> st == ErrorCode.OK), statuses.toString());
+    }
+
+    @Test
+    void everyMemberLeavesAtOnce_allStopBeforeTheLeaveTimeout_restartServesEveryWrite() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            int hz = freePort();
+            hzPorts.add(hz);
+            join.add("127.0.0.1:" + hz);
+        }
+        for (int i = 0; i < 3; i++) {
+            nodes[i] = TestNodes.start(config(i));
+        }
+        await(t -> t.members().size() == 3 && t.migrations().isEmpty(), nodes);
+        putAll(nodes[0], "v");
+
+        // SIGTERM of the whole cluster: the first to ask may hear that others stay, then they ask too.
+        List<Future<Void>> leaves = new ArrayList<>();
+        for (AmDbNode n : nodes) {
+            leaves.add(n.leave(TimeUnit.MINUTES.toMillis(10)));
+        }
+        for (int i = 0; i < 3; i++) {
+            leaves.get(i).await(WAIT_S / 2, TimeUnit.SECONDS); // far below the 10 min leave timeout
+            nodes[i] = null;
+        }
+
+        for (int i : new int[] {1, 2, 0}) {
+            nodes[i] = TestNodes.start(config(i));
+        }
+        await(t -> t.members().size() == 3 && t.lostPartitions() == 0 && t.migrations().isEmpty(), nodes);
+        assertEveryKey(nodes[1]);
     }
 
     private NodeConfig config(int i) {
