@@ -1,5 +1,6 @@
 // Opens the console in Debian's headless Chromium, checks the node is on the ring, does a put and a get
-// from the query box, lets the live ops/s chart draw, and saves a screenshot.
+// from the query box, lets the live ops/s chart draw, checks the storage panel shows the node's async log,
+// and saves a screenshot.
 // Usage: node console-smoke.mjs <console-url> <node-id> <screenshot.png>. Exit 0 and "CONSOLE OK" on success.
 import { chromium } from 'playwright-core';
 
@@ -49,6 +50,9 @@ try {
     return Number(line.dataset.samples || 0) >= 6 && Number(line.dataset.max || 0) > 0;
   });
   await page.evaluate(() => { window.loadRunning = false; });
+  step = 'see the storage panel';
+  await page.waitForFunction(() => document.getElementById('storage').textContent.includes('async')
+    && document.getElementById('storage').textContent.includes('fsyncs'));
   step = 'browse keys';
   await page.fill('#browse-prefix', 'browser:');
   await page.click('#browse button[type=submit]');

@@ -22,11 +22,19 @@ class ConsoleBrowserTest {
         String chromium = NodeScripts.chromium();
         NodeScripts.installPackages(SCRIPTS);
         Files.deleteIfExists(SCREENSHOT);
-        try (HttpTestNode db = HttpTestNode.start()) {
+        Path data = Files.createTempDirectory("amdb-console-data-");
+        try (HttpTestNode db = HttpTestNode.start(HttpTestNode.config().withStorage(
+                io.amdb.node.config.StorageConfig.durable(io.amdb.node.persist.Durability.ASYNC, data)))) {
             NodeScripts.Result r = NodeScripts.run(SCRIPTS, Duration.ofSeconds(120), "env", "CHROMIUM=" + chromium,
                     "node", "console-smoke.mjs", db.base() + "/", db.node.config().nodeId(), SCREENSHOT.toString());
             assertEquals(0, r.exit(), r.output());
             assertTrue(r.output().contains("CONSOLE OK"), r.output());
+        } finally {
+            try (var files = Files.walk(data)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
         }
         assertTrue(Files.size(SCREENSHOT) > 10_000, "screenshot too small to show the console");
     }
