@@ -4,10 +4,10 @@ package io.amdb.node.ring;
  * The seed of a randomized test: {@code -Damdb.seed=N} if given, else the clock. Tests put it in every
  * assertion message so that one failing run replays exactly.
  */
-final class TestSeed {
+public final class TestSeed {
     private TestSeed() {}
 
-    static long get() {
+    public static long get() {
         String property = System.getProperty("amdb.seed");
         return property != null ? Long.parseLong(property.trim()) : System.nanoTime();
     }
