@@ -188,25 +188,15 @@ class CrashLoopIT {
         try (RawClient c = new RawClient(port)) {
             values = c.mget(keys);
         }
-        List<String> wrong = new ArrayList<>();
-        int present = 0;
-        for (int k = 0; k < KEYS; k++) {
-            String found = values.get(k) == null ? null : new String(values.get(k), UTF_8);
-            List<String> allowed = model.allowed(k);
-            if (!allowed.contains(found)) {
-                wrong.add(where + " key=" + keyName(k) + " expected=" + describe(allowed) + " found=" + describe(found));
-            } else if (model.isUnknownOutcome(k, found)) {
-                totals.unknownSeen++;
-            }
-            present += found == null ? 0 : 1;
+        List<String> found = values.stream().map(v -> v == null ? null : new String(v, UTF_8)).toList();
+        CrashModel.Check check = model.checkThenAccept(found, CrashLoopIT::keyName);
+        if (!check.wrong().isEmpty()) {
+            fail(where + ": " + check.wrong().size() + " keys do not hold what was acknowledged; first: "
+                    + check.wrong().subList(0, Math.min(5, check.wrong().size())) + "; the restarted node printed: "
+                    + node.stdout());
         }
-        if (!wrong.isEmpty()) {
-            fail(wrong.size() + " keys do not hold what was acknowledged; first: " + wrong.subList(0, Math.min(5,
-                    wrong.size())) + "; the restarted node printed: " + node.stdout());
-        }
-        for (int k = 0; k < KEYS; k++) {
-            model.accept(k, values.get(k) == null ? null : new String(values.get(k), UTF_8));
-        }
+        totals.unknownSeen += check.unknownSeen();
+        int present = check.present();
         totals.keysChecked += KEYS;
         assertEquals(present, recoveredKeys(node), where + ": the keys recovery reported against the keys read back; "
                 + node.stdout());
@@ -232,16 +222,5 @@ class CrashLoopIT {
 
     private static byte[] key(int k) {
         return keyName(k).getBytes(UTF_8);
-    }
-
-    private static String describe(List<String> allowed) {
-        String acked = "acknowledged " + describe(allowed.get(0));
-        return allowed.size() == 1 ? acked : acked + " or one of the unacknowledged later "
-                + allowed.subList(1, allowed.size()).stream().map(CrashLoopIT::describe).toList();
-    }
-
-    /** A value without its padding: {@code ck:0042/cycle-3/write-117}. */
-    private static String describe(String value) {
-        return value == null ? "<absent>" : value.lastIndexOf('/') < 0 ? value : value.substring(0, value.lastIndexOf('/'));
     }
 }

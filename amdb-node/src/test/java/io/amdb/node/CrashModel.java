@@ -2,6 +2,7 @@ package io.amdb.node;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The expected state of a key space across kill -9s: per key, its latest acknowledged write (a value, or null for
@@ -65,15 +66,54 @@ final class CrashModel {
     }
 
     /** True when the value came from a write whose outcome was unknown (it was applied, never acknowledged). */
-    boolean isUnknownOutcome(int key, String value) {
+    private boolean isUnknownOutcome(int key, String value) {
         return value != null && !value.equals(acked[key]) && allowed(key).contains(value);
     }
 
     /** After a restart: what the node holds now is the state every later check starts from. */
-    void accept(int key, String observed) {
+    private void accept(int key, String observed) {
         acked[key] = observed;
         ackedSeq[key] = nextSeq++;
         unknown.get(key).clear();
+    }
+
+    /** What a check after a restart found: the keys holding what they may not (described), and how many keys hold
+     *  the value of a write whose outcome was unknown. */
+    record Check(List<String> wrong, int unknownSeen, int present) {}
+
+    /**
+     * Checks what the node holds after a restart ({@code found.get(k)}: key k's value, null when absent) against the
+     * model, then takes it as the state later checks start from. Values are described without their padding (the part
+     * after the last {@code /}).
+     */
+    Check checkThenAccept(List<String> found, IntFunction<String> keyName) {
+        List<String> wrong = new ArrayList<>();
+        int unknownSeen = 0;
+        int present = 0;
+        for (int k = 0; k < acked.length; k++) {
+            List<String> allowed = allowed(k);
+            if (!allowed.contains(found.get(k))) {
+                wrong.add("key=" + keyName.apply(k) + " expected=" + describe(allowed) + " found=" + describe(found.get(k)));
+            } else if (isUnknownOutcome(k, found.get(k))) {
+                unknownSeen++;
+            }
+            present += found.get(k) == null ? 0 : 1;
+        }
+        for (int k = 0; k < acked.length; k++) {
+            accept(k, found.get(k));
+        }
+        return new Check(wrong, unknownSeen, present);
+    }
+
+    private static String describe(List<String> allowed) {
+        String acked = "acknowledged " + describe(allowed.get(0));
+        return allowed.size() == 1 ? acked : acked + " or one of the unacknowledged later "
+                + allowed.subList(1, allowed.size()).stream().map(CrashModel::describe).toList();
+    }
+
+    /** A value without its padding, e.g. {@code ck:0042/cycle-3/write-117}. */
+    private static String describe(String value) {
+        return value == null ? "<absent>" : value.lastIndexOf('/') < 0 ? value : value.substring(0, value.lastIndexOf('/'));
     }
 
     /** Writes sent and not acknowledged, over all keys. */
