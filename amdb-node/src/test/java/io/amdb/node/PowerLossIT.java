@@ -50,12 +50,12 @@ class PowerLossIT {
 
     @Test
     void sync_powerLossAfterKill_losesNoAcknowledgedWrite() throws Exception {
-        run("sync", CYCLES, false);
+        run("sync", CYCLES, false, false);
     }
 
     @Test
     void async_powerLossAfterKill_losesAtMostASuffixOfEachPartition() throws Exception {
-        run("async", CYCLES, false);
+        run("async", CYCLES, false, false);
     }
 
     /**
@@ -65,7 +65,16 @@ class PowerLossIT {
      */
     @Test
     void async_crashRestartThenPowerLoss_keepsWhatTheRestartRecovered() throws Exception {
-        run("async", 4, true);
+        run("async", 4, true, false);
+    }
+
+    /**
+     * A power loss after which the disk holds, beyond what was fsynced, a seeded part of each segment's unsynced
+     * tail — often ending inside a frame, which recovery must cut off as a torn tail. Same checks as above.
+     */
+    @Test
+    void async_powerLossKeepingPartOfTheUnsyncedTail_losesAtMostASuffixOfEachPartition() throws Exception {
+        run("async", 3, false, true);
     }
 
     /**
@@ -95,7 +104,7 @@ class PowerLossIT {
                     }
                     if (attempt < attempts) {
                         answerOrder = deleteTwiceThenKill(node, port, twiceDeleted(attempt));
-                        cutToSynced(dir, "sync, two deletes, attempt " + attempt);
+                        cutToSynced(dir, "sync, two deletes, attempt " + attempt, null);
                     }
                 }
             }
@@ -151,9 +160,10 @@ class PowerLossIT {
 
     /**
      * {@code cycles} kills on one data directory, each followed by a power loss (every segment cut to its traced
-     * offset) — or, with {@code crashFirst}, only every second one: the others are plain kill -9s.
+     * offset, or with {@code tornTails} to a seeded point between that offset and its end) — or, with
+     * {@code crashFirst}, only every second one: the others are plain kill -9s.
      */
-    private void run(String mode, int cycles, boolean crashFirst) throws Exception {
+    private void run(String mode, int cycles, boolean crashFirst, boolean tornTails) throws Exception {
         long seed = TestSeed.get();
         Random random = new Random(seed * 31 + mode.hashCode());
         Path dir = Files.createTempDirectory("amdb-powerloss-");
@@ -188,17 +198,17 @@ class PowerLossIT {
                     acked += previous.acked.size();
                     ackedEver.addAll(previous.acked);
                     if (powerLoss) {
-                        bytesCut += cutToSynced(dir, where);
+                        bytesCut += cutToSynced(dir, where, tornTails ? random : null);
                     }
                 }
             }
         } finally {
             NodeProcess.deleteTree(dir);
         }
-        System.out.printf("PowerLossIT %s: seed %d, %d kills (%s), %d acknowledged writes, %d of them lost, %d "
+        System.out.printf("PowerLossIT %s: seed %d, %d kills (%s%s), %d acknowledged writes, %d of them lost, %d "
                 + "unacknowledged writes kept, %d log bytes cut%n", mode, seed, cycles, crashFirst
-                ? "every second one a plain kill -9, the others with a power loss" : "each with a power loss", acked, lost,
-                unackedKept, bytesCut);
+                ? "every second one a plain kill -9, the others with a power loss" : "each with a power loss",
+                tornTails ? " keeping part of the unsynced tail" : "", acked, lost, unackedKept, bytesCut);
     }
 
     /** Puts new keys until {@code killAfter} are acknowledged, then kills the node with a window of puts in flight. */
@@ -232,10 +242,11 @@ class PowerLossIT {
     }
 
     /**
-     * Cuts every segment of every shard to the last offset {@code synced.trace} names for it (0 when it names none).
-     * Returns the bytes cut.
+     * Cuts every segment of every shard to the last offset {@code synced.trace} names for it (0 when it names none),
+     * or, given {@code keepUnsynced}, to a random point between that offset and the segment's end. Returns the bytes
+     * cut.
      */
-    static long cutToSynced(Path dataDir, String where) throws IOException {
+    static long cutToSynced(Path dataDir, String where, Random keepUnsynced) throws IOException {
         long cut = 0;
         List<Path> shards;
         try (Stream<Path> s = Files.list(dataDir)) {
@@ -264,6 +275,9 @@ class PowerLossIT {
                 if (keep > size) {
                     fail(where + ": " + trace + " says " + segment.getFileName() + " is on disk up to " + keep
                             + ", but the file has " + size + " bytes");
+                }
+                if (keepUnsynced != null) {
+                    keep += keepUnsynced.nextLong(size - keep + 1);
                 }
                 try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
                     ch.truncate(keep);
