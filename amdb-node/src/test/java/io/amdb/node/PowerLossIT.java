@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * puts new keys over one pipelined connection, the node is killed -9 at a number of acknowledgements the seed picks,
  * and every log segment is cut back to the last offset the node recorded as fsynced — what the disk would hold had
  * the power gone at that moment. After a restart: in {@code sync} mode every acknowledged key is there; in
- * {@code async} mode each partition lost at most a suffix of its writes, never a hole.
+ * {@code async} mode each partition lost at most a suffix of its writes, never a hole; and every key read back after
+ * an earlier restart is still there. The cut trusts the hook to name every fsync a node makes to its segments.
  *
  * <p>One connection, so each partition's writes are applied, logged and acknowledged in the order they were sent.
  */
