@@ -16,8 +16,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * A blocking test client that speaks the wire protocol byte for byte, so tests can send anything —
@@ -26,6 +29,8 @@ import java.util.Deque;
 final class RawClient implements AutoCloseable {
     /** A decoded reply with its header. */
     record Reply(FrameHeader header, Response response) {}
+
+    private static final int READ_GUARD_MS = 30_000; // a hang guard, not a timing assertion
 
     private final Socket socket;
     private final InputStream in;
@@ -37,7 +42,7 @@ final class RawClient implements AutoCloseable {
     RawClient(int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        socket.setSoTimeout(30_000); // a hang guard, not a timing assertion
+        socket.setSoTimeout(READ_GUARD_MS);
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();
         out = socket.getOutputStream();
@@ -110,6 +115,34 @@ final class RawClient implements AutoCloseable {
             }
         }
         return ready.poll();
+    }
+
+    /** The next reply if one arrives within {@code timeoutMs}, else null: a poll, not a deadline. */
+    Reply poll(int timeoutMs) throws IOException {
+        if (!ready.isEmpty()) {
+            return ready.poll();
+        }
+        socket.setSoTimeout(timeoutMs);
+        try {
+            return read();
+        } catch (SocketTimeoutException nothingYet) {
+            return null;
+        } finally {
+            socket.setSoTimeout(READ_GUARD_MS);
+        }
+    }
+
+    /** The values of {@code keys} (null where absent), read by MGETs of at most 1,000 keys, one at a time. */
+    List<byte[]> mget(List<byte[]> keys) throws IOException {
+        List<byte[]> values = new ArrayList<>(keys.size());
+        for (int from = 0; from < keys.size(); from += 1_000) {
+            Response r = call(new Request.MGet(keys.subList(from, Math.min(keys.size(), from + 1_000))));
+            if (!(r instanceof Response.Values v)) {
+                throw new IllegalStateException("MGET answered " + r);
+            }
+            values.addAll(v.values());
+        }
+        return values;
     }
 
     /** True once the node has closed the connection (reads to end of stream, discarding replies). */
