@@ -25,6 +25,7 @@ public final class PointBatch implements ShardTask {
     private boolean[] fenced = new boolean[16];
     private boolean[] refused = new boolean[16];
     private boolean anyFenced;
+    private boolean ranWrites;
     private int size;
     private int next;
 
@@ -75,6 +76,11 @@ public final class PointBatch implements ShardTask {
     }
 
     @Override
+    public boolean ranWrites() {
+        return ranWrites;
+    }
+
+    @Override
     public boolean runOn(ShardStore store, int budget) {
         int end = Math.min(size, next + budget);
         WriteObserver observer = store.observer();
@@ -87,6 +93,7 @@ public final class PointBatch implements ShardTask {
                 refused[i] = true;
                 continue;
             }
+            ranWrites |= ops[i] != GET;
             switch (ops[i]) {
                 case GET -> values[i] = store.get(partitions[i], keys[i]);
                 case PUT -> {

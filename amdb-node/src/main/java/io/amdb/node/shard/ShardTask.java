@@ -22,4 +22,12 @@ public interface ShardTask {
     default boolean needsSync() {
         return false;
     }
+
+    /**
+     * True when the task ran a client write, even one that changed nothing (a DELETE of an absent key): its
+     * answer must wait for the log like any write's, or it could overtake an earlier write it depends on.
+     */
+    default boolean ranWrites() {
+        return false;
+    }
 }

@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (later tasks wait, so per-key order holds).
  *
  * <p><b>Durability.</b> With a {@link ShardStorage}, every change the store makes is encoded into the
- * shard's {@link ShardLog}; a task that changed something is answered only once its records are
- * acknowledged by the log's mode, and the records of one turn of the event loop go to the log writer as one
- * group. Reads are answered at once. The shard pauses while the writer is far behind, and takes snapshots
+ * shard's {@link ShardLog}; a task that ran a write is answered only once the log's mode acknowledges every
+ * record encoded up to it, and the records of one turn of the event loop go to the log writer as one group.
+ * Reads are answered at once (they may see a write its writer has not been told of yet). The shard pauses while the writer is far behind, and takes snapshots
  * in the background ({@link Snapshotter}).
  */
 public final class ShardVerticle extends VerticleBase {
@@ -99,6 +99,7 @@ public final class ShardVerticle extends VerticleBase {
         store.setJournal(log);
         snapshotter = new Snapshotter(storage.dir(), index, store, log, loop, storage.snapshotIo(), storage.stats(),
                 storage.warn(), storage.snapshotLogBytes());
+        snapshotter.maybeStart(); // the log replayed at start may already call for one
     }
 
     /** Takes a snapshot now (tests and operators); completes with whether one was published. */
@@ -154,7 +155,7 @@ public final class ShardVerticle extends VerticleBase {
                     return;
                 }
                 queue.poll();
-                answer(head, log != null && (log.encoded() != encodedBefore || task.needsSync()));
+                answer(head, log != null && (log.encoded() != encodedBefore || task.needsSync() || task.ranWrites()));
             }
         } finally {
             draining = resumeLater;
@@ -165,7 +166,10 @@ public final class ShardVerticle extends VerticleBase {
         }
     }
 
-    /** Replies now, or once the task's records are acknowledged by the log when it changed anything. */
+    /**
+     * Replies now (reads), or once the log acknowledges everything encoded up to here (writes, even a no-op
+     * DELETE, whose answer depends on earlier writes being durable).
+     */
     private void answer(Message<ShardTask> message, boolean waitForLog) {
         if (waitForLog) {
             log.whenDurable(() -> message.reply(message.body(), LocalCodec.DELIVERY), message.body().needsSync());
