@@ -65,6 +65,7 @@ class SqlErrorsTest {
             case "28" -> assertTrue(e instanceof java.sql.SQLInvalidAuthorizationSpecException, e.getClass().getName());
             case "57" -> assertTrue(e instanceof SQLTimeoutException, e.getClass().getName());
             case "40" -> assertTrue(e instanceof java.sql.SQLTransactionRollbackException, e.getClass().getName());
+            case "53" -> assertTrue(e instanceof java.sql.SQLTransientException, e.getClass().getName()); // insufficient resources
             case "50", "58" -> assertTrue(e.getClass() == SQLException.class
                     || e.getClass() == java.sql.SQLNonTransientException.class, e.getClass().getName());
             default -> throw new AssertionError("unexpected state " + e.getSQLState() + " for " + code);
