@@ -30,8 +30,10 @@ import java.util.function.LongConsumer;
  *
  * <p><b>Group commit.</b> The thread takes everything submitted since its last turn as one group: one
  * {@code write} per buffer, then in {@code SYNC} mode one fsync for the whole group. While an fsync runs,
- * the next group gathers. In {@code ASYNC} mode callbacks run after the write, and an fsync runs when the
- * oldest unsynced write is {@code fsyncIntervalNanos} old.
+ * the next group gathers (the shard keeps one group with the writer at a time, see {@link ShardLog}). In
+ * {@code ASYNC} mode callbacks run after the write, and a second thread, the syncer, fsyncs when the oldest
+ * unsynced write is {@code fsyncIntervalNanos} old, so writes go on while an fsync runs. Segment swaps,
+ * closing and fsyncs hold one lock; writes do not (FileChannel writes and force may overlap).
  *
  * <p><b>Failures.</b> A write that fails for lack of space is undone (the segment is cut back to where it
  * started), the writer turns {@link #full()} and retries every {@link #FULL_RETRY_MS} ms, holding back the
@@ -61,16 +63,22 @@ public final class LogWriter {
     private final ConcurrentLinkedQueue<Op> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final Thread thread;
+    private final Thread syncer; // async mode only: the periodic fsync, so writes go on while it runs
     private volatile boolean full;
     private volatile boolean failed;
+    private final java.util.concurrent.atomic.AtomicBoolean fatalSaid = new java.util.concurrent.atomic.AtomicBoolean();
+
+    // Shared by the writer and the syncer: a segment swap, a close and every fsync hold fileLock; writes do not.
+    private final Object fileLock = new Object();
+    private volatile FileChannel channel;
+    private volatile long segment;
+    private volatile boolean dirty;
+    private volatile long dirtySince;
+    private volatile boolean closed;
+    private final AtomicLong unsyncedRecords = new AtomicLong();
 
     // Writer thread only:
-    private FileChannel channel;
-    private long segment;
     private long segmentBytes;
-    private boolean dirty;
-    private long dirtySince;
-    private long unsyncedRecords;
 
     /**
      * Starts a writer that appends to a new segment {@code firstSegment} in {@code dir}.
@@ -98,6 +106,13 @@ public final class LogWriter {
         this.thread = new Thread(this::run, "amdb-log-" + shard);
         thread.setDaemon(true);
         thread.start();
+        if (mode == Durability.ASYNC) {
+            syncer = new Thread(this::syncLoop, "amdb-fsync-" + shard);
+            syncer.setDaemon(true);
+            syncer.start();
+        } else {
+            syncer = null;
+        }
     }
 
     /** True while the disk is full: the shard refuses new writes until the held records are written. */
@@ -172,33 +187,57 @@ public final class LogWriter {
                     }
                 }
                 complete(afterWrite);
-                if (needSync || (dirty && System.nanoTime() - dirtySince >= fsyncIntervalNanos)) {
+                if (needSync) {
                     fsync();
                 }
                 complete(afterSync);
                 if (close != null) {
-                    channel.close();
+                    synchronized (fileLock) {
+                        closed = true;
+                        channel.close();
+                    }
+                    if (syncer != null) {
+                        LockSupport.unpark(syncer);
+                    }
                     close.done().run();
                     return;
                 }
             }
         } catch (IOException | RuntimeException e) {
-            failed = true;
-            onFatal.accept(e.getMessage() == null ? e.toString() : e.getMessage());
+            fatal(e);
         }
     }
 
-    /** Nothing queued: fsync when the oldest unsynced write is due, else park until work arrives. */
-    private void idle() throws IOException {
-        if (dirty) {
-            long wait = dirtySince + fsyncIntervalNanos - System.nanoTime();
-            if (wait <= 0) {
-                fsync();
-            } else {
-                LockSupport.parkNanos(this, wait);
+    /** Nothing queued: park until work arrives (the syncer, not this thread, runs the periodic fsync). */
+    private void idle() {
+        LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
+    }
+
+    /** The syncer thread (async mode): fsyncs once the oldest unsynced write is an interval old. */
+    private void syncLoop() {
+        try {
+            while (!closed && !failed) {
+                if (dirty) {
+                    long wait = dirtySince + fsyncIntervalNanos - System.nanoTime();
+                    if (wait <= 0) {
+                        fsync();
+                    } else {
+                        LockSupport.parkNanos(this, wait);
+                    }
+                } else {
+                    LockSupport.parkNanos(this, fsyncIntervalNanos);
+                }
             }
-        } else {
-            LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
+        } catch (IOException | RuntimeException e) {
+            fatal(e);
+        }
+    }
+
+    /** Says once that the log cannot go on; both threads stop. */
+    private void fatal(Exception e) {
+        failed = true;
+        if (fatalSaid.compareAndSet(false, true)) {
+            onFatal.accept(e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }
 
@@ -244,10 +283,10 @@ public final class LogWriter {
         stats.bytesWritten.addAndGet(w.length());
         stats.logBytesOnDisk.addAndGet(w.length());
         stats.recordsWritten.addAndGet(w.records());
-        unsyncedRecords += w.records();
+        unsyncedRecords.addAndGet(w.records());
         if (!dirty) {
-            dirty = true;
             dirtySince = System.nanoTime();
+            dirty = true;
         }
     }
 
@@ -256,22 +295,29 @@ public final class LogWriter {
         return m != null && (m.contains("No space left") || m.contains("Disk quota exceeded"));
     }
 
+    /**
+     * Fsyncs the current segment if anything was written since the last fsync. Either thread; a write racing
+     * with it is either covered or marks the log dirty again (fsynced next time).
+     */
     private void fsync() throws IOException {
-        if (!dirty) {
-            return;
-        }
-        long started = System.nanoTime();
-        try {
-            channel.force(false);
-        } catch (IOException e) {
-            throw new IOException("fsync of " + dir.resolve(LogFormat.segmentName(segment)) + " failed: " + e
-                    + "; stopping (the OS may have dropped the written data)", e);
-        }
-        stats.fsynced(System.nanoTime() - started, unsyncedRecords);
-        unsyncedRecords = 0;
-        dirty = false;
-        if (syncTrace) {
-            trace(LogFormat.segmentName(segment) + " " + channel.position() + "\n");
+        synchronized (fileLock) {
+            if (!dirty || closed) {
+                return;
+            }
+            dirty = false;
+            long records = unsyncedRecords.getAndSet(0);
+            long position = channel.position(); // on disk up to here once force returns
+            long started = System.nanoTime();
+            try {
+                channel.force(false);
+            } catch (IOException e) {
+                throw new IOException("fsync of " + dir.resolve(LogFormat.segmentName(segment)) + " failed: " + e
+                        + "; stopping (the OS may have dropped the written data)", e);
+            }
+            stats.fsynced(System.nanoTime() - started, records);
+            if (syncTrace) {
+                trace(LogFormat.segmentName(segment) + " " + position + "\n");
+            }
         }
     }
 
@@ -280,28 +326,27 @@ public final class LogWriter {
      * next segment is waited out like a full disk while writing (the writer turns {@link #full()}).
      */
     private void rollSegment() throws IOException {
-        dirty = true; // the header at least: a closed segment is always fsynced whole
-        if (dirtySince == 0) {
-            dirtySince = System.nanoTime();
-        }
-        fsync();
-        FileChannel next;
-        while (true) {
-            try {
-                next = createSegment(segment + 1);
-                break;
-            } catch (IOException e) {
-                if (!isNoSpace(e)) {
-                    throw e;
+        synchronized (fileLock) {
+            dirty = true; // the header at least: a closed segment is always fsynced whole
+            fsync();
+            FileChannel next;
+            while (true) {
+                try {
+                    next = createSegment(segment + 1);
+                    break;
+                } catch (IOException e) {
+                    if (!isNoSpace(e)) {
+                        throw e;
+                    }
+                    Files.deleteIfExists(dir.resolve(LogFormat.segmentName(segment + 1)));
+                    waitForSpace();
                 }
-                Files.deleteIfExists(dir.resolve(LogFormat.segmentName(segment + 1)));
-                waitForSpace();
             }
+            spaceAgain();
+            channel.close();
+            channel = next;
+            segment++;
         }
-        spaceAgain();
-        channel.close();
-        channel = next;
-        segment++;
     }
 
     private void openSegment(long n) throws IOException {

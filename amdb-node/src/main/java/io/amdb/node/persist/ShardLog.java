@@ -26,6 +26,10 @@ public final class ShardLog implements Journal {
     private final List<Runnable> waiting = new ArrayList<>();
     private boolean forceSync;
     private long bytesSinceSnapshot;
+    private boolean inFlight; // a group is with the writer
+    private WireWriter spare; // a buffer the writer is done with, for the next group
+    /** A buffer larger than this (one burst of large values) is let go rather than kept as the spare. */
+    private static final int MAX_SPARE_BYTES = 4 << 20;
 
     public ShardLog(LogWriter writer) {
         this(writer, 0);
@@ -98,27 +102,52 @@ public final class ShardLog implements Journal {
         forceSync |= sync;
     }
 
-    /** Hands the records encoded so far and the callbacks gathered to the writer (one group). */
+    /**
+     * Hands the records encoded so far and the callbacks gathered to the writer as one group, unless a group
+     * is still with the writer: then they wait, and go as the next group as soon as that one is acknowledged.
+     * So under load a shard's groups grow instead of multiplying (one thread hop each way per group), and in
+     * {@code sync} mode one fsync covers everything that arrived while the previous one ran.
+     */
     public void commit() {
+        if (!inFlight) {
+            send();
+        }
+    }
+
+    /** As {@link #commit()}, even while a group is with the writer (closing: nothing may stay behind). */
+    public void flush() {
+        send();
+    }
+
+    private void send() {
         if (waiting.isEmpty() && records == 0) {
             return;
         }
         Runnable[] callbacks = waiting.toArray(Runnable[]::new);
         waiting.clear();
-        Runnable done = () -> {
+        WireWriter sent = buffer;
+        inFlight = true;
+        Runnable done = () -> { // on the shard's event loop
+            inFlight = false;
             for (Runnable r : callbacks) {
                 r.run();
             }
+            if (sent.size() <= MAX_SPARE_BYTES) {
+                sent.reset();
+                spare = sent;
+            }
+            commit(); // what gathered meanwhile
         };
-        writer.submit(buffer.array(), buffer.size(), records, done, forceSync);
-        buffer = new WireWriter(Math.max(INITIAL_BUFFER, Math.min(buffer.size(), 4 << 20)));
+        writer.submit(sent.array(), sent.size(), records, done, forceSync);
+        buffer = spare != null ? spare : new WireWriter(INITIAL_BUFFER);
+        spare = null;
         records = 0;
         forceSync = false;
     }
 
-    /** True while so many bytes wait for the writer that the shard should pause. */
+    /** True while so many bytes wait for the disk that the shard should pause. */
     public boolean backlogged() {
-        return writer.queuedBytes() > MAX_QUEUED_BYTES;
+        return buffer.size() + writer.queuedBytes() > MAX_QUEUED_BYTES;
     }
 
     /** Log bytes encoded since the last snapshot began. */
@@ -131,7 +160,7 @@ public final class ShardLog implements Journal {
      * from which replay over the snapshot will start.
      */
     public void rollForSnapshot(java.util.function.LongConsumer rolled) {
-        commit();
+        commit(); // records still gathering (a group is in flight) go after the roll: replaying them again is harmless
         bytesSinceSnapshot = 0;
         writer.roll(rolled);
     }

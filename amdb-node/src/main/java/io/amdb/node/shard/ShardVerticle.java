@@ -85,7 +85,7 @@ public final class ShardVerticle extends VerticleBase {
         if (log == null) {
             return unregistered;
         }
-        log.commit();
+        log.flush();
         Promise<Void> closed = Promise.promise();
         log.writer().close(closed::tryComplete);
         return Future.all(unregistered, closed.future());

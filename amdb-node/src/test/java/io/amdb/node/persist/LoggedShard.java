@@ -72,7 +72,7 @@ final class LoggedShard implements AutoCloseable {
     public void close() throws Exception {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         loop.execute(() -> {
-            log.commit();
+            log.flush();
             log.writer().close(() -> closed.complete(null));
         });
         closed.get(30, TimeUnit.SECONDS);
