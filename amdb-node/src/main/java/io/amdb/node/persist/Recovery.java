@@ -133,9 +133,16 @@ public final class Recovery {
                 byte[] header = frames.next();
                 checkSegmentHeader(header, n);
                 byte[] payload;
+                long before = records;
                 while ((payload = frames.next()) != null) {
                     apply(payload, frames.length(), store);
                     records++;
+                }
+                if (newest && records == before) { // a header alone (a start with no writes): reuse its number
+                    in.close();
+                    Files.delete(file);
+                    Fsync.directory(dir);
+                    return true;
                 }
                 logBytes += frames.offset();
                 makeDurable(file, frames.offset());

@@ -137,6 +137,7 @@ public final class SnapshotFile implements AutoCloseable {
                         if (total != loaded) {
                             throw malformed("END counts " + total + " entries, the frames hold " + loaded);
                         }
+                        store.endLoad();
                         return loaded;
                     }
                     default -> throw malformed("unknown frame type");
@@ -155,7 +156,7 @@ public final class SnapshotFile implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             long version = r.i64();
             byte[] key = r.bytes();
-            store.apply(partition, key, r.bytes(), version);
+            store.load(partition, key, r.bytes(), version);
         }
         r.expectEnd();
         return count;

@@ -78,18 +78,32 @@ public final class ShardVerticle extends VerticleBase {
         return consumer.completion();
     }
 
-    /** Stops taking tasks, then writes and fsyncs what the log holds and closes it. */
+    /**
+     * Stops taking tasks; takes a snapshot first when the log holds more than {@link #STOP_SNAPSHOT_BYTES} since
+     * the last one (so a clean restart loads a snapshot instead of replaying the log); then writes and fsyncs
+     * what the log holds and closes it.
+     */
     @Override
     public Future<?> stop() {
         Future<Void> unregistered = consumer.unregister();
         if (log == null) {
             return unregistered;
         }
-        log.flush();
         Promise<Void> closed = Promise.promise();
-        log.writer().close(closed::tryComplete);
+        Runnable close = () -> {
+            log.flush();
+            log.writer().close(closed::tryComplete);
+        };
+        if (!snapshotter.running() && log.bytesSinceSnapshot() >= STOP_SNAPSHOT_BYTES && !log.writer().failed()) {
+            snapshotter.start(published -> close.run());
+        } else {
+            close.run();
+        }
         return Future.all(unregistered, closed.future());
     }
+
+    /** A clean stop snapshots when the log since the last snapshot is larger than this. */
+    static final long STOP_SNAPSHOT_BYTES = 8L << 20;
 
     private void openLog() {
         Executor loop = r -> context.runOnContext(v -> r.run());

@@ -41,6 +41,7 @@ public final class ShardStore {
     private long memoryBytes;
     private volatile WriteObserver observer;
     private Handoff[] handoffs; // null until a partition of this shard first migrates away
+    private SkipList.Appender[] appenders; // only while a snapshot loads
 
     /**
      * Creates an empty store for partition ids {@code [0, partitions)}. The lists' random heights
@@ -130,6 +131,36 @@ public final class ShardStore {
         }
         journal.put(partition, version, key, value);
         return previous;
+    }
+
+    /**
+     * Loads an entry of a snapshot: as {@link #apply}, but entries of a partition must come in ascending key
+     * order, which lets the list link them at its end with no search. Not reported to the journal (the
+     * snapshot is what the log is replayed over). Call {@link #endLoad()} when the snapshot is loaded.
+     */
+    public void load(int partition, byte[] key, byte[] value, long version) {
+        Objects.requireNonNull(key, "key");
+        SkipList list = lists[checkPartition(partition)];
+        if (list == null) {
+            list = new SkipList(seed + SEED_SPREAD * (partition + 1L));
+            lists[partition] = list;
+        }
+        if (appenders == null) {
+            appenders = new SkipList.Appender[lists.length];
+        }
+        if (appenders[partition] == null) {
+            appenders[partition] = list.appender();
+        }
+        raiseSequence(partition, version);
+        int sizeBefore = list.size();
+        long bytesBefore = list.memoryBytes();
+        appenders[partition].append(key, value, version);
+        account(list, sizeBefore, bytesBefore);
+    }
+
+    /** Ends a snapshot load: the appenders go (any other change would make them stale). */
+    public void endLoad() {
+        appenders = null;
     }
 
     /**

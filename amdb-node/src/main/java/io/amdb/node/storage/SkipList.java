@@ -153,6 +153,65 @@ public final class SkipList {
         return found.value;
     }
 
+    /**
+     * Returns an appender for loading entries in ascending key order (a snapshot): each append links the new
+     * node after the last one on every level, with no search. Valid until the list is modified otherwise.
+     */
+    public Appender appender() {
+        return new Appender();
+    }
+
+    /**
+     * Appends entries in ascending key order without searching (see {@link SkipList#appender()}). A key not
+     * above the last one is put normally and the appender finds the list's end again.
+     */
+    public final class Appender {
+        private final SkipNode[] last = new SkipNode[MAX_HEIGHT];
+        private byte[] lastKey;
+
+        private Appender() {
+            findEnd();
+        }
+
+        /** Maps {@code key} to {@code value} at {@code version}, as {@link SkipList#put(byte[], byte[], long)}. */
+        public void append(byte[] key, byte[] value, long version) {
+            Objects.requireNonNull(value, "value");
+            if (lastKey != null && Arrays.compareUnsigned(key, lastKey) <= 0) {
+                put(key, value, version);
+                findEnd();
+                return;
+            }
+            admitSharedPrefix(key);
+            int nodeHeight = randomHeight();
+            for (int level = height; level < nodeHeight; level++) {
+                last[level] = head;
+            }
+            height = Math.max(height, nodeHeight);
+            SkipNode node = new SkipNode(key, value, nodeHeight, KeyPrefix.of(key, sharedLength));
+            node.version = version;
+            for (int level = 0; level < nodeHeight; level++) {
+                last[level].next[level] = node;
+                last[level] = node;
+            }
+            index.insert(node, KeyIndex.hash(key));
+            size++;
+            memoryBytes += node.footprintBytes();
+            lastKey = key;
+        }
+
+        /** Sets {@link #last} to the rightmost node of every level (the head where a level is empty). */
+        private void findEnd() {
+            SkipNode x = head;
+            for (int level = MAX_HEIGHT - 1; level >= 0; level--) {
+                while (x.next[level] != null) {
+                    x = x.next[level];
+                }
+                last[level] = x;
+            }
+            lastKey = x == head ? null : x.key;
+        }
+    }
+
     /** Returns the number of entries. */
     public int size() {
         return size;

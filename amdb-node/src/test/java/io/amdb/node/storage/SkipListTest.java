@@ -28,6 +28,45 @@ class SkipListTest {
     private final SkipList list = new SkipList(1);
 
     @Test
+    void appender_ascendingKeysWithAFewOutOfOrder_equalsModelWithVersions() {
+        long seed = RandomKeys.seed();
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int round = 0; round < 20; round++) {
+            TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
+            SkipList list = new SkipList(seed + round);
+            for (int i = 0; i < 200; i++) { // some keys there before the load starts
+                byte[] k = RandomKeys.key(random);
+                byte[] v = RandomKeys.value(random);
+                list.put(k, v, i);
+                model.put(k, v);
+            }
+            TreeMap<byte[], byte[]> load = new TreeMap<>(Arrays::compareUnsigned);
+            for (int i = 0; i < 2_000; i++) {
+                load.put(RandomKeys.key(random), RandomKeys.value(random));
+            }
+            SkipList.Appender appender = list.appender();
+            long version = 1_000;
+            for (Map.Entry<byte[], byte[]> e : load.entrySet()) {
+                if (random.nextInt(50) == 0) { // out of order: put normally, the appender finds the end again
+                    byte[] k = RandomKeys.key(random);
+                    appender.append(k, e.getValue(), version++);
+                    model.put(k, e.getValue());
+                }
+                appender.append(e.getKey(), e.getValue(), version++);
+                model.put(e.getKey(), e.getValue());
+            }
+            list.checkInvariants();
+            assertEquals(model.size(), list.size(), "seed " + seed + " round " + round);
+            SkipList.Cursor c = list.first();
+            for (Map.Entry<byte[], byte[]> e : model.entrySet()) {
+                assertArrayEquals(e.getKey(), c.key(), "seed " + seed + " round " + round);
+                assertArrayEquals(e.getValue(), c.value(), "seed " + seed + " round " + round);
+                c.next();
+            }
+        }
+    }
+
+    @Test
     void emptyList_anyRead_findsNothing() {
         assertNull(list.get(key(1)));
         assertEquals(0, list.size());
