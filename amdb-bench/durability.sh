@@ -3,7 +3,8 @@
 #   1. PUT/GET throughput and latency of one node in each --durability mode (none, async, sync), one node at a
 #      time on a fresh data directory, the same ./amdb bench load; ratios to `none` from this run;
 #   2. disk bytes after OVERWRITES overwrites of OVERWRITE_KEYS keys (async: snapshots must bound the log);
-#   3. recovery speed for each size in RECOVERY_KEYS (keys/s and MB/s), restart after SIGTERM;
+#   3. recovery speed for each size in RECOVERY_KEYS (keys/s and MB/s): restart after kill -9 (log replay), then
+#      after SIGTERM (a clean stop snapshots, so the restart loads the snapshot);
 #   4. with --redis: Redis loading an RDB of the same number of 100-byte values, side by side (redis-server from
 #      Debian; installed when missing, as root).
 # Usage: amdb-bench/durability.sh [--ops N] [--redis]. Needs the machine quiet: nothing else running.
@@ -65,17 +66,27 @@ start_node async "$WORK/overwrite"
 echo "   data directory: $(du -sb "$WORK/overwrite" | cut -f1) bytes ($(( OVERWRITE_KEYS * 118 )) bytes of keys and values live)"
 stop_node
 
+# recovered LINE BYTES: prints keys/s and MB/s from a node's "recovered N keys: ... in T s" line.
+recovered() {
+  echo "   $1"
+  echo "$1" | awk -v b="$2" '{ for (i = 1; i <= NF; i++) { if ($i == "recovered") k = $(i+1); if ($i == "s" && $(i-2) == "in") t = $(i-1) }
+      gsub(":", "", k); printf "   RECOVERY keys=%d seconds=%.2f keys/s=%.0f MB/s=%.1f (directory %.1f MB)\n", k, t, k / t, b / 1e6 / t, b / 1e6 }'
+}
+
 for n in $RECOVERY_KEYS; do
-  echo "== recovery of $n keys (async, 100-byte values)"
+  echo "== recovery of $n keys (async, 100-byte values, each key written once)"
   start_node async "$WORK/recover-$n"
-  "$ROOT/amdb" bench --port "$PORT" --ops "$n" --keys "$n" --value-size 100 --warmup 0 --no-baseline | grep -E "^PUT "
-  stop_node
+  "$ROOT/amdb" bench --port "$PORT" --ops "$n" --keys "$n" --distinct --value-size 100 --warmup 0 --no-baseline | grep -E "^PUT "
+  kill -9 "$NODE_PID"; wait "$NODE_PID" 2>/dev/null || true; NODE_PID=""
   bytes=$(du -sb "$WORK/recover-$n" | cut -f1)
   start_node async "$WORK/recover-$n"
-  line=$(grep "recovered" "$WORK/node.out")
-  echo "   $line"
-  echo "$line" | awk -v b="$bytes" '{ for (i = 1; i <= NF; i++) { if ($i == "recovered") k = $(i+1); if ($i == "s" && $(i-2) == "in") t = $(i-1) }
-      gsub(":", "", k); printf "   RECOVERY keys=%d seconds=%.2f keys/s=%.0f MB/s=%.1f (directory %.1f MB)\n", k, t, k / t, b / 1e6 / t, b / 1e6 }'
+  echo "   after kill -9 (the log is replayed):"
+  recovered "$(grep "recovered" "$WORK/node.out")" "$bytes"
+  stop_node   # a clean stop takes a snapshot
+  bytes=$(du -sb "$WORK/recover-$n" | cut -f1)
+  start_node async "$WORK/recover-$n"
+  echo "   after SIGTERM (a snapshot is loaded):"
+  recovered "$(grep "recovered" "$WORK/node.out")" "$bytes"
   stop_node
 done
 

@@ -36,6 +36,9 @@ public final class BenchMain implements Callable<Integer> {
     int pipeline;
     @Option(names = "--keys", paramLabel = "K", description = "Distinct keys (default: --ops).")
     Integer keys;
+    @Option(names = "--distinct", description = "The PUT phase writes every key once (a load of exactly --keys keys, "
+            + "in random order) before drawing keys at random.")
+    boolean distinct;
     @Option(names = "--seed", description = "Seed of the key order (default ${DEFAULT-VALUE}).", defaultValue = "1")
     long seed;
     @Option(names = "--warmup", paramLabel = "N", description = "Unmeasured PUT and GET operations first, on "
@@ -79,7 +82,7 @@ public final class BenchMain implements Callable<Integer> {
             System.err.println("amdb bench: --via must be native, jdbc or both, not '" + via + "'");
             return 2;
         }
-        Workload workload = new Workload(keyCount, ops, valueSize, seed);
+        Workload workload = new Workload("key:", keyCount, ops, valueSize, seed, distinct);
         try {
             List<LoadPhase.Result> nativeResults = via.equals("jdbc") ? List.of() : viaNative(workload, keyCount);
             // With both, JDBC writes its own keys, so its PUTs insert as the native ones did instead of overwriting.
