@@ -90,6 +90,7 @@ public final class Recovery {
         }
         long expected = first;
         long last = first - 1;
+        Replay replay = new Replay(store);
         for (int i = 0; i < segments.size(); i++) {
             long n = segments.get(i);
             if (n < first) {
@@ -108,7 +109,7 @@ public final class Recovery {
                 break;
             }
             boolean newest = i == segments.size() - 1;
-            boolean complete = replay(n, newest, store);
+            boolean complete = replay(n, newest, replay);
             last = Files.exists(dir.resolve(LogFormat.segmentName(n))) ? n : n - 1; // a torn header goes whole
             expected = n + 1;
             if (!complete) {
@@ -116,6 +117,7 @@ public final class Recovery {
                 break;
             }
         }
+        replay.finish();
         return new Result(store, keys, records, Math.max(last + 1, first), logBytes);
     }
 
@@ -124,7 +126,7 @@ public final class Recovery {
      * {@code --recover truncate} (the segments after it must go); a torn tail of the newest is cut silently
      * but for the log line, and true is returned.
      */
-    private boolean replay(long n, boolean newest, ShardStore store) throws IOException {
+    private boolean replay(long n, boolean newest, Replay replay) throws IOException {
         Path file = dir.resolve(LogFormat.segmentName(n));
         FrameReader frames;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -135,7 +137,7 @@ public final class Recovery {
                 byte[] payload;
                 long before = records;
                 while ((payload = frames.next()) != null) {
-                    apply(payload, frames.length(), store);
+                    replay.apply(payload, frames.length());
                     records++;
                 }
                 if (newest && records == before) { // a header alone (a start with no writes): reuse its number
@@ -213,30 +215,6 @@ public final class Recovery {
             throw new ProtocolException(io.amdb.protocol.ErrorCode.MALFORMED_FRAME, "header says shard " + s
                     + " segment " + number + ", expected shard " + shard + " segment " + n);
         }
-    }
-
-    private void apply(byte[] payload, int length, ShardStore store) throws ProtocolException {
-        WireReader r = new WireReader(payload, 0, length);
-        int type = r.u8();
-        int partition = r.u32();
-        if (partition < 0 || partition >= partitions) {
-            throw new ProtocolException(io.amdb.protocol.ErrorCode.MALFORMED_FRAME, "partition " + partition
-                    + " out of range [0, " + partitions + ")");
-        }
-        switch (type) {
-            case LogFormat.PUT -> {
-                long version = r.i64();
-                byte[] key = r.bytes();
-                store.apply(partition, key, r.bytes(), version);
-            }
-            case LogFormat.DELETE -> {
-                long version = r.i64();
-                store.applyDelete(partition, r.bytes(), version);
-            }
-            case LogFormat.DROP -> store.dropPartition(partition);
-            default -> throw new ProtocolException(io.amdb.protocol.ErrorCode.MALFORMED_FRAME, "unknown record type " + type);
-        }
-        r.expectEnd();
     }
 
     private void dropFrom(List<Long> segments, int from) throws IOException {
