@@ -156,6 +156,13 @@ class HttpKvTest {
         assertEquals(db.node.config().partitions(), view.getJsonArray("owners").size());
     }
 
+    @Test
+    void acceptLoss_standaloneNode_nothingLost_reassignsNone() throws Exception {
+        HttpResponse<String> r = db.post("/v1/cluster/accept-loss", "");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(0, new JsonObject(r.body()).getInteger("reassigned"));
+    }
+
     static void assertError(HttpResponse<String> r, int status, String name, int code) {
         assertEquals(status, r.statusCode(), r.body());
         JsonObject body = new JsonObject(r.body());
