@@ -82,6 +82,12 @@ public final class AmDbNode {
     private final NodeStorage storage; // null: memory only
     private final PartitionTable remembered; // the table saved before the last stop, or null
     private final boolean[] recoveredPartitions;
+    /** Saves, then installs, the tables of a durable clustered node, in order (see {@link #installTable}). */
+    private final java.util.concurrent.ExecutorService tableSaver = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "amdb-table-saver");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile Consumer<String> fatalListener = message -> { };
     private HttpFrontEnd http;
 
@@ -306,11 +312,39 @@ public final class AmDbNode {
      * Requests for partitions the table gives to another node are answered WRONG_OWNER from then on, and
      * requests for LOST partitions PARTITION_LOST. Tables with an epoch not above the current are ignored.
      */
-    public synchronized void installTable(PartitionTable table) {
+    public void installTable(PartitionTable table) {
         if (table.partitions() != config.partitions()) {
             throw new IllegalArgumentException("table has " + table.partitions() + " partitions, node " + config.partitions());
         }
-        if (stats.table() == null || table.epoch() > stats.table().epoch()) {
+        if (storage == null || !config.clustered()) {
+            install(table);
+            return;
+        }
+        // A durable node saves a table before it acts on it: it serves a partition it was given, or drops one it
+        // handed off, only once a restart would find that table (a whole cluster killed right after a cutover
+        // must not come back with the old owner). One thread, so tables are saved and installed in order.
+        tableSaver.execute(() -> {
+            if (refusesFirst(table)) {
+                // The cluster is younger than this node's own history: it was started without the members that
+                // held the data. Joining would drop this node's data, so it refuses, its directory untouched.
+                firstTable.tryFail("the cluster's table (epoch " + table.epoch() + ") is older than the one this "
+                        + "node saved (epoch " + remembered.epoch() + "): the cluster was started without its previous "
+                        + "members. Stop it and start first a node that has a data directory of this cluster");
+            } else if (saveTable(table)) {
+                install(table);
+            }
+        });
+    }
+
+    /** True for a first table older than the one this node saved, unless it is a restoring cluster's (all LOST). */
+    private boolean refusesFirst(PartitionTable table) {
+        boolean waiting = table.lostPartitions() == table.partitions(); // a restoring cluster: it will catch up
+        return stats.table() == null && remembered != null && table.epoch() < remembered.epoch() && !waiting;
+    }
+
+    private synchronized void install(PartitionTable table) {
+        PartitionTable current = stats.table();
+        if (current == null || table.epoch() > current.epoch()) {
             stats.setTable(table);
             parking.tableInstalled();
             Coordinator c = coordinator;
@@ -323,21 +357,25 @@ public final class AmDbNode {
             }
             firstTable.tryComplete();
             tableWatchers.forEach(Runnable::run);
-            saveTable(table);
         }
     }
 
-    /** Saves an installed table in the data directory, in installation order, off the caller's thread. */
-    private void saveTable(PartitionTable table) {
-        if (storage != null && config.clustered()) {
-            byte[] encoded = PartitionTableCodec.encode(table);
-            storage.io().execute(() -> {
-                try {
-                    storage.dir().writeTable(encoded);
-                } catch (IOException e) {
-                    Logger.getLogger(AmDbNode.class.getName()).warning("cannot save the partition table: " + e);
-                }
-            });
+    /**
+     * Saves a table in the data directory (tmp, fsync, rename) before it is installed. A table in which every
+     * partition is LOST (a whole cluster waiting for its members) says nothing about who owns what and is not
+     * saved, so the table saved before it stays what this node claims from and advertises. Returns false when
+     * the save failed: the node then stops, since it could no longer say what it owns after a restart.
+     */
+    private boolean saveTable(PartitionTable table) {
+        if (table.lostPartitions() == table.partitions()) {
+            return true;
+        }
+        try {
+            storage.dir().writeTable(PartitionTableCodec.encode(table));
+            return true;
+        } catch (IOException e) {
+            fatal("cannot save the partition table in " + storage.dir().root() + ": " + e);
+            return false;
         }
     }
 
@@ -440,7 +478,10 @@ public final class AmDbNode {
             for (String id : listenerDeployments) {
                 undeploys.add(vertx.undeploy(id));
             }
-            stopped = Future.join(undeploys).transform(ar -> vertx.close()).andThen(ar -> closeStorage(storage));
+            stopped = Future.join(undeploys).transform(ar -> vertx.close()).andThen(ar -> {
+                tableSaver.shutdown();
+                closeStorage(storage);
+            });
         }
         return stopped;
     }

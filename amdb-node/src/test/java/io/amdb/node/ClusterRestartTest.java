@@ -143,6 +143,34 @@ class ClusterRestartTest {
         assertEveryKey(nodes[0], "new");
     }
 
+    /** A cluster started fresh without its old members must not take an old member in: it would drop its data. */
+    @Test
+    void memberWithNewerSavedTableThanTheCluster_refusesToJoin_andKeepsItsData() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            int hz = freePort();
+            hzPorts.add(hz);
+            join.add("127.0.0.1:" + hz);
+        }
+        nodes[1] = TestNodes.start(config(1));
+        nodes[2] = TestNodes.start(config(2));
+        await(t -> t.members().size() == 2 && t.migrations().isEmpty(), nodes);
+        putAll(nodes[1], "v");
+        for (int i = 1; i < 3; i++) {
+            TestNodes.stop(nodes[i]);
+            nodes[i] = null;
+        }
+        nodes[0] = TestNodes.start(config(0)); // a node with no data of this cluster starts it afresh
+        Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> TestNodes.start(config(1)));
+        assertTrue(String.valueOf(refused.getMessage()).contains("older than the one this node saved"),
+                String.valueOf(refused.getMessage()));
+        TestNodes.stop(nodes[0]);
+        nodes[0] = null;
+        nodes[1] = TestNodes.start(config(1)); // started first now, with its data: the cluster restores
+        nodes[2] = TestNodes.start(config(2));
+        await(t -> t.members().size() == 2 && t.lostPartitions() == 0 && t.migrations().isEmpty(), nodes);
+        assertEveryKey(nodes[1], "v");
+    }
+
     private static void putAll(AmDbNode via, String prefix) throws Exception {
         List<Request.BatchItem> items = new ArrayList<>();
         for (int k = 0; k < KEYS; k++) {

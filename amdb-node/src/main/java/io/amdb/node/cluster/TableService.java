@@ -99,6 +99,10 @@ public final class TableService extends VerticleBase implements Membership.Liste
         vertx.eventBus().<Buffer>consumer(CoordinatorRequests.leaveAddress(self.nodeId()),
                 m -> CoordinatorRequests.answerLeave(keeper, self, m));
         vertx.eventBus().<Buffer>consumer(CoordinatorRequests.acceptLossAddress(self.nodeId()), m -> {
+            if (restore != null && fetchingSaved) {
+                m.fail(409, "the restore is still fetching the newest saved table; ask again in a moment");
+                return;
+            }
             if (restore != null) {
                 finishRestore(); // the operator gives up on whoever has not come back
             }

@@ -66,13 +66,20 @@ public record NodeConfig(String host, int port, HttpConfig http, int shards, int
         String clusterName = s.string("cluster-name", defaultClusterName);
         String join = s.string("join", "");
         int port = s.integer("port", Wire.DEFAULT_PORT, 0, 65535);
+        StorageConfig storage = StorageConfig.from(s);
+        long largestRecord = (long) limits.maxKeyBytes() + limits.maxValueBytes() + 64;
+        if (storage.durability().persistent() && largestRecord > io.amdb.node.persist.LogFormat.MAX_PAYLOAD) {
+            throw new ConfigException("max-key-bytes + max-value-bytes = " + (largestRecord - 64) + " do not fit in one "
+                    + "log record (at most " + (io.amdb.node.persist.LogFormat.MAX_PAYLOAD - 64) + " bytes) with --durability "
+                    + storage.durability().label() + "; lower max-value-bytes or run with --durability none");
+        }
         return new NodeConfig(host, port, http(s, port),
                 shards, partitions, nodeId, limits,
                 s.integer("max-connections", DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE),
                 clusterName.isEmpty() ? null : clusterName,
                 s.integer("cluster-port", HazelcastConfigs.DEFAULT_PORT, 1, 65535),
                 join.isEmpty() ? HazelcastConfigs.defaultMembers(host) : List.of(join.split(",")),
-                StorageConfig.from(s));
+                storage);
     }
 
     /**

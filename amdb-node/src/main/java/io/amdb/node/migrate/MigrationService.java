@@ -130,6 +130,7 @@ public final class MigrationService extends VerticleBase {
         for (Outbound o : new ArrayList<>(active.values())) {
             o.onTable(newer);
         }
+        boolean restoring = newer.lostPartitions() == newer.partitions();
         for (int p = 0; p < held.length; p++) {
             Member owner = newer.owner(p);
             Migration m = newer.migration(p);
@@ -143,9 +144,12 @@ public final class MigrationService extends VerticleBase {
                         shards.send(shards.shardOf(p), ReceiveTask.reclaim(p));
                     } // receiving it: the first chunk, a RESET, reclaims it
                 }
-            } else if (held[p] && !active.containsKey(p) && !newer.isLost(p)) {
-                // Handed off, or an abandoned partial copy: let it go. A LOST partition's data is kept: it may
-                // be the only copy, for an operator or its returning owner to decide on.
+            } else if (held[p] && !active.containsKey(p) && !(newer.isLost(p)
+                    && (self.nodeId().equals(newer.lostFrom(p)) || restoring))) {
+                // Handed off, or an abandoned partial or stale copy: let it go. A partition LOST with this very
+                // node is kept: it is the copy this node claims back (and nobody may be given it while LOST).
+                // While a whole cluster restores (every partition LOST) nothing is dropped: the coordinator may
+                // still learn of a newer saved table that makes this copy the one to claim.
                 held[p] = false;
                 inbound.remove(p);
                 shards.send(shards.shardOf(p), ReceiveTask.drop(p));

@@ -27,6 +27,7 @@ public final class FrameReader {
     private final InputStream in;
     private final byte[] header = new byte[LogFormat.HEADER_BYTES];
     private long offset;
+    private long lastStart;
     private int payloadLength;
 
     /** Reads from {@code in}, which should be buffered; the reader does not close it. */
@@ -37,6 +38,11 @@ public final class FrameReader {
     /** The offset of the byte after the last valid frame returned. */
     public long offset() {
         return offset;
+    }
+
+    /** The offset at which the frame the last {@link #next()} returned starts. */
+    public long lastStart() {
+        return lastStart;
     }
 
     /** The length of the payload the last {@link #next()} returned (its array may be longer). */
@@ -67,6 +73,7 @@ public final class FrameReader {
         if (LogFormat.crc(payload, 0, length) != crc) {
             throw new DamagedFrame(offset, "crc mismatch");
         }
+        lastStart = offset;
         offset += LogFormat.HEADER_BYTES + length;
         payloadLength = length;
         return payload;

@@ -163,7 +163,7 @@ public final class LogWriter {
         List<Runnable> afterWrite = new ArrayList<>();
         List<Runnable> afterSync = new ArrayList<>();
         try {
-            while (true) {
+            while (!failed) {
                 Op op = queue.poll();
                 if (op == null) {
                     idle();
@@ -301,16 +301,20 @@ public final class LogWriter {
      */
     private void fsync() throws IOException {
         synchronized (fileLock) {
+            if (failed) {
+                throw new IOException("the log of shard " + shard + " stopped after an earlier error");
+            }
             if (!dirty || closed) {
                 return;
             }
-            dirty = false;
+            dirty = false; // a write from now on marks it again
             long records = unsyncedRecords.getAndSet(0);
             long position = channel.position(); // on disk up to here once force returns
             long started = System.nanoTime();
             try {
                 channel.force(false);
             } catch (IOException e) {
+                failed = true; // never retried: every later fsync, on either thread, fails too
                 throw new IOException("fsync of " + dir.resolve(LogFormat.segmentName(segment)) + " failed: " + e
                         + "; stopping (the OS may have dropped the written data)", e);
             }

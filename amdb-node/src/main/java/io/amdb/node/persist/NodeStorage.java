@@ -85,6 +85,7 @@ public final class NodeStorage implements AutoCloseable {
                     records += r.records();
                     bytes += r.logBytes();
                 }
+                Fsync.directory(dir.root()); // the shard directories recovery may have created
                 Summary summary = new Summary(stores.stream().mapToLong(ShardStore::size).sum(), keys, records, bytes,
                         (System.nanoTime() - started) / 1_000_000);
                 LogStats stats = new LogStats();

@@ -152,7 +152,7 @@ public final class Recovery {
             } catch (FrameReader.DamagedFrame e) {
                 return repair(file, n, newest, e.offset(), e.getMessage());
             } catch (ProtocolException e) {
-                return repair(file, n, false, frames.offset(), "malformed record: " + e.getMessage());
+                return repair(file, n, false, frames.lastStart(), "malformed record: " + e.getMessage());
             }
         }
     }

@@ -39,10 +39,22 @@ public final class Restore {
         return false;
     }
 
-    /** Ids of the base table's members that are not live yet: what the cluster waits for. */
+    /**
+     * Ids of the base table's members, and of the members its LOST partitions were lost with, that are not live
+     * yet: what the cluster waits for. (A base may itself be a table published while waiting, whose members
+     * were only those back then; whom its partitions were lost with still names everyone it waits for.)
+     */
     public List<String> missing(List<Member> live) {
         Set<String> ids = live.stream().map(Member::nodeId).collect(Collectors.toSet());
-        return base.members().stream().map(Member::nodeId).filter(id -> !ids.contains(id)).sorted().toList();
+        java.util.TreeSet<String> wanted = new java.util.TreeSet<>();
+        base.members().forEach(m -> wanted.add(m.nodeId()));
+        for (int p = 0; p < base.partitions(); p++) {
+            if (base.lostFrom(p) != null) {
+                wanted.add(base.lostFrom(p));
+            }
+        }
+        wanted.removeAll(ids);
+        return List.copyOf(wanted);
     }
 
     /**

@@ -24,6 +24,28 @@ class NodeConfigTest {
     }
 
     @Test
+    void from_storageSettings_defaultsAsyncAndChecksModeRecoverAndRecordSize() throws Exception {
+        NodeConfig c = resolve(Map.of(), Map.of(), new Properties());
+        assertEquals(io.amdb.node.persist.Durability.ASYNC, c.storage().durability());
+        assertEquals(java.nio.file.Path.of("amdb-data", "node-7070"), c.storage().dataDirFor(7070));
+        NodeConfig sync = resolve(Map.of("durability", "sync", "data-dir", "/d", "fsync-interval-ms", "5",
+                "recover", "truncate"), Map.of(), new Properties());
+        assertEquals(io.amdb.node.persist.Durability.SYNC, sync.storage().durability());
+        assertEquals(java.nio.file.Path.of("/d"), sync.storage().dataDirFor(7070));
+        assertEquals(5, sync.storage().fsyncIntervalMs());
+        org.junit.jupiter.api.Assertions.assertTrue(sync.storage().recoverTruncate());
+        String m = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> resolve(Map.of("durability", "always"), Map.of(), new Properties())).getMessage();
+        org.junit.jupiter.api.Assertions.assertTrue(m.contains("none, async or sync"), m);
+        m = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> resolve(Map.of("max-value-bytes", "100000000", "max-frame-bytes", "200000000"), Map.of(),
+                        new Properties())).getMessage();
+        org.junit.jupiter.api.Assertions.assertTrue(m.contains("do not fit in one log record"), m);
+        resolve(Map.of("max-value-bytes", "100000000", "max-frame-bytes", "200000000", "durability", "none"), Map.of(),
+                new Properties()); // memory only: fine
+    }
+
+    @Test
     void from_nothingConfigured_usesDefaults() throws Exception {
         NodeConfig c = resolve(Map.of(), Map.of(), file());
         assertEquals("127.0.0.1", c.host());

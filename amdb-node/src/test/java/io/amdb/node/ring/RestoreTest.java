@@ -28,6 +28,15 @@ class RestoreTest {
     }
 
     @Test
+    void missing_aBaseThatWasItselfAWaitingTable_stillWaitsForWhomItsPartitionsWereLostWith() {
+        List<Member> members = TablePlannerTest.members(3);
+        PartitionTable saved = PLANNER.initial(P, members);
+        PartitionTable waitingSaved = new Restore(saved).waiting(members.subList(0, 1), saved.epoch() + 1000);
+        Restore r = new Restore(waitingSaved); // its members: only the one that was back
+        assertEquals(List.of(members.get(1).nodeId(), members.get(2).nodeId()), r.missing(members.subList(0, 1)));
+    }
+
+    @Test
     void waiting_everyPartitionLostWithItsBaseOwner_andResumingWithClaimsGivesTheSameOwners() {
         List<Member> members = TablePlannerTest.members(3);
         PartitionTable saved = PLANNER.initial(P, members);
