@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +47,23 @@ class ClusterRestartTest {
     private final List<Integer> hzPorts = new ArrayList<>();
     private final AmDbNode[] nodes = new AmDbNode[3];
 
+    @BeforeEach
+    void hazelcastPorts() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            int hz = freePort();
+            hzPorts.add(hz);
+            join.add("127.0.0.1:" + hz);
+        }
+    }
+
+    /** Starts node-0, node-1 and node-2 in turn and returns the balanced table they settle on. */
+    private PartitionTable startAll() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            nodes[i] = TestNodes.start(config(i));
+        }
+        return await(t -> t.members().size() == 3 && t.migrations().isEmpty(), nodes);
+    }
+
     @AfterEach
     void stopAll() throws Exception {
         for (AmDbNode n : nodes) {
@@ -55,15 +73,7 @@ class ClusterRestartTest {
 
     @Test
     void crashAndRestart_partitionsComeBack_wholeClusterRestart_sameOwnersAndEveryWrite_thenAcceptLoss() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            int hz = freePort();
-            hzPorts.add(hz);
-            join.add("127.0.0.1:" + hz);
-        }
-        for (int i = 0; i < 3; i++) {
-            nodes[i] = TestNodes.start(config(i));
-        }
-        PartitionTable balanced = await(t -> t.members().size() == 3 && t.migrations().isEmpty(), nodes);
+        PartitionTable balanced = startAll();
         putAll(nodes[0], "v");
 
         // node-1 stops without handing anything off: its partitions are LOST, and the table says whose they were.
@@ -113,15 +123,7 @@ class ClusterRestartTest {
      */
     @Test
     void staleMemberRestartsFirst_newestSavedTableWins_noStaleRead() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            int hz = freePort();
-            hzPorts.add(hz);
-            join.add("127.0.0.1:" + hz);
-        }
-        for (int i = 0; i < 3; i++) {
-            nodes[i] = TestNodes.start(config(i));
-        }
-        await(t -> t.members().size() == 3 && t.migrations().isEmpty(), nodes);
+        startAll();
         putAll(nodes[1], "old");
         TestNodes.stop(nodes[0]);
         nodes[0] = null;
@@ -146,11 +148,6 @@ class ClusterRestartTest {
     /** A cluster started fresh without its old members must not take an old member in: it would drop its data. */
     @Test
     void memberWithNewerSavedTableThanTheCluster_refusesToJoin_andKeepsItsData() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            int hz = freePort();
-            hzPorts.add(hz);
-            join.add("127.0.0.1:" + hz);
-        }
         nodes[1] = TestNodes.start(config(1));
         nodes[2] = TestNodes.start(config(2));
         await(t -> t.members().size() == 2 && t.migrations().isEmpty(), nodes);
@@ -182,15 +179,7 @@ class ClusterRestartTest {
 
     @Test
     void everyMemberLeavesAtOnce_allStopBeforeTheLeaveTimeout_restartServesEveryWrite() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            int hz = freePort();
-            hzPorts.add(hz);
-            join.add("127.0.0.1:" + hz);
-        }
-        for (int i = 0; i < 3; i++) {
-            nodes[i] = TestNodes.start(config(i));
-        }
-        await(t -> t.members().size() == 3 && t.migrations().isEmpty(), nodes);
+        startAll();
         putAll(nodes[0], "v");
 
         // SIGTERM of the whole cluster: the first to ask may hear that others stay, then they ask too.
