@@ -49,7 +49,7 @@ class ClusterRestartProcessIT {
     /** How the whole cluster is stopped. */
     private enum Stop { SIGTERM, KILL_9 }
 
-    private final long seed = Long.getLong("amdb.seed", System.nanoTime());
+    private final long seed = io.amdb.node.ring.TestSeed.get();
     private final SplittableRandom random = new SplittableRandom(seed);
     private final AckedWrites model = new AckedWrites(KEYS);
     private final NodeProcesses.Node[] nodes = new NodeProcesses.Node[NODES];
