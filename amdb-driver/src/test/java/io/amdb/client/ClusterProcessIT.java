@@ -139,19 +139,8 @@ class ClusterProcessIT {
         }
     }
 
-    /** Refreshes the client's table until it satisfies {@code ok} (bounded) and returns it. */
     private static PartitionTable awaitTable(AmDbClient client, Predicate<PartitionTable> ok) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-        while (true) {
-            PartitionTable t = client.refreshTable().get(WAIT_S, TimeUnit.SECONDS);
-            if (ok.test(t)) {
-                return t;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("table never got there: " + t);
-            }
-            TimeUnit.MILLISECONDS.sleep(100); // polling interval, bounded by the deadline
-        }
+        return NodeProcesses.awaitTable(client, ok, "settled");
     }
 
     /** Overwrites 200 distinct random keys per batch, one batch at a time, until stopped. */

@@ -305,19 +305,9 @@ class ClusterRestartProcessIT {
         }
     }
 
-    /** Refreshes the client's table until it satisfies {@code ok} (bounded) and returns it. */
+    /** As {@link NodeProcesses#awaitTable}, the seed in the failure message. */
     private PartitionTable awaitTable(AmDbClient client, Predicate<PartitionTable> ok, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-        while (true) {
-            PartitionTable t = client.refreshTable().get(WAIT_S, TimeUnit.SECONDS);
-            if (ok.test(t)) {
-                return t;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("seed " + seed + ": no " + what + " table within " + WAIT_S + " s: " + t);
-            }
-            TimeUnit.MILLISECONDS.sleep(100); // polling interval, bounded by the deadline
-        }
+        return NodeProcesses.awaitTable(client, ok, what + " (seed " + seed + ")");
     }
 
     private void dumpNodes() {

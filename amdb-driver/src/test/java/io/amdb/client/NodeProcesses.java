@@ -62,6 +62,22 @@ final class NodeProcesses implements AutoCloseable {
         throw new IllegalStateException(node.id() + ": no ready line within " + WAIT_S + " s: " + node.stdout());
     }
 
+    /** Refreshes the client's table until it satisfies {@code ok} (bounded by WAIT_S) and returns it. */
+    static io.amdb.protocol.PartitionTable awaitTable(AmDbClient client,
+            java.util.function.Predicate<io.amdb.protocol.PartitionTable> ok, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (true) {
+            io.amdb.protocol.PartitionTable t = client.refreshTable().get(WAIT_S, TimeUnit.SECONDS);
+            if (ok.test(t)) {
+                return t;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + what + " table within " + WAIT_S + " s: " + t);
+            }
+            TimeUnit.MILLISECONDS.sleep(100); // polling interval, bounded by the deadline
+        }
+    }
+
     private static File repoRoot() {
         File dir = new File(System.getProperty("user.dir")).getAbsoluteFile();
         return new File(dir, "amdb").isFile() ? dir : dir.getParentFile();

@@ -92,10 +92,10 @@ public final class AmDbNode {
     private HttpFrontEnd http;
 
     private AmDbNode(NodeConfig config, Vertx vertx, Member self, NodeMetrics metrics, NodeStorage storage,
-            PartitionTable remembered) {
+            PartitionTable remembered, boolean[] recoveredPartitions) {
         this.config = config;
         this.remembered = remembered;
-        this.recoveredPartitions = recoveredPartitions(storage, config);
+        this.recoveredPartitions = recoveredPartitions;
         this.storage = storage;
         this.vertx = vertx;
         this.self = self;
@@ -159,6 +159,7 @@ public final class AmDbNode {
     private static Future<AmDbNode> start(NodeConfig config, int port, ServerSocket held, NodeStorage storage) {
         Member self = new Member(config.nodeId(), config.host(), port);
         PartitionTable remembered = rememberedTable(storage);
+        boolean[] recovered = recoveredPartitions(storage, config);
         NodeMetrics metrics = new NodeMetrics();
         VertxOptions options = new VertxOptions().setEventLoopPoolSize(config.shards()).setPreferNativeTransport(false)
                 .setMetricsOptions(metrics.vertxOptions());
@@ -166,7 +167,7 @@ public final class AmDbNode {
         if (config.clustered()) {
             options.setEventBusOptions(new EventBusOptions().setHost(config.host()).setPort(0)
                     .setClusterNodeMetadata(HazelcastMembership.metadata(self,
-                            claims(remembered, self, recoveredPartitions(storage, config)),
+                            claims(remembered, self, recovered),
                             remembered == null ? 0 : remembered.epoch())));
             built = Vertx.builder().with(options).withMetrics(metrics.vertxFactory()).withClusterManager(new HazelcastClusterManager(
                     HazelcastConfigs.create(config.clusterName(), config.host(), config.clusterPort(), config.join())))
@@ -175,7 +176,7 @@ public final class AmDbNode {
             built = Future.succeededFuture(Vertx.builder().with(options).withMetrics(metrics.vertxFactory()).build());
         }
         return built.compose(vertx -> {
-            AmDbNode node = new AmDbNode(config, vertx, self, metrics, storage, remembered);
+            AmDbNode node = new AmDbNode(config, vertx, self, metrics, storage, remembered, recovered);
             return node.deployShards()
                     .compose(v -> node.joinCluster())
                     .compose(v -> {

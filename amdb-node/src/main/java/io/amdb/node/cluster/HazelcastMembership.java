@@ -71,23 +71,21 @@ public final class HazelcastMembership implements Membership {
 
     /** The epoch of the table each live member saved before it last stopped, by node id; absent when none. */
     public Map<String, Long> savedEpochs() {
-        Map<String, Long> out = new HashMap<>();
-        savedEpochByVertxId.forEach((vertxId, epoch) -> {
-            Member m = byVertxId.get(vertxId);
-            if (m != null) {
-                out.put(m.nodeId(), epoch);
-            }
-        });
-        return out;
+        return byNodeId(savedEpochByVertxId);
     }
 
     @Override
     public Map<String, BitSet> claims() {
-        Map<String, BitSet> out = new HashMap<>();
-        claimsByVertxId.forEach((vertxId, claimed) -> {
+        return byNodeId(claimsByVertxId);
+    }
+
+    /** A map keyed by Vert.x node id, keyed instead by the AmDb node id of each live member. */
+    private <T> Map<String, T> byNodeId(Map<String, T> byVertx) {
+        Map<String, T> out = new HashMap<>();
+        byVertx.forEach((vertxId, value) -> {
             Member m = byVertxId.get(vertxId);
             if (m != null) {
-                out.put(m.nodeId(), claimed);
+                out.put(m.nodeId(), value);
             }
         });
         return out;

@@ -30,14 +30,6 @@ public record StorageConfig(Durability durability, Path dataDir, long fsyncInter
         return new StorageConfig(mode, dir, DEFAULT_FSYNC_INTERVAL_MS, false, false);
     }
 
-    public StorageConfig withRecoverTruncate(boolean truncate) {
-        return new StorageConfig(durability, dataDir, fsyncIntervalMs, truncate, nodeIdGiven);
-    }
-
-    public StorageConfig withFsyncIntervalMs(long ms) {
-        return new StorageConfig(durability, dataDir, ms, recoverTruncate, nodeIdGiven);
-    }
-
     static StorageConfig from(Settings s) throws ConfigException {
         Settings.Value mode = s.get("durability", "async");
         Durability durability = Durability.parse(mode.text());

@@ -11,6 +11,20 @@ import java.nio.file.StandardOpenOption;
 public final class Fsync {
     private Fsync() {}
 
+    /** The test hook of docs/STORAGE.md: {@code -Damdb.log.syncTrace=true}. */
+    static final boolean SYNC_TRACE = Boolean.getBoolean("amdb.log.syncTrace");
+
+    /**
+     * With the sync-trace hook on, records that {@code segment} in {@code dir} is on stable storage up to
+     * {@code offset} (a line in {@code synced.trace}); call after every fsync of a segment.
+     */
+    static void traced(Path dir, String segment, long offset) throws IOException {
+        if (SYNC_TRACE) {
+            Files.writeString(dir.resolve("synced.trace"), segment + " " + offset + "\n",
+                    java.nio.charset.StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+    }
+
     /** Fsyncs a directory, so the files created, renamed or deleted in it stay so. */
     public static void directory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -59,7 +59,6 @@ public final class LogWriter {
     private final Executor completions;
     private final Consumer<String> onFatal;
     private final LogStats stats;
-    private final boolean syncTrace;
     private final ConcurrentLinkedQueue<Op> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final Thread thread;
@@ -97,7 +96,6 @@ public final class LogWriter {
         this.completions = completions;
         this.onFatal = onFatal;
         this.stats = stats;
-        this.syncTrace = Boolean.getBoolean("amdb.log.syncTrace");
         try {
             openSegment(firstSegment);
         } catch (IOException e) {
@@ -147,11 +145,6 @@ public final class LogWriter {
             return;
         }
         enqueue(new Close(done));
-    }
-
-    /** Waits (bounded) for the thread to end after {@link #close}. */
-    public void awaitClosed(long timeoutMs) throws InterruptedException {
-        thread.join(timeoutMs);
     }
 
     private void enqueue(Op op) {
@@ -319,9 +312,7 @@ public final class LogWriter {
                         + "; stopping (the OS may have dropped the written data)", e);
             }
             stats.fsynced(System.nanoTime() - started, records);
-            if (syncTrace) {
-                trace(LogFormat.segmentName(segment) + " " + position + "\n");
-            }
+            Fsync.traced(dir, LogFormat.segmentName(segment), position);
         }
     }
 
@@ -374,9 +365,7 @@ public final class LogWriter {
             Fsync.directory(dir);
             segmentBytes = header.size();
             stats.logBytesOnDisk.addAndGet(header.size());
-            if (syncTrace) {
-                trace(LogFormat.segmentName(n) + " " + header.size() + "\n");
-            }
+            Fsync.traced(dir, LogFormat.segmentName(n), header.size());
             dirty = false;
             return ch;
         } catch (IOException e) {
@@ -399,11 +388,6 @@ public final class LogWriter {
             full = false;
             stats.fullShards.decrementAndGet();
         }
-    }
-
-    private void trace(String line) throws IOException {
-        Files.writeString(dir.resolve("synced.trace"), line, StandardCharsets.US_ASCII,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     /** True once a fatal error stopped the writer. */

@@ -195,10 +195,7 @@ public final class Recovery {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
-        if (Boolean.getBoolean("amdb.log.syncTrace")) {
-            Files.writeString(dir.resolve("synced.trace"), file.getFileName() + " " + length + "\n",
-                    java.nio.charset.StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        }
+        Fsync.traced(dir, file.getFileName().toString(), length);
     }
 
     private void checkSegmentHeader(byte[] header, long n) throws ProtocolException, FrameReader.DamagedFrame {

@@ -88,11 +88,6 @@ public final class ShardLog implements Journal {
         return encoded;
     }
 
-    /** True when records were encoded since the last {@link #commit}. */
-    public boolean hasRecords() {
-        return records > 0;
-    }
-
     /**
      * Runs {@code done} once every record encoded so far is acknowledged (see {@link Durability}), or
      * fsynced when {@code sync}. Callbacks gather until {@link #commit()}.
