@@ -147,10 +147,20 @@ public final class AmDbMain implements Callable<Integer> {
                 node.httpPort() < 0 ? "" : ", console http://" + config.host() + ":" + node.httpPort() + "/",
                 config.shards(), config.partitions(), storageLine(node),
                 config.clustered() ? ", cluster " + config.clusterName() + " (members=" + node.table().members().size()
-                        + ", table epoch " + node.table().epoch() + ")" : "");
+                        + ", table epoch " + node.table().epoch() + ", " + consensusLine(node.table().members().size())
+                        + ")" : "");
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** What the table log's quorum survives at this size (docs/CLUSTER.md, "Table consensus"). */
+    static String consensusLine(int members) {
+        int voters = io.amdb.node.consensus.VoterPlan.voterCount(members);
+        if (voters == 1) {
+            return "table log: 1 voter, no quorum of 3 (while it is down the table cannot change)";
+        }
+        return "table log: " + voters + " voters (survives " + (voters - 1) / 2 + " down)";
     }
 
     /** "durability async, data in DIR" or "durability none (memory only: a restart loses every key)". */

@@ -5,6 +5,7 @@ import io.amdb.node.api.ProtocolVerticle;
 import io.amdb.node.cluster.HazelcastConfigs;
 import io.amdb.node.cluster.HazelcastMembership;
 import io.amdb.node.cluster.TableService;
+import io.amdb.node.consensus.TableGroup;
 import io.amdb.node.config.NodeConfig;
 import io.amdb.node.http.HttpFrontEnd;
 import io.amdb.node.http.NodeMetrics;
@@ -81,6 +82,8 @@ public final class AmDbNode {
     private final NodeMetrics metrics;
     private final NodeStorage storage; // null: memory only
     private final PartitionTable remembered; // the table saved before the last stop, or null
+    private final TableGroup tableLog; // this node's replica of the table log; null on a standalone node
+    private final TableService.Relay relay;
     private final boolean[] recoveredPartitions;
     /** Saves, then installs, the tables of a durable clustered node, in order (see {@link #installTable}). */
     private final java.util.concurrent.ExecutorService tableSaver = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
@@ -92,8 +95,10 @@ public final class AmDbNode {
     private HttpFrontEnd http;
 
     private AmDbNode(NodeConfig config, Vertx vertx, Member self, NodeMetrics metrics, NodeStorage storage,
-            PartitionTable remembered, boolean[] recoveredPartitions) {
+            PartitionTable remembered, boolean[] recoveredPartitions, TableGroup tableLog, TableService.Relay relay) {
         this.config = config;
+        this.tableLog = tableLog;
+        this.relay = relay;
         this.remembered = remembered;
         this.recoveredPartitions = recoveredPartitions;
         this.storage = storage;
@@ -160,6 +165,15 @@ public final class AmDbNode {
         Member self = new Member(config.nodeId(), config.host(), port);
         PartitionTable remembered = rememberedTable(storage);
         boolean[] recovered = recoveredPartitions(storage, config);
+        TableService.Relay relay = new TableService.Relay();
+        TableGroup tableLog;
+        try {
+            tableLog = config.clustered() ? startTableLog(config, storage, relay) : null;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(held);
+            closeStorage(storage);
+            return Future.failedFuture(new IOException("cannot start the table log: " + e.getMessage(), e));
+        }
         NodeMetrics metrics = new NodeMetrics();
         VertxOptions options = new VertxOptions().setEventLoopPoolSize(config.shards()).setPreferNativeTransport(false)
                 .setMetricsOptions(metrics.vertxOptions());
@@ -167,8 +181,7 @@ public final class AmDbNode {
         if (config.clustered()) {
             options.setEventBusOptions(new EventBusOptions().setHost(config.host()).setPort(0)
                     .setClusterNodeMetadata(HazelcastMembership.metadata(self,
-                            claims(remembered, self, recovered),
-                            remembered == null ? 0 : remembered.epoch())));
+                            claims(remembered, self, recovered), replicaOf(tableLog))));
             built = Vertx.builder().with(options).withMetrics(metrics.vertxFactory()).withClusterManager(new HazelcastClusterManager(
                     HazelcastConfigs.create(config.clusterName(), config.host(), config.clusterPort(), config.join())))
                     .buildClustered();
@@ -176,7 +189,7 @@ public final class AmDbNode {
             built = Future.succeededFuture(Vertx.builder().with(options).withMetrics(metrics.vertxFactory()).build());
         }
         return built.compose(vertx -> {
-            AmDbNode node = new AmDbNode(config, vertx, self, metrics, storage, remembered, recovered);
+            AmDbNode node = new AmDbNode(config, vertx, self, metrics, storage, remembered, recovered, tableLog, relay);
             return node.deployShards()
                     .compose(v -> node.joinCluster())
                     .compose(v -> {
@@ -188,8 +201,43 @@ public final class AmDbNode {
                     .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
         }).onFailure(e -> {
             closeQuietly(held);
+            closeTableLog(tableLog);
             closeStorage(storage);
         });
+    }
+
+    /**
+     * Starts this node's replica of the table log before Vert.x, so the cluster metadata can say where it listens.
+     * A durable node keeps the log in its data directory under its node id; a memory-only node's log is
+     * temporary and its replica id new for every process (a replica that forgot its votes must not vote again
+     * under the same id).
+     */
+    private static TableGroup startTableLog(NodeConfig config, NodeStorage storage, TableService.Relay relay)
+            throws IOException {
+        if (storage != null) {
+            return TableGroup.start(config.nodeId(), config.host(), 0, storage.dir().root().resolve("raft"), relay);
+        }
+        String incarnation = Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffL);
+        return TableGroup.start(config.nodeId() + "~" + incarnation, config.host(), 0, null, relay);
+    }
+
+    private static HazelcastMembership.Replica replicaOf(TableGroup log) {
+        if (log == null) {
+            return null;
+        }
+        org.apache.ratis.protocol.RaftGroupId group = log.groupId();
+        return new HazelcastMembership.Replica(log.self().getId().toString(), log.self().getAddress(),
+                group == null ? null : group.getUuid().toString());
+    }
+
+    private static void closeTableLog(TableGroup log) {
+        if (log != null) {
+            try {
+                log.close();
+            } catch (RuntimeException e) {
+                Logger.getLogger(AmDbNode.class.getName()).warning("closing the table log: " + e);
+            }
+        }
     }
 
     /** The partitions recovery found data for, or null on a memory-only node. Before the shards run. */
@@ -460,6 +508,10 @@ public final class AmDbNode {
 
     /** Asks the coordinator to plan this node's leave; fails {@code drained} when every member is leaving. */
     private Future<Boolean> askToLeave(Promise<Void> drained, Runnable check) {
+        if (tableService.alone()) {
+            drained.tryComplete(); // the others went first: nobody is left to take anything
+            return Future.succeededFuture(false);
+        }
         return tableService.requests().leave().onSuccess(someoneStays -> {
             if (someoneStays) {
                 check.run();
@@ -480,6 +532,7 @@ public final class AmDbNode {
                 undeploys.add(vertx.undeploy(id));
             }
             stopped = Future.join(undeploys).transform(ar -> vertx.close()).andThen(ar -> {
+                closeTableLog(tableLog);
                 tableSaver.shutdown();
                 closeStorage(storage);
             });
@@ -553,7 +606,7 @@ public final class AmDbNode {
             return Future.succeededFuture();
         }
         TableService service = new TableService(self, config.partitions(), new TablePlanner(PlacementPolicy.DEFAULT),
-                this::installTable, remembered);
+                tableLog, relay, this::installTable, why -> firstTable.tryFail(why));
         tableService = service;
         MigrationService moves = new MigrationService(self, dispatcher, migrationStats, parking,
                 m -> service.requests().cutover(m),

@@ -17,6 +17,11 @@ final class Logging {
      * Held likewise: each HTTP listener instance registers Vert.x's per-server gauges again, and Micrometer
      * warns once that the duplicate is ignored (the first instance's gauge reports for the shared server).
      */
+    /**
+     * Held likewise: Ratis warns of every retry while a replica of the table log is unreachable (a member
+     * that is starting or has died), which Hazelcast and the table coordinator already report.
+     */
+    private static final Logger RATIS = Logger.getLogger("org.apache.ratis");
     private static final Logger MICROMETER_REGISTRY = Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
 
     private Logging() {}
@@ -36,6 +41,9 @@ final class Logging {
         root.addHandler(handler);
         HAZELCAST_CP.setLevel(Level.SEVERE);
         MICROMETER_REGISTRY.setLevel(Level.SEVERE);
+        if (level.intValue() >= Level.WARNING.intValue()) {
+            RATIS.setLevel(Level.SEVERE);
+        }
     }
 
     private static Level parse(String name) {

@@ -3,6 +3,7 @@ package io.amdb.node;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,9 +99,7 @@ class ClusterRestartTest {
             TestNodes.stop(nodes[i]);
             nodes[i] = null;
         }
-        for (int i : new int[] {2, 0, 1}) {
-            nodes[i] = TestNodes.start(config(i));
-        }
+        startTogether(2, 0, 1); // a restarted member serves once a majority of the table log's voters is back
         PartitionTable again = await(t -> t.members().size() == 3 && t.lostPartitions() == 0 && t.migrations().isEmpty(), nodes);
         assertSameOwners(balanced, again);
         assertEveryKey(nodes[0]);
@@ -136,11 +135,35 @@ class ClusterRestartTest {
         TestNodes.stop(nodes[2]);
         nodes[2] = null;
 
-        nodes[0] = TestNodes.start(config(0)); // first, with the oldest saved table
-        PartitionTable waiting = await(t -> t.members().size() == 1, nodes);
-        assertEquals(waiting.partitions(), waiting.lostPartitions(), "nothing is served before the others are back");
-        nodes[1] = TestNodes.start(config(1));
-        nodes[2] = TestNodes.start(config(2));
+        java.util.concurrent.CountDownLatch waits = new java.util.concurrent.CountDownLatch(1);
+        java.util.logging.Logger tableLog = java.util.logging.Logger.getLogger(io.amdb.node.cluster.TableService.class.getName());
+        java.util.logging.Handler watcher = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getMessage().startsWith("node-0 waits for the table log")) {
+                    waits.countDown();
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        tableLog.addHandler(watcher);
+        Future<AmDbNode> first = AmDbNode.start(config(0)); // first, with its old table and its old copies
+        try {
+            assertTrue(waits.await(WAIT_S, TimeUnit.SECONDS), "node-0 never reported that it waits for the table log");
+        } finally {
+            tableLog.removeHandler(watcher);
+        }
+        // Alone it cannot reach the table log's quorum: it has not started, so it never served its old table.
+        assertFalse(first.isComplete(), "node-0 started without a quorum of the table log");
+        startTogether(1, 2);
+        nodes[0] = first.await(WAIT_S, TimeUnit.SECONDS);
         await(t -> t.members().size() == 3 && t.lostPartitions() == 0 && t.migrations().isEmpty(), nodes);
         assertEveryKey(nodes[0], "new");
     }
@@ -158,14 +181,27 @@ class ClusterRestartTest {
         }
         nodes[0] = TestNodes.start(config(0)); // a node with no data of this cluster starts it afresh
         Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> TestNodes.start(config(1)));
-        assertTrue(String.valueOf(refused.getMessage()).contains("older than the one this node saved"),
+        assertTrue(String.valueOf(refused.getMessage()).contains("belongs to table group"),
                 String.valueOf(refused.getMessage()));
         TestNodes.stop(nodes[0]);
         nodes[0] = null;
-        nodes[1] = TestNodes.start(config(1)); // started first now, with its data: the cluster restores
-        nodes[2] = TestNodes.start(config(2));
+        startTogether(1, 2); // with their data: the cluster they formed comes back
         await(t -> t.members().size() == 2 && t.lostPartitions() == 0 && t.migrations().isEmpty(), nodes);
         assertEveryKey(nodes[1], "v");
+    }
+
+    /**
+     * Starts these members at once (in this order) and waits for all: a member restarted on its data directory
+     * starts serving only once a majority of the table log's voters is back, so one at a time would never end.
+     */
+    private void startTogether(int... which) throws Exception {
+        List<Future<AmDbNode>> starting = new ArrayList<>();
+        for (int i : which) {
+            starting.add(AmDbNode.start(config(i)));
+        }
+        for (int j = 0; j < which.length; j++) {
+            nodes[which[j]] = starting.get(j).await(WAIT_S, TimeUnit.SECONDS);
+        }
     }
 
     private static void putAll(AmDbNode via, String prefix) throws Exception {
@@ -192,9 +228,7 @@ class ClusterRestartTest {
             nodes[i] = null;
         }
 
-        for (int i : new int[] {1, 2, 0}) {
-            nodes[i] = TestNodes.start(config(i));
-        }
+        startTogether(1, 2, 0);
         await(t -> t.members().size() == 3 && t.lostPartitions() == 0 && t.migrations().isEmpty(), nodes);
         assertEveryKey(nodes[1]);
     }
@@ -261,7 +295,11 @@ class ClusterRestartTest {
             }
             TimeUnit.MILLISECONDS.sleep(20); // polling interval, bounded by the deadline
         }
-        throw new AssertionError("the nodes did not converge on such a table within " + WAIT_S + " s");
+        List<PartitionTable> seen = new ArrayList<>();
+        for (AmDbNode n : nodes) {
+            seen.add(n == null ? null : n.table());
+        }
+        throw new AssertionError("the nodes did not converge on such a table within " + WAIT_S + " s: " + seen);
     }
 
     private static Response run(AmDbNode node, Request request) throws Exception {

@@ -38,7 +38,8 @@ public final class HazelcastMembership implements Membership {
     private final Context context;
     private final Map<String, Member> byVertxId = new LinkedHashMap<>();
     private final Map<String, BitSet> claimsByVertxId = new HashMap<>();
-    private final Map<String, Long> savedEpochByVertxId = new HashMap<>();
+    private final Map<String, Replica> replicaByVertxId = new HashMap<>();
+    private final Map<String, Member> duplicates = new HashMap<>(); // later processes under a member's id
     private Listener listener;
 
     private HazelcastMembership(Vertx vertx, ClusterManager manager, Context context) {
@@ -47,36 +48,45 @@ public final class HazelcastMembership implements Membership {
         this.context = context;
     }
 
+    /**
+     * Where a member's replica of the table log listens, and the table group it recovered from its data
+     * directory at start (null: none, a fresh or memory-only node).
+     */
+    public record Replica(String peerId, String address, String groupId) {}
+
     /** The event-bus metadata that advertises {@code self}; set it on EventBusOptions before clustering. */
     public static JsonObject metadata(Member self) {
-        return metadata(self, new BitSet(), 0);
+        return metadata(self, new BitSet(), null);
     }
 
     /**
      * As {@link #metadata(Member)}, also advertising the partitions {@code self} claims (those its saved table
-     * gave it, which it recovered from its data directory: see {@link Membership#claims()}) and the epoch of
-     * that saved table (0: none), so a coordinator restoring a whole cluster finds the newest saved table.
+     * gave it, which it recovered from its data directory: see {@link Membership#claims()}) and its replica of
+     * the table log (null: none).
      */
-    public static JsonObject metadata(Member self, BitSet claims, long savedEpoch) {
+    public static JsonObject metadata(Member self, BitSet claims, Replica replica) {
         JsonObject md = new JsonObject().put("amdb.nodeId", self.nodeId()).put("amdb.host", self.host())
                 .put("amdb.port", self.port());
         if (!claims.isEmpty()) {
             md.put("amdb.claims", Base64.getEncoder().encodeToString(claims.toByteArray()));
         }
-        if (savedEpoch > 0) {
-            md.put("amdb.savedEpoch", savedEpoch);
+        if (replica != null) {
+            md.put("amdb.raftPeer", replica.peerId()).put("amdb.raftAddress", replica.address());
+            if (replica.groupId() != null) {
+                md.put("amdb.raftGroup", replica.groupId());
+            }
         }
         return md;
-    }
-
-    /** The epoch of the table each live member saved before it last stopped, by node id; absent when none. */
-    public Map<String, Long> savedEpochs() {
-        return byNodeId(savedEpochByVertxId);
     }
 
     @Override
     public Map<String, BitSet> claims() {
         return byNodeId(claimsByVertxId);
+    }
+
+    /** Each live member's table-log replica, by node id; members that advertise none are absent. */
+    public Map<String, Replica> replicas() {
+        return byNodeId(replicaByVertxId);
     }
 
     /** A map keyed by Vert.x node id, keyed instead by the AmDb node id of each live member. */
@@ -167,9 +177,9 @@ public final class HazelcastMembership implements Membership {
                 if (!claimed.isEmpty()) {
                     claimsByVertxId.put(vertxId, claimed);
                 }
-                Object saved = info.metadata().getValue("amdb.savedEpoch");
-                if (saved instanceof Number) { // anything else says nothing
-                    savedEpochByVertxId.put(vertxId, ((Number) saved).longValue());
+                Replica replica = replicaOf(info);
+                if (replica != null) {
+                    replicaByVertxId.put(vertxId, replica);
                 }
                 add(vertxId, member);
                 done.tryComplete();
@@ -182,18 +192,30 @@ public final class HazelcastMembership implements Membership {
     }
 
     private void add(String vertxId, Member member) {
-        if (!manager.getNodes().contains(vertxId) || byVertxId.putIfAbsent(vertxId, member) != null) {
+        if (!manager.getNodes().contains(vertxId) || byVertxId.containsKey(vertxId)) {
             return;
         }
+        Member twin = byVertxId.values().stream().filter(m -> m.nodeId().equals(member.nodeId())).findFirst().orElse(null);
+        if (twin != null) {
+            // Two processes under one node id: the one that joined first stays the member; the other is
+            // ignored here and refuses to start (see duplicateOf).
+            java.util.logging.Logger.getLogger(HazelcastMembership.class.getName()).warning("ignoring a second "
+                    + "process with node id " + member.nodeId() + " at " + member.host() + ":" + member.port()
+                    + "; the member at " + twin.host() + ":" + twin.port() + " has that id");
+            duplicates.put(vertxId, member);
+            return;
+        }
+        byVertxId.put(vertxId, member);
         if (listener != null) {
             listener.memberAdded(member);
         }
     }
 
     private void remove(String vertxId) {
+        duplicates.remove(vertxId);
         Member member = byVertxId.remove(vertxId);
         claimsByVertxId.remove(vertxId);
-        savedEpochByVertxId.remove(vertxId);
+        replicaByVertxId.remove(vertxId);
         if (member != null && listener != null) {
             listener.memberRemoved(member);
         }
@@ -207,6 +229,24 @@ public final class HazelcastMembership implements Membership {
         } catch (IllegalArgumentException e) {
             return new BitSet(); // a malformed claim claims nothing: its partitions stay LOST
         }
+    }
+
+    /**
+     * The member already using {@code self}'s node id when this process is a later duplicate of it (it must
+     * not start), or null. Call once the membership started.
+     */
+    public Member duplicateOf(Member self, String selfVertxId) {
+        if (!duplicates.containsKey(selfVertxId)) {
+            return null;
+        }
+        return byVertxId.values().stream().filter(m -> m.nodeId().equals(self.nodeId())).findFirst().orElse(null);
+    }
+
+    private static Replica replicaOf(NodeInfo info) {
+        JsonObject md = info.metadata();
+        String peer = md == null ? null : md.getString("amdb.raftPeer");
+        String address = md == null ? null : md.getString("amdb.raftAddress");
+        return peer == null || address == null ? null : new Replica(peer, address, md.getString("amdb.raftGroup"));
     }
 
     private static Member memberOf(NodeInfo info) {

@@ -1,276 +1,357 @@
 package io.amdb.node.cluster;
 
+import io.amdb.node.consensus.TableGroup;
+import io.amdb.node.consensus.TableEvents;
+import io.amdb.node.consensus.VoterPlan;
 import io.amdb.node.ring.Membership;
-import io.amdb.node.ring.Restore;
 import io.amdb.node.ring.TableKeeper;
 import io.amdb.node.ring.TablePlanner;
 import io.amdb.protocol.Member;
 import io.amdb.protocol.PartitionTable;
-import io.amdb.protocol.PartitionTableCodec;
-import io.amdb.protocol.ProtocolException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
 
 /**
- * Keeps this node's copy of the cluster's partition table current. The oldest member is the coordinator:
- * it runs a {@link TableKeeper}, which replans on every membership change and publishes each new table
- * on {@link #PUBLISH_ADDRESS}; every node installs a table only when its epoch is newer than the one it
- * has. A node that starts, or that missed a publication, fetches the table from the coordinator's own
- * address. When the coordinator goes, the next oldest resumes from the newest table it holds.
+ * Keeps this node's partition table current, and, on the table log's leader, plans and commits the next ones
+ * (docs/CLUSTER.md, "Table consensus"). Tables reach every node only through the log: each replica applies the
+ * committed entries in order and hands each table to {@code install}. The leader of the log is the table
+ * coordinator: once it has applied every earlier entry it runs a {@link TableKeeper}, whose every new table is
+ * proposed on top of the one before it; a proposal that is not committed (leadership lost, or planned on a table
+ * that was not the newest) drops the keeper, and a leader still in office plans again from the committed table.
+ * Hazelcast stays the failure detector: its membership events feed the keeper, and the leader adds every live
+ * member to the log's configuration ({@link VoterPlan}: 1, 3 or 5 voters, the others listeners).
  *
- * <p>All state lives on this verticle's context; Hazelcast events reach it through
- * {@link HazelcastMembership}, which hops them onto that context first.
+ * <p>All state lives on this verticle's context; Hazelcast events hop onto it in {@link HazelcastMembership}, and
+ * the log's events (on Ratis's threads) hop onto it here.
  */
-public final class TableService extends VerticleBase implements Membership.Listener {
+public final class TableService extends VerticleBase implements Membership.Listener, TableEvents {
+    private static final Logger LOG = Logger.getLogger(TableService.class.getName());
+    /** Where a node used to publish tables. Nothing published there is trusted: it is logged and ignored. */
     static final String PUBLISH_ADDRESS = "amdb.table.publish";
-    static final long FETCH_RETRY_MS = 200;
-    /** A new coordinator's first epoch is this far above the newest table it found (see takeOver). */
-    static final long TAKEOVER_EPOCH_GAP = 1_000;
-    static final long TAKEOVER_ASK_MS = 2_000;
-    /** Every node re-reads the coordinator's table this often, so a missed publication heals by itself. */
-    static final long REFRESH_MS = 1_000;
+    /** How often the leader checks the log's configuration against the live members, and a fresh node looks for a group. */
+    static final long TICK_MS = 500;
+    static final long JOIN_ASK_MS = 5_000;
+    /** Every this many ticks (5 s) a node that waits for the table log says why. */
+    static final int WAIT_REPORT_TICKS = 10;
 
     private final Member self;
     private final int partitions;
     private final TablePlanner planner;
     private final Consumer<PartitionTable> install;
-    private final PartitionTable remembered; // the table this node last installed before it restarted, or null
+    private final Consumer<String> refused;
+    private final TableGroup group;
+    private final Relay relay;
     private HazelcastMembership membership;
-    private TableKeeper keeper;
+    private TableKeeper keeper; // non-null only while this node is the log's ready leader
     private Membership.Listener keeperListener;
-    private PartitionTable current;
-    private volatile String coordinatorId;
+    private long proposedEpoch; // the epoch of the keeper's newest proposal (the base of the next)
+    private boolean configuring;
+    private final java.util.Set<String> warnedRefusals = new java.util.HashSet<>();
+    private boolean founding;
+    private volatile String leaderNodeId;
+    private volatile boolean serving; // caught up with the log: committed tables are installed
+    private volatile int liveMembers;
+    private int waitingTicks;
     private CoordinatorRequests requests;
-    private boolean takingOver;
-    private Restore restore; // non-null while this coordinator waits for a whole cluster to come back
-    private boolean fetchingSaved;
-    private final java.util.Set<String> savedFetched = new java.util.HashSet<>(); // asked once per restore
-
-    /** @param install told of every newer table, on this verticle's context */
-    public TableService(Member self, int partitions, TablePlanner planner, Consumer<PartitionTable> install) {
-        this(self, partitions, planner, install, null);
-    }
 
     /**
-     * @param remembered the table a durable node saved before it stopped, or null: if this node becomes the
-     *                   coordinator and no member has a newer table, it resumes from this one, so a cluster
-     *                   restarted whole keeps its table (members not back yet have their partitions LOST
-     *                   until they return and claim them)
+     * @param group   this node's replica of the table log, already started with {@code relay} for its events
+     * @param install told of every committed table, in log order, on the log's apply thread, once this node
+     *                caught up with the log's leader ({@link TableGroup#caughtUp()}): never a table older than
+     *                one the cluster committed before this node started
+     * @param refused told, once, why this node cannot be a member: its data directory belongs to another
+     *                cluster history (the leader asked it to join a group that is not its own)
      */
-    public TableService(Member self, int partitions, TablePlanner planner, Consumer<PartitionTable> install,
-            PartitionTable remembered) {
+    public TableService(Member self, int partitions, TablePlanner planner, TableGroup group, Relay relay,
+            Consumer<PartitionTable> install, Consumer<String> refused) {
+        this.refused = refused;
+        this.relay = relay;
         this.self = self;
         this.partitions = partitions;
         this.planner = planner;
+        this.group = group;
         this.install = install;
-        this.remembered = remembered;
     }
 
-    static String fetchAddress(String nodeId) {
-        return "amdb.table.fetch." + nodeId;
+    /**
+     * Carries the log's events to the service once it runs. The log starts (and replays what it holds) before
+     * the node's Vert.x exists; what it applied meanwhile is read from {@link TableGroup#table()} at start.
+     */
+    public static final class Relay implements TableEvents {
+        private volatile TableEvents target;
+
+        @Override
+        public void applied(PartitionTable table) {
+            TableEvents t = target;
+            if (t != null) {
+                t.applied(table);
+            }
+        }
+
+        @Override
+        public void leaderChanged(RaftPeerId leader) {
+            TableEvents t = target;
+            if (t != null) {
+                t.leaderChanged(leader);
+            }
+        }
+
+        @Override
+        public void leaderReady() {
+            TableEvents t = target;
+            if (t != null) {
+                t.leaderReady();
+            }
+        }
     }
 
-    /** Where a node answers with the table it saved before it last stopped (a restoring coordinator asks). */
-    static String savedAddress(String nodeId) {
-        return "amdb.table.saved." + nodeId;
+    static String joinAddress(String nodeId) {
+        return "amdb.table.join." + nodeId;
     }
 
-    /** The calls this node makes to the coordinator: cutover and leave (see {@link CoordinatorRequests}). */
+    /** The calls this node makes to the table coordinator: cutover, leave, accept-loss (see {@link CoordinatorRequests}). */
     public CoordinatorRequests requests() {
         return requests;
     }
 
     @Override
     public Future<?> start() {
-        vertx.eventBus().<Buffer>consumer(PUBLISH_ADDRESS, m -> offer(decode(m.body())));
-        vertx.eventBus().<Buffer>consumer(fetchAddress(self.nodeId()), this::answerFetch);
-        requests = new CoordinatorRequests(vertx, self, () -> coordinatorId);
+        vertx.eventBus().<Buffer>consumer(PUBLISH_ADDRESS, m -> LOG.warning("ignoring a partition table published "
+                + "outside the table log (" + m.body().length() + " bytes); only committed tables are installed"));
+        vertx.eventBus().<Buffer>consumer(joinAddress(self.nodeId()), m -> {
+            RaftGroupId id = RaftGroupId.valueOf(java.util.UUID.fromString(m.body().toString()));
+            RaftGroupId own = group.groupId();
+            if (own != null && !own.equals(id)) {
+                String why = "this node's data directory belongs to table group " + own.getUuid() + ", but the "
+                        + "cluster's is " + id.getUuid() + ": the cluster was started without the members this node "
+                        + "was with. Stop it and start first a node that has this cluster's data";
+                m.fail(409, why);
+                refused.accept(why);
+                return;
+            }
+            group.joinEmpty(id).whenComplete((v, e) -> {
+                if (e == null) {
+                    m.reply(Buffer.buffer());
+                } else {
+                    m.fail(503, "cannot join table group " + id + ": " + e.getMessage());
+                }
+            });
+        });
+        requests = new CoordinatorRequests(vertx, self, () -> leaderNodeId);
         vertx.eventBus().<Buffer>consumer(CoordinatorRequests.cutoverAddress(self.nodeId()),
                 m -> CoordinatorRequests.answerCutover(keeper, self, m));
         vertx.eventBus().<Buffer>consumer(CoordinatorRequests.leaveAddress(self.nodeId()),
                 m -> CoordinatorRequests.answerLeave(keeper, self, m));
-        vertx.eventBus().<Buffer>consumer(CoordinatorRequests.acceptLossAddress(self.nodeId()), m -> {
-            if (restore != null && fetchingSaved) {
-                m.fail(409, "the restore is still fetching the newest saved table; ask again in a moment");
-                return;
-            }
-            if (restore != null) {
-                finishRestore(); // the operator gives up on whoever has not come back
-            }
-            CoordinatorRequests.answerAcceptLoss(keeper, self, m);
-        });
-        vertx.eventBus().<Buffer>consumer(savedAddress(self.nodeId()), m -> {
-            if (remembered == null) {
-                m.fail(404, self.nodeId() + " saved no table");
-            } else {
-                m.reply(Buffer.buffer(PartitionTableCodec.encode(remembered)));
-            }
-        });
-        return HazelcastMembership.start(vertx, ((VertxInternal) vertx).clusterManager(), context).map(m -> {
+        vertx.eventBus().<Buffer>consumer(CoordinatorRequests.acceptLossAddress(self.nodeId()),
+                m -> CoordinatorRequests.answerAcceptLoss(keeper, self, m));
+        return HazelcastMembership.start(vertx, ((VertxInternal) vertx).clusterManager(), context).compose(m -> {
             membership = m;
+            Member twin = m.duplicateOf(self, ((VertxInternal) vertx).clusterManager().getNodeId());
+            if (twin != null) {
+                return Future.failedFuture("node id " + self.nodeId() + " is already used by the member at "
+                        + twin.host() + ":" + twin.port() + "; start this node with another --node-id");
+            }
             m.setListener(this);
-            takeRole();
-            vertx.setPeriodic(REFRESH_MS, id -> refresh());
-            return null;
+            liveMembers = m.members().size();
+            relay.target = this;
+            vertx.setPeriodic(TICK_MS, id -> tick());
+            tick();
+            return Future.succeededFuture();
         });
     }
 
-    /** The newest table this node has installed, or null before the first. */
+    /** The newest committed table this node applied, or null before the first. */
     public PartitionTable table() {
-        return current;
+        return group.table();
+    }
+
+    /** True while this node leads the table log (it is the table coordinator). */
+    public boolean isCoordinator() {
+        return keeper != null;
+    }
+
+    /** Tables arrive through the log on their own; there is nothing to fetch. Completes at once. */
+    public Future<Void> refreshTable() {
+        return Future.succeededFuture();
+    }
+
+    /**
+     * True when Hazelcast sees no other member: a leaving node with nobody to hand off to stops at once (the
+     * table log cannot commit a table without the voters that left before it).
+     */
+    public boolean alone() {
+        return liveMembers <= 1;
     }
 
     @Override
     public void memberAdded(Member member) {
-        forward(l -> l.memberAdded(member));
-        takeRole();
+        liveMembers = membership.members().size();
+        if (keeperListener != null) {
+            keeperListener.memberAdded(member);
+        }
+        tick();
     }
 
     @Override
     public void memberRemoved(Member member) {
-        forward(l -> l.memberRemoved(member));
-        takeRole();
-    }
-
-    private void forward(Consumer<Membership.Listener> event) {
+        liveMembers = membership.members().size();
         if (keeperListener != null) {
-            event.accept(keeperListener);
+            keeperListener.memberRemoved(member);
+        }
+        tick();
+    }
+
+    // ---- The log's events, on Ratis's threads: hop onto this context. ----
+
+    @Override
+    public void applied(PartitionTable table) {
+        if (serving) {
+            install.accept(table);
         }
     }
 
-    /** Becomes coordinator when this node is the oldest member; otherwise makes sure it has a table. */
-    private void takeRole() {
-        Member oldest = membership.oldest();
-        coordinatorId = oldest == null ? null : oldest.nodeId();
-        if (restore != null) {
-            restoreStep();
-        } else if (keeper == null && !takingOver && self.equals(oldest)) {
-            takeOver();
-        } else if (keeper == null && current == null && oldest != null) {
-            fetchFrom(oldest);
+    @Override
+    public void leaderChanged(RaftPeerId leader) {
+        if (context != null) {
+            context.runOnContext(v -> tick());
         }
     }
 
-    /**
-     * Becomes the coordinator. The previous one may have published tables that reached some members and
-     * not this one, so it first gathers every member's table and resumes from the newest; and it moves the
-     * epoch on by {@link #TAKEOVER_EPOCH_GAP}, above any table the old coordinator may still have had in
-     * flight, so no two different tables ever share an epoch.
-     */
-    private void takeOver() {
-        takingOver = true;
-        List<Future<PartitionTable>> asks = new ArrayList<>();
-        for (Member m : membership.members()) {
-            if (!m.equals(self)) {
-                asks.add(vertx.eventBus().<Buffer>request(fetchAddress(m.nodeId()), Buffer.buffer(),
-                        new DeliveryOptions().setSendTimeout(TAKEOVER_ASK_MS)).map(r -> decode(r.body())));
-            }
+    @Override
+    public void leaderReady() {
+        if (context != null) {
+            context.runOnContext(v -> tick());
         }
-        Future.join(asks).onComplete(all -> {
-            for (Future<PartitionTable> ask : asks) {
-                offer(ask.succeeded() ? ask.result() : null);
-            }
-            takingOver = false;
-            if (keeper != null || !self.equals(membership.oldest())) {
-                takeRole(); // the membership changed meanwhile
-                return;
-            }
-            if (current == null && remembered != null) {
-                restore = new Restore(remembered); // the whole cluster is coming back: wait for its members
-                restoreStep();
-                return;
-            }
-            Membership view = keeperView();
-            keeper = current == null
-                    ? TableKeeper.start(planner, view, partitions, this::publish)
-                    : TableKeeper.resume(planner, view, withEpoch(current, current.epoch() + TAKEOVER_EPOCH_GAP),
-                            this::publish);
-        });
     }
 
     /**
-     * One step of a whole-cluster restore (see {@link Restore}): adopt a newer saved table if a live member has
-     * one, then either resume (every member of the newest saved table is back) or publish the waiting table.
+     * Brings this node's role in line with the log: finds the leader's node, founds a group when this is a new
+     * cluster's oldest member, and on the ready leader starts the keeper and reconciles the configuration.
      */
-    private void restoreStep() {
-        if (!self.equals(membership.oldest())) {
-            restore = null; // no longer the coordinator: the oldest member restores
+    private void tick() {
+        if (membership == null) {
             return;
         }
-        List<Member> live = membership.members();
-        String newer = null;
-        long newest = restore.base().epoch();
-        for (Map.Entry<String, Long> e : membership.savedEpochs().entrySet()) {
-            if (e.getValue() > newest && !savedFetched.contains(e.getKey())) {
-                newest = e.getValue();
-                newer = e.getKey();
-            }
+        leaderNodeId = leaderNode();
+        if (!serving) {
+            awaitCatchUp();
         }
-        if (newer != null && !fetchingSaved) {
-            fetchingSaved = true;
-            String from = newer;
-            vertx.eventBus().<Buffer>request(savedAddress(from), Buffer.buffer(),
-                    new DeliveryOptions().setSendTimeout(TAKEOVER_ASK_MS)).onComplete(ar -> {
-                        fetchingSaved = false;
-                        if (restore == null) {
-                            return;
-                        }
-                        if (ar.succeeded()) {
-                            savedFetched.add(from);
-                            restore.offer(decode(ar.result().body()));
-                            restoreStep();
-                        } else {
-                            vertx.setTimer(FETCH_RETRY_MS, t -> {
-                                if (restore != null) {
-                                    restoreStep();
-                                }
-                            });
-                        }
-                    });
+        if (group.groupId() == null) {
+            maybeFound();
             return;
         }
-        if (newer != null) {
-            return; // a fetch is under way; it steps again when it ends
+        if (!group.isReadyLeader()) {
+            dropKeeper();
+            return;
         }
-        if (restore.missing(live).isEmpty()) {
-            finishRestore();
-        } else {
-            PartitionTable waiting = restore.waiting(live, nextRestoreEpoch());
-            if (current == null || !waiting.sameContentAs(current)) {
-                publish(waiting);
+        if (keeper == null) {
+            takeOffice();
+        }
+        reconcileConfiguration();
+    }
+
+    /**
+     * Installs tables only once this replica caught up with a leader: a node restarted on its data directory
+     * holds the newest table its own log has, which may be older than the cluster's (it may have missed a move
+     * or an operator's accept-loss), and must not serve with it. Says every few seconds why it still waits.
+     */
+    private void awaitCatchUp() {
+        if (group.caughtUp()) {
+            serving = true; // before reading the table: an entry applied in between is installed either way
+            PartitionTable table = group.table();
+            if (table != null) {
+                install.accept(table);
+            }
+            return;
+        }
+        if (++waitingTicks % WAIT_REPORT_TICKS == 0 && group.groupId() != null) {
+            LOG.warning(self.nodeId() + " waits for the table log: " + (group.leader() == null
+                    ? "no leader (a majority of the voters " + group.conf().voters() + " must be up)"
+                    : "catching up with leader " + group.leader()));
+        }
+    }
+
+    /** The node id of the log's leader, as the live members advertise their replicas; null when unknown. */
+    private String leaderNode() {
+        RaftPeerId leader = group.leader();
+        if (leader == null) {
+            return null;
+        }
+        if (leader.equals(group.self().getId())) {
+            return self.nodeId();
+        }
+        for (Map.Entry<String, HazelcastMembership.Replica> e : membership.replicas().entrySet()) {
+            if (e.getValue().peerId().equals(leader.toString())) {
+                return e.getKey();
             }
         }
+        return null;
     }
 
-    private long nextRestoreEpoch() {
-        long floor = restore.base().epoch() + TAKEOVER_EPOCH_GAP;
-        return current == null ? floor : Math.max(floor, current.epoch() + 1);
-    }
-
-    /** Every member of the newest saved table is back (or the operator accepted the loss): resume from it. */
-    private void finishRestore() {
-        PartitionTable start = restore.waiting(membership.members(), nextRestoreEpoch());
-        restore = null;
-        keeper = TableKeeper.resume(planner, keeperView(), start, this::publish);
-    }
-
-    private static PartitionTable withEpoch(PartitionTable t, long epoch) {
-        int[] owners = new int[t.partitions()];
-        String[] lostFrom = new String[t.partitions()];
-        for (int p = 0; p < owners.length; p++) {
-            owners[p] = t.ownerIndex(p);
-            lostFrom[p] = t.lostFrom(p);
+    /**
+     * A node with no group founds one only when it is the oldest member and no live member advertises a group:
+     * a new cluster. Every other fresh node waits for the leader to add it.
+     */
+    private void maybeFound() {
+        boolean othersHaveGroup = membership.replicas().values().stream().anyMatch(r -> r.groupId() != null);
+        if (founding || othersHaveGroup || !self.equals(membership.oldest())) {
+            return;
         }
-        return new PartitionTable(epoch, t.partitions(), t.members(), owners, t.migrations(), lostFrom);
+        founding = true;
+        group.found().whenComplete((v, e) -> context.runOnContext(x -> {
+            founding = false;
+            if (e != null) {
+                LOG.warning("founding the table group failed: " + e.getMessage());
+            }
+            tick();
+        }));
+    }
+
+    /** This node now leads the log and has applied every earlier entry: it becomes the table coordinator. */
+    private void takeOffice() {
+        PartitionTable committed = group.table();
+        Membership view = keeperView();
+        proposedEpoch = committed == null ? 0 : committed.epoch();
+        keeper = committed == null
+                ? TableKeeper.start(planner, view, partitions, this::propose)
+                : TableKeeper.resume(planner, view, committed, this::propose);
+        LOG.info(self.nodeId() + " coordinates the partition table from epoch " + proposedEpoch);
+    }
+
+    private void dropKeeper() {
+        keeper = null;
+        keeperListener = null;
+    }
+
+    /** Proposes the keeper's next table on top of its previous one; any failure ends this keeper. */
+    private void propose(PartitionTable next) {
+        long base = proposedEpoch;
+        proposedEpoch = next.epoch();
+        TableKeeper proposer = keeper;
+        group.propose(base, next).whenComplete((outcome, e) -> context.runOnContext(v -> {
+            if (e == null && outcome.applied()) {
+                return;
+            }
+            if (keeper == proposer && keeper != null) {
+                LOG.info("table epoch " + next.epoch() + " was not committed ("
+                        + (e != null ? e.getMessage() : "the log holds epoch " + outcome.epoch())
+                        + "); planning again from the committed table");
+                dropKeeper();
+                tick();
+            }
+        }));
     }
 
     /** The membership as the keeper sees it: the same members, with events forwarded by this service. */
@@ -293,77 +374,76 @@ public final class TableService extends VerticleBase implements Membership.Liste
         };
     }
 
-    private void publish(PartitionTable table) {
-        offer(table);
-        vertx.eventBus().publish(PUBLISH_ADDRESS, Buffer.buffer(PartitionTableCodec.encode(table)));
-    }
-
-    private void offer(PartitionTable table) {
-        if (table != null && (current == null || table.epoch() > current.epoch())) {
-            current = table;
-            install.accept(table);
+    /**
+     * The leader's side of the log's membership: every live member with a replica gets a place (voter or
+     * listener, {@link VoterPlan}); members gone leave. One change at a time; a member new to the group is asked
+     * to create it first ({@link #joinAddress}).
+     */
+    private void reconcileConfiguration() {
+        if (configuring) {
+            return;
         }
-    }
-
-    /** Fetches the coordinator's table now and installs it if newer; completes on this service's context. */
-    public Future<Void> refreshTable() {
-        Promise<Void> done = Promise.promise();
-        context.runOnContext(v -> {
-            String coordinator = coordinatorId;
-            if (coordinator == null || keeper != null) {
-                done.complete();
+        Map<String, HazelcastMembership.Replica> replicas = membership.replicas();
+        List<String> live = new ArrayList<>();
+        Map<String, RaftPeer> peers = new java.util.HashMap<>();
+        Map<String, String> nodeOfPeer = new java.util.HashMap<>();
+        for (Member m : membership.members()) {
+            HazelcastMembership.Replica r = m.equals(self) ? new HazelcastMembership.Replica(
+                    group.self().getId().toString(), group.self().getAddress(), null) : replicas.get(m.nodeId());
+            if (r != null) {
+                live.add(r.peerId());
+                peers.put(r.peerId(), RaftPeer.newBuilder().setId(r.peerId()).setAddress(r.address()).build());
+                nodeOfPeer.put(r.peerId(), m.nodeId());
+            }
+        }
+        VoterPlan.Conf now = group.conf();
+        VoterPlan.Conf next = VoterPlan.plan(now, live, group.self().getId().toString());
+        if (next.equals(now)) {
+            return;
+        }
+        configuring = true;
+        Map<String, Future<Void>> joins = new java.util.HashMap<>();
+        for (String id : live) {
+            if (!now.voters().contains(id) && !now.listeners().contains(id) && !nodeOfPeer.get(id).equals(self.nodeId())) {
+                joins.put(id, vertx.eventBus().<Buffer>request(joinAddress(nodeOfPeer.get(id)),
+                        Buffer.buffer(group.groupId().getUuid().toString()),
+                        new DeliveryOptions().setSendTimeout(JOIN_ASK_MS)).mapEmpty());
+            }
+        }
+        Future.join(new ArrayList<>(joins.values())).onComplete(ar -> {
+            // A member that could not create the group (it belongs to another cluster history, or is not
+            // ready) stays out of this step; the others go on. It is asked again on the next tick.
+            java.util.Set<String> refused = new java.util.HashSet<>();
+            joins.forEach((id, join) -> {
+                if (join.failed()) {
+                    refused.add(id);
+                    if (warnedRefusals.add(id)) { // once per replica: it is asked again every tick
+                        LOG.warning("member " + nodeOfPeer.get(id) + " cannot join the table log: "
+                                + join.cause().getMessage());
+                    }
+                }
+            });
+            VoterPlan.Conf step = new VoterPlan.Conf(without(next.voters(), refused), without(next.listeners(), refused));
+            if (step.equals(now)) {
+                configuring = false; // only refusals: nothing to change this step
                 return;
             }
-            // Sends the epoch held: the coordinator answers with its table only if it is newer (see answerFetch).
-            long held = current == null ? 0 : current.epoch();
-            vertx.eventBus().<Buffer>request(fetchAddress(coordinator), Buffer.buffer().appendLong(held),
-                    new DeliveryOptions().setSendTimeout(TAKEOVER_ASK_MS)).onComplete(ar -> {
-                        if (ar.succeeded() && ar.result().body().length() > 0) {
-                            offer(decode(ar.result().body()));
-                        }
-                        done.complete();
-                    });
-        });
-        return done.future();
-    }
-
-    private void refresh() {
-        if (keeper == null && current != null) {
-            refreshTable();
-        }
-    }
-
-    private void fetchFrom(Member coordinator) {
-        vertx.eventBus().<Buffer>request(fetchAddress(coordinator.nodeId()), Buffer.buffer()).onComplete(ar -> {
-            if (ar.succeeded()) {
-                offer(decode(ar.result().body()));
-            }
-            if (current == null && keeper == null) {
-                vertx.setTimer(FETCH_RETRY_MS, t -> takeRole()); // the coordinator may not have planned yet
-            }
+            List<RaftPeer> voters = step.voters().stream().map(peers::get).toList();
+            List<RaftPeer> listeners = step.listeners().stream().map(peers::get).toList();
+            group.configure(voters, listeners).whenComplete((v, e) -> context.runOnContext(x -> {
+                configuring = false;
+                if (e != null) {
+                    LOG.info("table group configuration not changed yet: " + e.getMessage());
+                } else {
+                    tick(); // the plan may need another step (one voter is added per step)
+                }
+            }));
         });
     }
 
-    /**
-     * Answers a fetch with this node's table. A body of 8 bytes is the asker's epoch: if the table here is not
-     * newer, the answer is empty (the once-a-second refresh then costs a few bytes, not a table).
-     */
-    private void answerFetch(Message<Buffer> request) {
-        Buffer body = request.body();
-        if (current == null) {
-            request.fail(503, "no partition table yet");
-        } else if (body.length() == Long.BYTES && body.getLong(0) >= current.epoch()) {
-            request.reply(Buffer.buffer());
-        } else {
-            request.reply(Buffer.buffer(PartitionTableCodec.encode(current)));
-        }
-    }
-
-    private static PartitionTable decode(Buffer body) {
-        try {
-            return PartitionTableCodec.decode(body.getBytes());
-        } catch (ProtocolException e) {
-            return null; // a peer of another version: ignore, the coordinator republishes on the next change
-        }
+    private static java.util.Set<String> without(java.util.Set<String> ids, java.util.Set<String> out) {
+        java.util.Set<String> kept = new java.util.LinkedHashSet<>(ids);
+        kept.removeAll(out);
+        return kept;
     }
 }

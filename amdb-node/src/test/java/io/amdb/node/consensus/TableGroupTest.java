@@ -1,0 +1,164 @@
+package io.amdb.node.consensus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.amdb.protocol.Member;
+import io.amdb.protocol.PartitionTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three real Ratis replicas in one JVM, on loopback: founding, adding replicas, and the stale-proposal rule. */
+class TableGroupTest {
+    private static final long WAIT_S = 60;
+    @TempDir
+    Path dir;
+    private final List<TableGroup> groups = new ArrayList<>();
+
+    /** The events of one replica, as queues a test takes from (bounded waits, no sleeps). */
+    static final class Recorder implements TableEvents {
+        final BlockingQueue<PartitionTable> applied = new LinkedBlockingQueue<>();
+        final BlockingQueue<Boolean> ready = new LinkedBlockingQueue<>();
+
+        @Override
+        public void applied(PartitionTable table) {
+            applied.add(table);
+        }
+
+        @Override
+        public void leaderChanged(RaftPeerId leader) {
+        }
+
+        @Override
+        public void leaderReady() {
+            ready.add(true);
+        }
+
+        PartitionTable next() throws InterruptedException {
+            PartitionTable t = applied.poll(WAIT_S, TimeUnit.SECONDS);
+            assertNotNull(t, "no table applied within " + WAIT_S + " s");
+            return t;
+        }
+    }
+
+    @AfterEach
+    void close() {
+        groups.forEach(TableGroup::close);
+    }
+
+    private TableGroup start(String id, Recorder events) throws Exception {
+        TableGroup g = TableGroup.start(id, "127.0.0.1", 0, Files.createDirectories(dir.resolve(id)), events);
+        groups.add(g);
+        return g;
+    }
+
+    private static PartitionTable table(long epoch, String... owners) {
+        List<Member> members = new ArrayList<>();
+        for (int i = 0; i < owners.length; i++) {
+            members.add(new Member(owners[i], "127.0.0.1", 7000 + i));
+        }
+        return new PartitionTable(epoch, 4, members, new int[4], List.of());
+    }
+
+    @Test
+    void propose_threeReplicas_everyReplicaAppliesTheSameTablesInOrder() throws Exception {
+        Recorder ra = new Recorder();
+        Recorder rb = new Recorder();
+        Recorder rc = new Recorder();
+        TableGroup a = start("a", ra);
+        TableGroup b = start("b", rb);
+        TableGroup c = start("c", rc);
+        a.found().get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(ra.ready.poll(WAIT_S, TimeUnit.SECONDS), "the founder leads");
+        b.joinEmpty(a.groupId()).get(WAIT_S, TimeUnit.SECONDS);
+        c.joinEmpty(a.groupId()).get(WAIT_S, TimeUnit.SECONDS);
+        a.configure(List.of(a.self(), b.self()), List.of(c.self())).get(WAIT_S, TimeUnit.SECONDS);
+        assertEquals(new VoterPlan.Conf(Set.of("a", "b"), Set.of("c")), a.conf());
+
+        assertTrue(a.propose(0, table(1, "a")).get(WAIT_S, TimeUnit.SECONDS).applied());
+        assertTrue(a.propose(1, table(2, "a", "b")).get(WAIT_S, TimeUnit.SECONDS).applied());
+        TableEntry.Outcome stale = a.propose(1, table(3, "a", "c")).get(WAIT_S, TimeUnit.SECONDS);
+        assertFalse(stale.applied(), "a proposal on top of epoch 1 after epoch 2 committed");
+        assertEquals(2, stale.epoch());
+
+        for (Recorder r : List.of(ra, rb, rc)) {
+            assertEquals(1, r.next().epoch());
+            assertEquals(2, r.next().epoch());
+        }
+        assertEquals(2, c.table().epoch(), "a listener applies the committed tables too");
+    }
+
+    @Test
+    void propose_onFollower_fails() throws Exception {
+        Recorder ra = new Recorder();
+        TableGroup a = start("a", ra);
+        TableGroup b = start("b", new Recorder());
+        a.found().get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(ra.ready.poll(WAIT_S, TimeUnit.SECONDS));
+        b.joinEmpty(a.groupId()).get(WAIT_S, TimeUnit.SECONDS);
+        a.configure(List.of(a.self()), List.of(b.self())).get(WAIT_S, TimeUnit.SECONDS);
+        var proposed = b.propose(0, table(1, "b"));
+        java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> proposed.get(WAIT_S, TimeUnit.SECONDS));
+        assertNotNull(e.getCause());
+        assertEquals(null, a.table(), "nothing was committed");
+    }
+
+    @Test
+    void start_durableReplica_recoversItsGroupAndTable() throws Exception {
+        Recorder ra = new Recorder();
+        TableGroup a = start("a", ra);
+        a.found().get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(ra.ready.poll(WAIT_S, TimeUnit.SECONDS));
+        a.propose(0, table(1, "a")).get(WAIT_S, TimeUnit.SECONDS);
+        var gid = a.groupId();
+        RaftPeer before = a.self();
+        a.close();
+        groups.remove(a);
+
+        Recorder again = new Recorder();
+        TableGroup back = start("a", again);
+        assertEquals(gid, back.groupId());
+        assertEquals(before.getAddress(), back.self().getAddress(), "the recorded port is reused");
+        assertEquals(1, again.next().epoch());
+        assertTrue(again.ready.poll(WAIT_S, TimeUnit.SECONDS), "the single voter leads again");
+        assertTrue(back.propose(1, table(2, "a")).get(WAIT_S, TimeUnit.SECONDS).applied());
+    }
+
+    /** A replica added after the leader snapshotted and purged its log gets the snapshot, then the entries. */
+    @Test
+    void joinEmpty_afterSnapshot_newReplicaInstallsTheSnapshot() throws Exception {
+        Recorder ra = new Recorder();
+        Recorder rb = new Recorder();
+        TableGroup a = start("a", ra);
+        TableGroup b = start("b", rb);
+        a.found().get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(ra.ready.poll(WAIT_S, TimeUnit.SECONDS));
+        long epochs = TableGroup.SNAPSHOT_EVERY + 40;
+        for (long e = 1; e <= epochs; e++) {
+            assertTrue(a.propose(e - 1, table(e, "a")).get(WAIT_S, TimeUnit.SECONDS).applied());
+        }
+        b.joinEmpty(a.groupId()).get(WAIT_S, TimeUnit.SECONDS);
+        a.configure(List.of(a.self(), b.self()), List.of()).get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(a.propose(epochs, table(epochs + 1, "a", "b")).get(WAIT_S, TimeUnit.SECONDS).applied());
+        PartitionTable last;
+        do {
+            last = rb.next();
+        } while (last.epoch() < epochs + 1);
+        assertEquals(epochs + 1, last.epoch());
+        assertEquals(epochs + 1, b.table().epoch());
+    }
+}
