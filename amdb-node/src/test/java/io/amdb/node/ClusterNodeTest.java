@@ -104,7 +104,7 @@ class ClusterNodeTest {
             peer.vertx().eventBus().request("amdb.peer." + peer.config().nodeId(), Buffer.buffer(new byte[] {1, 2, 3}))
                     .onComplete(ar -> refused.complete(ar.cause()));
             ReplyException bad = assertInstanceOf(ReplyException.class, refused.get(WAIT_S, TimeUnit.SECONDS));
-            assertEquals(400, bad.failureCode(), bad.getMessage());
+            assertEquals(io.amdb.node.cluster.PeerFailure.MALFORMED.code(), bad.failureCode(), bad.getMessage());
             try (RawClient c = new RawClient(peer.port())) {
                 assertEquals(Response.DONE, c.call(new Request.Ping()));
             }

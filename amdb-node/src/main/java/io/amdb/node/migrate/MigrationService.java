@@ -1,5 +1,6 @@
 package io.amdb.node.migrate;
 
+import io.amdb.node.cluster.PeerFailure;
 import io.amdb.node.route.Parking;
 import io.amdb.node.route.ShardDispatcher;
 import io.amdb.node.shard.ReceiveTask;
@@ -32,10 +33,6 @@ public final class MigrationService extends VerticleBase {
      * (0.5-0.6 s vs 0.7-0.8 s) with the same event-loop stalls; the per-partition round trips dominate.
      */
     public static final int PARALLEL = 16;
-    /** Failure code of a chunk whose migration the target's table does not list (yet): retry shortly. */
-    static final int NOT_READY = 409;
-    /** Failure code of a chunk from an attempt the target does not know, or out of sequence: start over. */
-    static final int OUT_OF_SEQUENCE = 410;
     /** A partition whose move aborted is retried no sooner than this. */
     static final long RETRY_AFTER_ABORT_MS = 500;
 
@@ -195,19 +192,19 @@ public final class MigrationService extends VerticleBase {
         try {
             chunk = Chunk.decode(message.body());
         } catch (ProtocolException e) {
-            message.fail(400, "malformed migration chunk: " + e.getMessage());
+            PeerFailure.MALFORMED.fail(message, "malformed migration chunk: " + e.getMessage());
             return;
         }
         int p = chunk.partition();
         Migration planned = table == null || p >= table.partitions() ? null : table.migration(p);
         if (planned == null || !planned.fromNode().equals(chunk.fromNode()) || !planned.toNode().equals(self.nodeId())) {
-            message.fail(NOT_READY, "no migration of partition " + p + " from " + chunk.fromNode() + " to "
+            PeerFailure.NOT_READY.fail(message, "no migration of partition " + p + " from " + chunk.fromNode() + " to "
                     + self.nodeId() + " at epoch " + (table == null ? 0 : table.epoch()));
             return;
         }
         long[] expected = inbound.get(p);
         if (!chunk.reset() && (expected == null || expected[0] != chunk.attempt() || expected[1] != chunk.seq())) {
-            message.fail(OUT_OF_SEQUENCE, "chunk " + chunk.seq() + " of partition " + p + " does not follow what "
+            PeerFailure.OUT_OF_SEQUENCE.fail(message, "chunk " + chunk.seq() + " of partition " + p + " does not follow what "
                     + self.nodeId() + " holds of that move; start over");
             return;
         }
@@ -222,7 +219,7 @@ public final class MigrationService extends VerticleBase {
                         stats.received(chunk.keys());
                         message.reply(Buffer.buffer());
                     } else {
-                        message.fail(500, "applying chunk of partition " + p + ": " + ar.cause().getMessage());
+                        PeerFailure.FAILED.fail(message, "applying chunk of partition " + p + ": " + ar.cause().getMessage());
                     }
                 });
     }

@@ -1,12 +1,12 @@
 package io.amdb.node.migrate;
 
 import io.amdb.node.cluster.CoordinatorRequests;
+import io.amdb.node.cluster.PeerFailure;
 import io.amdb.node.shard.HandoffTask;
 import io.amdb.protocol.Migration;
 import io.amdb.protocol.Member;
 import io.amdb.protocol.PartitionTable;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -164,16 +164,12 @@ final class Outbound {
                         notReady = 0;
                         service.stats().shipped(task.ops(), task.size());
                         next.run();
-                    } else if (isNotReady(ar.cause()) && ++notReady <= NOT_READY_RETRIES && !cancelled) {
+                    } else if (PeerFailure.NOT_READY.is(ar.cause()) && ++notReady <= NOT_READY_RETRIES && !cancelled) {
                         service.vertx().setTimer(NOT_READY_DELAY_MS, id -> ship(task, flags, next));
                     } else {
                         end(false, "shipping to " + migration.toNode() + " failed: " + ar.cause().getMessage());
                     }
                 });
-    }
-
-    private static boolean isNotReady(Throwable e) {
-        return e instanceof ReplyException r && r.failureCode() == MigrationService.NOT_READY;
     }
 
     private void end(boolean handedOff, String why) {

@@ -1,5 +1,6 @@
 package io.amdb.node.route;
 
+import io.amdb.node.cluster.PeerFailure;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.FrameHeader;
 import io.amdb.protocol.Limits;
@@ -100,12 +101,12 @@ public final class PeerEndpoint extends VerticleBase {
                 }
                 answer(message, exchange, Opcode.SCAN.code());
             } else {
-                message.fail(400, "unknown peer message kind");
+                PeerFailure.MALFORMED.fail(message, "unknown peer message kind");
             }
         } catch (ProtocolException | IllegalArgumentException e) {
-            message.fail(400, "malformed peer message: " + e.getMessage());
+            PeerFailure.MALFORMED.fail(message, "malformed peer message: " + e.getMessage());
         } catch (RuntimeException e) { // a bug: fail this piece now rather than let the coordinator time out
-            message.fail(500, "peer " + status.nodeId() + " failed: " + e);
+            PeerFailure.FAILED.fail(message, "peer " + status.nodeId() + " failed: " + e);
         }
     }
 
