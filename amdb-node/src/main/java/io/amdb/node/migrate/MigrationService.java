@@ -1,8 +1,8 @@
 package io.amdb.node.migrate;
 
 import io.amdb.node.cluster.PeerFailure;
-import io.amdb.node.route.Parking;
 import io.amdb.node.route.ShardDispatcher;
+import io.amdb.node.table.NodeTable;
 import io.amdb.node.shard.ReceiveTask;
 import io.amdb.protocol.Member;
 import io.amdb.protocol.Migration;
@@ -39,7 +39,7 @@ public final class MigrationService extends VerticleBase {
     private final Member self;
     private final ShardDispatcher shards;
     private final MigrationStats stats;
-    private final Parking parking;
+    private final NodeTable nodeTable;
     private final Function<Migration, Future<Integer>> cutover;
     private final Supplier<Future<Void>> refresh;
     private final Map<Integer, Outbound> active = new HashMap<>();
@@ -54,23 +54,23 @@ public final class MigrationService extends VerticleBase {
      * @param cutover asks the coordinator to cut a finished migration over ({@code CoordinatorRequests.CUTOVER_*})
      * @param refresh re-reads the coordinator's table now
      */
-    public MigrationService(Member self, ShardDispatcher shards, MigrationStats stats, Parking parking,
+    public MigrationService(Member self, ShardDispatcher shards, MigrationStats stats, NodeTable nodeTable,
             Function<Migration, Future<Integer>> cutover, Supplier<Future<Void>> refresh) {
-        this(self, shards, stats, parking, cutover, refresh, null);
+        this(self, shards, stats, nodeTable, cutover, refresh, null);
     }
 
     /**
      * @param recovered the partitions this node's shards hold data for after recovery (null: none): they are
      *                  dropped like any other held partition once a table gives them to someone else
      */
-    public MigrationService(Member self, ShardDispatcher shards, MigrationStats stats, Parking parking,
+    public MigrationService(Member self, ShardDispatcher shards, MigrationStats stats, NodeTable nodeTable,
             Function<Migration, Future<Integer>> cutover, Supplier<Future<Void>> refresh, boolean[] recovered) {
         this.recovered = recovered;
         this.refresh = refresh;
         this.self = self;
         this.shards = shards;
         this.stats = stats;
-        this.parking = parking;
+        this.nodeTable = nodeTable;
         this.cutover = cutover;
     }
 
@@ -83,7 +83,7 @@ public final class MigrationService extends VerticleBase {
         return vertx.eventBus().<Buffer>consumer(address(self.nodeId()), this::receive).completion();
     }
 
-    /** Thread-safe: the node installed a newer table. */
+    /** A {@link NodeTable} listener (thread-safe): the node installed a newer table. */
     public void tableInstalled(PartitionTable newer) {
         context.runOnContext(v -> reconcile(newer));
     }
@@ -116,9 +116,7 @@ public final class MigrationService extends VerticleBase {
     }
 
     private void reconcile(PartitionTable newer) {
-        if (table != null && newer.epoch() <= table.epoch()) {
-            return;
-        }
+        assert table == null || newer.epoch() > table.epoch() : "NodeTable calls its listeners in epoch order";
         table = newer;
         if (held == null) {
             held = recovered == null ? new boolean[newer.partitions()] : recovered.clone();
@@ -181,7 +179,7 @@ public final class MigrationService extends VerticleBase {
             this.handedOff[p] = true;
         } else {
             abortedAt.put(p, System.currentTimeMillis());
-            parking.wakeAll(); // requests that waited on its fence are served here again
+            nodeTable.handoffAborted(); // requests that waited on its fence are served here again
             vertx.setTimer(RETRY_AFTER_ABORT_MS, id -> startMoves());
         }
         startMoves();

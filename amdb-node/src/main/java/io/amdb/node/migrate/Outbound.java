@@ -16,7 +16,7 @@ import java.util.logging.Logger;
  * <li><b>copy</b>: chunk after chunk (each with the changes logged since the one before) until the copy
  *     has reached the end of the partition; reads and writes go on meanwhile;</li>
  * <li><b>fence</b>: the shard refuses the partition's requests from now on (they wait, see
- *     {@code Parking}) and hands over the last changes, sent as the final chunk;</li>
+ *     {@code NodeTable}) and hands over the last changes, sent as the final chunk;</li>
  * <li><b>cutover</b>: the coordinator publishes the next epoch with the target as owner;</li>
  * <li><b>end</b>: once this node holds that table, the shard drops its copy.</li>
  * </ol>

@@ -4,6 +4,7 @@ import io.amdb.node.shard.PointBatch;
 import io.amdb.node.shard.ScanTask;
 import io.amdb.node.shard.ShardTask;
 import io.amdb.node.shard.StatsTask;
+import io.amdb.node.table.NodeTable;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Limits;
 import io.amdb.protocol.Request;
@@ -24,45 +25,49 @@ final class LocalRoutes {
     private final Exchange ex;
     private final ShardDispatcher shards;
     private final Limits limits;
-    private final NodeStatus status;
+    private final RouteContext node;
     private final Fence fence;
 
-    LocalRoutes(Exchange ex, ShardDispatcher shards, Limits limits, NodeStatus status, Fence fence) {
+    LocalRoutes(Exchange ex, RouteContext node, Fence fence) {
         this.ex = ex;
-        this.shards = shards;
-        this.limits = limits;
-        this.status = status;
+        this.shards = node.shards();
+        this.limits = node.limits();
+        this.node = node;
         this.fence = fence;
     }
 
+    /** One case per opcode and no default: a new opcode does not compile until it is routed here. */
     Supplier<Response> route(Request request) throws Rejected {
-        if (request instanceof Request.Get get) {
-            return get(get.key());
-        } else if (request instanceof Request.Put put) {
-            Rejected.checkKey(limits, put.key());
-            Rejected.check(limits.checkValue(put.value()), "value of " + put.value().length + " bytes exceeds the limit of "
-                    + limits.maxValueBytes());
-            PointBatch b = ex.point(PointBatch.PUT, fence.ownedPartition(put.key()), put.key(), put.value());
-            int i = b.size() - 1;
-            return ex.guarded(List.of(b), () -> written(b, i, Response.DONE));
-        } else if (request instanceof Request.Delete delete) {
-            Rejected.checkKey(limits, delete.key());
-            PointBatch b = ex.point(PointBatch.DELETE, fence.ownedPartition(delete.key()), delete.key(), null);
-            int i = b.size() - 1;
-            return ex.guarded(List.of(b), () -> written(b, i, new Response.Deleted(b.existed(i))));
-        } else if (request instanceof Request.MGet mget) {
-            return mget(mget.keys());
-        } else if (request instanceof Request.Batch batch) {
-            return batch(batch.items());
-        } else if (request instanceof Request.Scan scan) {
-            return scan(scan);
-        } else if (request instanceof Request.Info) {
-            return info();
-        } else if (request instanceof Request.Table) {
-            Response table = new Response.Table(status.table());
-            return () -> table;
-        }
-        return () -> Response.DONE; // PING
+        return switch (request.opcode()) {
+            case PING -> () -> Response.DONE;
+            case GET -> get(((Request.Get) request).key());
+            case PUT -> put((Request.Put) request);
+            case DELETE -> delete((Request.Delete) request);
+            case MGET -> mget(((Request.MGet) request).keys());
+            case BATCH -> batch(((Request.Batch) request).items());
+            case SCAN -> scan((Request.Scan) request);
+            case INFO -> info();
+            case TABLE -> {
+                Response table = new Response.Table(node.table().current());
+                yield () -> table;
+            }
+        };
+    }
+
+    private Supplier<Response> put(Request.Put put) throws Rejected {
+        Rejected.checkKey(limits, put.key());
+        Rejected.check(limits.checkValue(put.value()), "value of " + put.value().length + " bytes exceeds the limit of "
+                + limits.maxValueBytes());
+        PointBatch b = ex.point(PointBatch.PUT, fence.ownedPartition(put.key()), put.key(), put.value());
+        int i = b.size() - 1;
+        return ex.guarded(List.of(b), () -> written(b, i, Response.DONE));
+    }
+
+    private Supplier<Response> delete(Request.Delete delete) throws Rejected {
+        Rejected.checkKey(limits, delete.key());
+        PointBatch b = ex.point(PointBatch.DELETE, fence.ownedPartition(delete.key()), delete.key(), null);
+        int i = b.size() - 1;
+        return ex.guarded(List.of(b), () -> written(b, i, new Response.Deleted(b.existed(i))));
     }
 
     /** The answer to the write at {@code i} of {@code b}: moved, refused for a full disk, or {@code ok}. */
@@ -148,9 +153,10 @@ final class LocalRoutes {
     }
 
     private Supplier<Response> scan(Request.Scan scan) throws Rejected {
-        if (!status.ownsAllPartitions()) { // only without a coordinator: a local scan would miss other nodes' keys
-            throw new Rejected(ErrorCode.WRONG_OWNER, "node " + status.nodeId() + " holds only part of the key space "
-                    + "at epoch " + status.table().epoch() + "; send SCAN to a node that coordinates");
+        NodeTable table = node.table();
+        if (!table.ownsAll()) { // only without a forwarder: a local scan would miss other nodes' keys
+            throw new Rejected(ErrorCode.WRONG_OWNER, "node " + table.selfId() + " holds only part of the key space "
+                    + "at epoch " + table.current().epoch() + "; send SCAN to a node that forwards it");
         }
         return localScan(scan, null);
     }
@@ -165,7 +171,7 @@ final class LocalRoutes {
         }
         return ex.guarded(parts, () -> parts.stream().anyMatch(ScanTask::fencedHit)
                 ? new Response.Error(ErrorCode.WRONG_OWNER, "a partition of this scan is moving off node "
-                        + status.nodeId() + "; ask again with a newer table")
+                        + node.table().selfId() + "; ask again with a newer table")
                 : ScanMerge.mergeShards(parts, limit, limits.scanPageBytes()));
     }
 
@@ -177,7 +183,7 @@ final class LocalRoutes {
             parts.add(ex.send(s, new StatsTask(owned)));
         }
         return ex.guarded(parts, () -> {
-            Map<String, String> fields = new LinkedHashMap<>(status.infoFields());
+            Map<String, String> fields = new LinkedHashMap<>(node.counters().infoFields());
             fields.put("keys", Long.toString(parts.stream().mapToLong(StatsTask::keys).sum()));
             fields.put("keys_held", Long.toString(parts.stream().mapToLong(StatsTask::keysHeld).sum()));
             fields.put("memory_bytes", Long.toString(parts.stream().mapToLong(StatsTask::memoryBytes).sum()));
