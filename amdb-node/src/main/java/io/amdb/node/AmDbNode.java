@@ -6,6 +6,7 @@ import io.amdb.node.cluster.HazelcastConfigs;
 import io.amdb.node.cluster.HazelcastMembership;
 import io.amdb.node.cluster.TableService;
 import io.amdb.node.config.NodeConfig;
+import io.amdb.node.http.HttpContext;
 import io.amdb.node.http.HttpFrontEnd;
 import io.amdb.node.http.NodeMetrics;
 import io.amdb.node.ring.PlacementPolicy;
@@ -524,7 +525,8 @@ public final class AmDbNode {
         if (!config.http().enabled()) {
             return Future.succeededFuture();
         }
-        return HttpFrontEnd.deploy(this, metrics).map(fe -> {
+        HttpContext context = new HttpContext(config, vertx, table, this::execute, this::acceptLoss, this::observeWrites);
+        return HttpFrontEnd.deploy(context, metrics).map(fe -> {
             http = fe;
             listenerDeployments.addAll(fe.deploymentIds());
             return null;
