@@ -1,20 +1,14 @@
 package io.amdb.node.route;
 
 import io.amdb.node.shard.PointBatch;
-import io.amdb.node.shard.ShardTask;
 import io.amdb.node.table.NodeTable;
 import io.amdb.protocol.ErrorCode;
-import io.amdb.protocol.Member;
-import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The requests decoded from one network read, routed to shards and gathered into one reply.
@@ -42,14 +36,12 @@ public final class Exchange {
     private final RouteContext node;
     private final NodeTable table;
     private final Forwarder forwarder;
+    private final ShardParts parts;
     private final LocalRoutes routes;
     private final List<Reply> replies = new ArrayList<>();
-    private final PointBatch[] batches;
-    private final Map<ShardTask, String> failures = new IdentityHashMap<>();
-    private final List<PointBatch> sent = new ArrayList<>();
     private final long versionAtStart;
     private Phase phase = Phase.ROUTING;
-    private int outstanding; // shard tasks and forwarded requests not answered yet
+    private int forwarding; // forwarded requests not answered yet
     private int firstDeferred = -1; // index in replies of the first deferred request
     private long deferUntil; // the newest epoch a deferred request was routed with
     private Promise<Void> routed; // created when someone asks for routed() while deferring
@@ -68,8 +60,8 @@ public final class Exchange {
         this.node = node;
         this.table = node.table();
         this.forwarder = forwarder;
-        this.routes = new LocalRoutes(this, node, new Fence(table, node.shards().partitioner()));
-        this.batches = new PointBatch[node.shards().shards()];
+        this.parts = new ShardParts(node.shards(), this::maybeDone);
+        this.routes = new LocalRoutes(parts, node, new Fence(table, node.shards().partitioner()));
         this.versionAtStart = table.version(); // before any routing: no table change can be missed
     }
 
@@ -108,9 +100,12 @@ public final class Exchange {
             deferUntil = Math.max(deferUntil, epoch);
             replies.add(new Reply(requestId, opcode, new Reply.Deferred(request)));
         } else if (forwarder != null && Forwarder.forwards(request, epoch) && mayMove()) {
-            outstanding++;
+            forwarding++;
             Future<Response> pending = forwarder.execute(request);
-            pending.onComplete(ar -> partDone());
+            pending.onComplete(ar -> {
+                forwarding--;
+                maybeDone();
+            });
             replies.add(new Reply(requestId, opcode, new Reply.Forwarded(pending)));
         } else {
             replies.add(new Reply(requestId, opcode, routeHere(request)));
@@ -152,7 +147,7 @@ public final class Exchange {
      */
     public void seal(Runnable onComplete) {
         this.onComplete = onComplete;
-        flushBatches();
+        parts.flush();
         if (firstDeferred < 0) {
             phase = Phase.AT_SHARDS;
             maybeDone();
@@ -187,47 +182,11 @@ public final class Exchange {
                 reply.answer(routeHere(d.request()));
             }
         }
-        flushBatches();
+        parts.flush();
         phase = Phase.AT_SHARDS;
         if (routed != null) {
             routed.complete();
         }
-        maybeDone();
-    }
-
-    PointBatch point(byte op, int partition, byte[] key, byte[] value) {
-        int shard = node.shards().shardOf(partition);
-        PointBatch b = batches[shard];
-        if (b == null) {
-            b = batches[shard] = new PointBatch();
-        }
-        b.add(op, partition, key, value);
-        return b;
-    }
-
-    void flushBatches() {
-        for (int s = 0; s < batches.length; s++) {
-            if (batches[s] != null) {
-                sent.add(batches[s]);
-                send(s, batches[s]);
-                batches[s] = null;
-            }
-        }
-    }
-
-    <T extends ShardTask> T send(int shard, T task) {
-        outstanding++;
-        node.shards().send(shard, task).onComplete(ar -> {
-            if (ar.failed()) {
-                failures.put(task, "shard " + shard + " failed: " + ar.cause().getMessage());
-            }
-            partDone();
-        });
-        return task;
-    }
-
-    private void partDone() {
-        outstanding--;
         maybeDone();
     }
 
@@ -237,12 +196,12 @@ public final class Exchange {
      * partition (so the replies can name the new owner), within the table's bound.
      */
     private void maybeDone() {
-        if (phase != Phase.AT_SHARDS || outstanding > 0) {
+        if (phase != Phase.AT_SHARDS || forwarding > 0 || parts.outstanding() > 0) {
             return;
         }
-        if (sent.stream().anyMatch(PointBatch::anyFenced)) {
+        if (parts.anyFenced()) {
             phase = Phase.WAITING_FOR_CUTOVER;
-            table.await(() -> table.version() > versionAtStart && !fencedStillHere(), this::done);
+            table.await(() -> table.version() > versionAtStart && !parts.fencedStillHere(table), this::done);
         } else {
             done();
         }
@@ -251,32 +210,5 @@ public final class Exchange {
     private void done() {
         phase = Phase.DONE;
         onComplete.run();
-    }
-
-    /** Whether a partition whose operations were refused for its cutover is still this node's in the table. */
-    private boolean fencedStillHere() {
-        PartitionTable current = table.current();
-        for (PointBatch b : sent) {
-            for (int i = 0; b.anyFenced() && i < b.size(); i++) {
-                Member owner = b.fenced(i) ? current.owner(b.partition(i)) : null;
-                if (owner != null && owner.nodeId().equals(table.selfId())) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** The response, unless a task it depends on failed: then INTERNAL_ERROR naming the failure. */
-    Supplier<Response> guarded(List<? extends ShardTask> deps, Supplier<Response> ok) {
-        return () -> {
-            for (ShardTask t : deps) {
-                String failure = failures.get(t);
-                if (failure != null) {
-                    return new Response.Error(ErrorCode.INTERNAL_ERROR, failure);
-                }
-            }
-            return ok.get();
-        };
     }
 }

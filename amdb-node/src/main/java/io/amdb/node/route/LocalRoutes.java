@@ -18,18 +18,19 @@ import java.util.function.Supplier;
 
 /**
  * The local path of one request: checks it against the limits and this node's table ({@link Fence}), adds its
- * operations to the {@link Exchange}'s per-shard batches (or sends its scan and stats tasks), and returns how
- * to build its response once the shards have answered. Stateless beyond its exchange; same thread as it.
+ * operations to its exchange's per-shard batches ({@link ShardParts}; scan and stats tasks are sent at once),
+ * and returns how to build its response once the shards have answered. Stateless beyond those parts; same
+ * thread as its exchange.
  */
 final class LocalRoutes {
-    private final Exchange ex;
+    private final ShardParts parts;
     private final ShardDispatcher shards;
     private final Limits limits;
     private final RouteContext node;
     private final Fence fence;
 
-    LocalRoutes(Exchange ex, RouteContext node, Fence fence) {
-        this.ex = ex;
+    LocalRoutes(ShardParts parts, RouteContext node, Fence fence) {
+        this.parts = parts;
         this.shards = node.shards();
         this.limits = node.limits();
         this.node = node;
@@ -58,16 +59,16 @@ final class LocalRoutes {
         Rejected.checkKey(limits, put.key());
         Rejected.check(limits.checkValue(put.value()), "value of " + put.value().length + " bytes exceeds the limit of "
                 + limits.maxValueBytes());
-        PointBatch b = ex.point(PointBatch.PUT, fence.ownedPartition(put.key()), put.key(), put.value());
+        PointBatch b = parts.point(PointBatch.PUT, fence.ownedPartition(put.key()), put.key(), put.value());
         int i = b.size() - 1;
-        return ex.guarded(List.of(b), () -> written(b, i, Response.DONE));
+        return parts.guarded(List.of(b), () -> written(b, i, Response.DONE));
     }
 
     private Supplier<Response> delete(Request.Delete delete) throws Rejected {
         Rejected.checkKey(limits, delete.key());
-        PointBatch b = ex.point(PointBatch.DELETE, fence.ownedPartition(delete.key()), delete.key(), null);
+        PointBatch b = parts.point(PointBatch.DELETE, fence.ownedPartition(delete.key()), delete.key(), null);
         int i = b.size() - 1;
-        return ex.guarded(List.of(b), () -> written(b, i, new Response.Deleted(b.existed(i))));
+        return parts.guarded(List.of(b), () -> written(b, i, new Response.Deleted(b.existed(i))));
     }
 
     /** The answer to the write at {@code i} of {@code b}: moved, refused for a full disk, or {@code ok}. */
@@ -83,9 +84,9 @@ final class LocalRoutes {
 
     private Supplier<Response> get(byte[] key) throws Rejected {
         Rejected.checkKey(limits, key);
-        PointBatch b = ex.point(PointBatch.GET, fence.ownedPartition(key), key, null);
+        PointBatch b = parts.point(PointBatch.GET, fence.ownedPartition(key), key, null);
         int i = b.size() - 1;
-        return ex.guarded(List.of(b), () -> b.fenced(i) ? fence.moved(b.partition(i)) : new Response.Value(b.value(i)));
+        return parts.guarded(List.of(b), () -> b.fenced(i) ? fence.moved(b.partition(i)) : new Response.Value(b.value(i)));
     }
 
     private Supplier<Response> mget(List<byte[]> keys) throws Rejected {
@@ -98,10 +99,10 @@ final class LocalRoutes {
         PointBatch[] owner = new PointBatch[keys.size()];
         int[] index = new int[keys.size()];
         for (int k = 0; k < keys.size(); k++) {
-            owner[k] = ex.point(PointBatch.GET, partitions[k], keys.get(k), null);
+            owner[k] = parts.point(PointBatch.GET, partitions[k], keys.get(k), null);
             index[k] = owner[k].size() - 1;
         }
-        return ex.guarded(List.of(owner), () -> {
+        return parts.guarded(List.of(owner), () -> {
             List<byte[]> values = new ArrayList<>(owner.length);
             for (int k = 0; k < owner.length; k++) {
                 if (owner[k].fenced(index[k])) {
@@ -135,12 +136,12 @@ final class LocalRoutes {
             }
             statuses[k] = status;
             if (status == ErrorCode.OK) {
-                owner[k] = ex.point(item.isPut() ? PointBatch.PUT : PointBatch.DELETE, partition, item.key(), item.value());
+                owner[k] = parts.point(item.isPut() ? PointBatch.PUT : PointBatch.DELETE, partition, item.key(), item.value());
                 index[k] = owner[k].size() - 1;
                 touched.add(owner[k]);
             }
         }
-        return ex.guarded(touched, () -> {
+        return parts.guarded(touched, () -> {
             for (int k = 0; k < statuses.length; k++) {
                 if (owner[k] != null && owner[k].fenced(index[k])) {
                     statuses[k] = ErrorCode.WRONG_OWNER; // handed off meanwhile: the client resends it
@@ -164,29 +165,29 @@ final class LocalRoutes {
     Supplier<Response> localScan(Request.Scan scan, boolean[] only) throws Rejected {
         Rejected.checkScanBounds(limits, scan);
         int limit = Math.min(scan.limit(), limits.maxScanLimit());
-        ex.flushBatches();
-        List<ScanTask> parts = new ArrayList<>();
+        parts.flush();
+        List<ScanTask> tasks = new ArrayList<>();
         for (int s = 0; s < shards.shards(); s++) {
-            parts.add(ex.send(s, new ScanTask(scan.start(), scan.end(), limit, limits.scanPageBytes(), only)));
+            tasks.add(parts.send(s, new ScanTask(scan.start(), scan.end(), limit, limits.scanPageBytes(), only)));
         }
-        return ex.guarded(parts, () -> parts.stream().anyMatch(ScanTask::fencedHit)
+        return parts.guarded(tasks, () -> tasks.stream().anyMatch(ScanTask::fencedHit)
                 ? new Response.Error(ErrorCode.WRONG_OWNER, "a partition of this scan is moving off node "
                         + node.table().selfId() + "; ask again with a newer table")
-                : ScanMerge.mergeShards(parts, limit, limits.scanPageBytes()));
+                : ScanMerge.mergeShards(tasks, limit, limits.scanPageBytes()));
     }
 
     private Supplier<Response> info() {
-        ex.flushBatches();
-        List<StatsTask> parts = new ArrayList<>();
+        parts.flush();
+        List<StatsTask> tasks = new ArrayList<>();
         boolean[] owned = fence.ownedMask();
         for (int s = 0; s < shards.shards(); s++) {
-            parts.add(ex.send(s, new StatsTask(owned)));
+            tasks.add(parts.send(s, new StatsTask(owned)));
         }
-        return ex.guarded(parts, () -> {
+        return parts.guarded(tasks, () -> {
             Map<String, String> fields = new LinkedHashMap<>(node.counters().infoFields());
-            fields.put("keys", Long.toString(parts.stream().mapToLong(StatsTask::keys).sum()));
-            fields.put("keys_held", Long.toString(parts.stream().mapToLong(StatsTask::keysHeld).sum()));
-            fields.put("memory_bytes", Long.toString(parts.stream().mapToLong(StatsTask::memoryBytes).sum()));
+            fields.put("keys", Long.toString(tasks.stream().mapToLong(StatsTask::keys).sum()));
+            fields.put("keys_held", Long.toString(tasks.stream().mapToLong(StatsTask::keysHeld).sum()));
+            fields.put("memory_bytes", Long.toString(tasks.stream().mapToLong(StatsTask::memoryBytes).sum()));
             return new Response.Info(Collections.unmodifiableMap(fields));
         });
     }
