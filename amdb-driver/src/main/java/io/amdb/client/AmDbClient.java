@@ -239,18 +239,14 @@ public final class AmDbClient implements AutoCloseable {
      */
     public CompletableFuture<Response> send(Request request) {
         Request r = RequestCheck.frozen(request);
-        if (r instanceof Request.Get g) {
-            return keyed(r, g.key(), IDENTITY);
-        } else if (r instanceof Request.Put p) {
-            return keyed(r, p.key(), IDENTITY);
-        } else if (r instanceof Request.Delete d) {
-            return keyed(r, d.key(), IDENTITY);
-        } else if (r instanceof Request.MGet m) {
-            return mget(m.keys()).thenApply(Response.Values::new);
-        } else if (r instanceof Request.Batch b) {
-            return batch(b.items()).thenApply(Response.Statuses::new);
-        }
-        return keyless(r, IDENTITY);
+        return switch (r.opcode()) { // no default: a new opcode does not compile until its routing is decided
+            case GET -> keyed(r, ((Request.Get) r).key(), IDENTITY);
+            case PUT -> keyed(r, ((Request.Put) r).key(), IDENTITY);
+            case DELETE -> keyed(r, ((Request.Delete) r).key(), IDENTITY);
+            case MGET -> mget(((Request.MGet) r).keys()).thenApply(Response.Values::new);
+            case BATCH -> batch(((Request.Batch) r).items()).thenApply(Response.Statuses::new);
+            case PING, SCAN, INFO, TABLE -> keyless(r, IDENTITY);
+        };
     }
 
     /**

@@ -56,7 +56,7 @@ final class BatchSplit extends SplitRequest<List<ErrorCode>> {
         }
         Indices wrongOwner = new Indices();
         for (int k = 0; k < indices.length; k++) {
-            if (got.get(k) == ErrorCode.WRONG_OWNER) {
+            if (got.get(k).retryable()) {
                 wrongOwner.add(indices[k]);
             } else {
                 statuses[indices[k]] = got.get(k);

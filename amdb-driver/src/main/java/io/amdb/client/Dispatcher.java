@@ -89,8 +89,9 @@ final class Dispatcher {
         return Math.min(80, 5L << Math.max(0, attempt - 1));
     }
 
-    static boolean isWrongOwner(Throwable failure) {
-        return failure instanceof AmDbException e && e.code() == ErrorCode.WRONG_OWNER;
+    /** Whether a failure is worth resending after a table refresh: {@link ErrorCode#retryable()} decides. */
+    static boolean retryable(Throwable failure) {
+        return failure instanceof AmDbException e && e.code().retryable();
     }
 
     /** PARTITION_LOST for a key whose partition has no owner in the table routed with. */
@@ -131,7 +132,7 @@ final class Dispatcher {
         call.future.whenComplete((response, failure) -> {
             if (failure == null) {
                 op.completeWith(response, mapper);
-            } else if (isWrongOwner(failure)) {
+            } else if (retryable(failure)) {
                 afterWrongOwner(op.startNanos, epoch, attempt, (AmDbException) failure,
                         () -> attempt(op, request, key, mapper, attempt + 1), op::fail);
             } else {

@@ -121,7 +121,7 @@ abstract class SplitRequest<T> {
         call.future.whenComplete((response, failure) -> {
             if (failure == null) {
                 answered(indices, response, epoch, attempt);
-            } else if (Dispatcher.isWrongOwner(failure)) {
+            } else if (Dispatcher.retryable(failure)) {
                 retry(indices, epoch, attempt, (AmDbException) failure);
             } else {
                 failed(indices, failure instanceof AmDbException e ? e

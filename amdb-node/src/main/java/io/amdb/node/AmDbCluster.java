@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * An AmDb cluster in one JVM: n real nodes (each its own Vert.x instance, clustered through real Hazelcast
  * on loopback, each with its protocol listener on a free port), for examples, tests and the demo.
  * {@code AmDbCluster.start(4)}, then {@link #batchPut}, {@link #get}, {@link #addNode}, {@link #removeNode},
- * {@link #close}. Reads and writes take the coordinator path: a node splits them by owner and sends the
+ * {@link #close}. Reads and writes take the forwarding path: a node splits them by owner and sends the
  * pieces in parallel over the clustered event bus.
  *
  * <p>Thread-safe; membership changes ({@code addNode}, {@code removeNode}, {@code stopNode}, {@code close})
@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  */
 public final class AmDbCluster implements AutoCloseable {
     public static final long WAIT_SECONDS = 600;
-    /** Items per coordinator request in {@link #batchPut}, and how many such requests run at once. */
+    /** Items per forwarded request in {@link #batchPut}, and how many such requests run at once. */
     static final int SLICE = 10_000;
     static final int SLICES_IN_FLIGHT = 8;
 
@@ -90,7 +90,7 @@ public final class AmDbCluster implements AutoCloseable {
     public void removeNode(String id) {
         synchronized (changes) {
             AmDbNode node = find(id);
-            nodes.remove(node); // new requests are coordinated by the others while it hands its partitions off
+            nodes.remove(node); // new requests are forwarded by the others while it hands its partitions off
             await(() -> node.leave(TimeUnit.SECONDS.toMillis(WAIT_SECONDS)));
         }
     }
@@ -218,7 +218,7 @@ public final class AmDbCluster implements AutoCloseable {
         throw new IllegalStateException("GET failed: " + r);
     }
 
-    /** Runs a request on {@code via}'s coordinator path. */
+    /** Runs a request on {@code via}'s forwarding path. */
     public CompletableFuture<Response> call(AmDbNode via, Request request) {
         CompletableFuture<Response> result = new CompletableFuture<>();
         via.vertx().runOnContext(v -> via.execute(request).onComplete(ar -> {

@@ -7,17 +7,20 @@ import io.amdb.node.cluster.HazelcastMembership;
 import io.amdb.node.cluster.TableService;
 import io.amdb.node.consensus.TableGroup;
 import io.amdb.node.config.NodeConfig;
+import io.amdb.node.http.HttpContext;
 import io.amdb.node.http.HttpFrontEnd;
 import io.amdb.node.http.NodeMetrics;
 import io.amdb.node.ring.PlacementPolicy;
 import io.amdb.node.ring.TablePlanner;
 import io.amdb.node.migrate.MigrationService;
 import io.amdb.node.migrate.MigrationStats;
-import io.amdb.node.route.Coordinator;
 import io.amdb.node.route.Exchange;
+import io.amdb.node.route.Forwarder;
 import io.amdb.node.route.PeerEndpoint;
-import io.amdb.node.route.Parking;
+import io.amdb.node.route.RouteContext;
 import io.amdb.node.route.ShardDispatcher;
+import io.amdb.node.table.NodeTable;
+import io.amdb.node.table.VertxTimers;
 import io.amdb.node.shard.LocalCodec;
 import io.amdb.node.shard.ShardVerticle;
 import io.amdb.node.config.StorageConfig;
@@ -57,8 +60,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * with {@link #stop()}; tests and embedders use this class, the command line goes through {@link AmDbMain}.
  */
 public final class AmDbNode {
-    /** Longest a request waits for a cutover of its partition before it is answered WRONG_OWNER anyway. */
-    static final long PARK_TIMEOUT_MS = 5_000;
     /** How often a leaving node asks the coordinator again (see {@link #leave}). */
     static final long LEAVE_ASK_MS = 500;
     private final NodeConfig config;
@@ -69,15 +70,14 @@ public final class AmDbNode {
     private final NodeStats stats;
     private final Promise<Void> firstTable = Promise.promise();
     private final List<ShardVerticle> shardVerticles = new ArrayList<>();
-    private final Parking parking;
+    private final NodeTable table;
     private final MigrationStats migrationStats = new MigrationStats(System::nanoTime);
     private final AtomicLong loopLagNanos = new AtomicLong();
     private final AtomicLong shardTaskNanos = new AtomicLong();
     private ShardDispatcher dispatcher;
-    private volatile Coordinator coordinator; // null on a standalone node
-    private volatile MigrationService migrations;
+    private RouteContext routes;
+    private Forwarder forwarder; // null on a standalone node
     private TableService tableService; // null on a standalone node
-    private final List<Runnable> tableWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Future<Void> stopped;
     private final NodeMetrics metrics;
     private final NodeStorage storage; // null: memory only
@@ -104,14 +104,14 @@ public final class AmDbNode {
         this.storage = storage;
         this.vertx = vertx;
         this.self = self;
-        this.parking = new Parking(vertx, PARK_TIMEOUT_MS);
+        this.table = new NodeTable(config.nodeId(), new VertxTimers(vertx));
         this.metrics = metrics;
-        this.stats = new NodeStats(config.nodeId(), config.shards(), config.partitions(), connections,
-                System::currentTimeMillis, parking, migrationStats, loopLagNanos, shardTaskNanos);
+        this.stats = new NodeStats(table, config.shards(), config.partitions(), connections,
+                System::currentTimeMillis, migrationStats, loopLagNanos, shardTaskNanos);
         stats.setLatencyRecorder(metrics::recordProtocol);
         stats.setStorageFields(() -> StorageInfo.fields(storage));
         if (!config.clustered()) {
-            stats.setTable(standaloneTable());
+            table.install(standaloneTable());
         }
     }
 
@@ -353,7 +353,7 @@ public final class AmDbNode {
 
     /** The partition table this node fences requests with. */
     public PartitionTable table() {
-        return stats.table();
+        return table.current();
     }
 
     /**
@@ -386,26 +386,15 @@ public final class AmDbNode {
     }
 
     /** True for a first table older than the one this node saved, unless it is a restoring cluster's (all LOST). */
-    private boolean refusesFirst(PartitionTable table) {
-        boolean waiting = table.lostPartitions() == table.partitions(); // a restoring cluster: it will catch up
-        return stats.table() == null && remembered != null && table.epoch() < remembered.epoch() && !waiting;
+    private boolean refusesFirst(PartitionTable first) {
+        boolean waiting = first.lostPartitions() == first.partitions(); // a restoring cluster: it will catch up
+        return table.current() == null && remembered != null && first.epoch() < remembered.epoch() && !waiting;
     }
 
-    private synchronized void install(PartitionTable table) {
-        PartitionTable current = stats.table();
-        if (current == null || table.epoch() > current.epoch()) {
-            stats.setTable(table);
-            parking.tableInstalled();
-            Coordinator c = coordinator;
-            if (c != null) {
-                c.tableInstalled(table);
-            }
-            MigrationService m = migrations;
-            if (m != null) {
-                m.tableInstalled(table);
-            }
+    /** Installs through the {@link NodeTable}, whose listeners are the forwarder, migrations and a leave. */
+    private void install(PartitionTable newer) {
+        if (table.install(newer)) {
             firstTable.tryComplete();
-            tableWatchers.forEach(Runnable::run);
         }
     }
 
@@ -429,7 +418,7 @@ public final class AmDbNode {
     }
 
     /**
-     * Runs one request on the coordinator path, as if it had arrived over the protocol with epoch 0: the
+     * Runs one request on the forwarding path, as if it had arrived over the protocol with epoch 0: the
      * entry point for the node's own front ends (HTTP, WebSocket). Same limits and error codes as the
      * protocol; an error is a {@link Response.Error} value, not a failed future. Must be called on a Vert.x
      * context of this node; the future completes on that context.
@@ -437,11 +426,11 @@ public final class AmDbNode {
     public Future<Response> execute(Request request) {
         Promise<Response> done = Promise.promise();
         try {
-            Exchange exchange = new Exchange(dispatcher, config.limits(), stats, coordinator);
+            Exchange exchange = new Exchange(routes, forwarder);
             exchange.add(0, request);
             exchange.seal(() -> {
                 stats.countAnswered(request.opcode().code()); // front-end requests count in INFO like protocol ones
-                done.complete(exchange.replies().get(0).response().get());
+                done.complete(exchange.replies().get(0).response());
             });
         } catch (RuntimeException e) { // a bug must answer INTERNAL_ERROR, not leave the caller waiting forever
             done.tryComplete(new Response.Error(ErrorCode.INTERNAL_ERROR, "request failed on " + self.nodeId() + ": " + e));
@@ -477,8 +466,8 @@ public final class AmDbNode {
      * and a coordinator that takes over does not know who was leaving. Asking again is idempotent.
      */
     public Future<Void> leave(long timeoutMs) {
-        PartitionTable table = table();
-        if (tableService == null || table == null || table.members().size() <= 1) {
+        PartitionTable now = table();
+        if (tableService == null || now == null || now.members().size() <= 1) {
             return stop();
         }
         Promise<Void> drained = Promise.promise();
@@ -490,12 +479,13 @@ public final class AmDbNode {
                 drained.tryComplete();
             }
         };
-        tableWatchers.add(check);
+        Consumer<PartitionTable> watcher = newer -> check.run();
+        table.addListener(watcher);
         long timer = vertx.setTimer(timeoutMs, id -> drained.tryFail("not drained after " + timeoutMs + " ms"));
         askToLeave(drained, check).onFailure(drained::tryFail);
         long again = vertx.setPeriodic(LEAVE_ASK_MS, id -> askToLeave(drained, check)); // a failure: ask again
         return drained.future().transform(ar -> {
-            tableWatchers.remove(check);
+            table.removeListener(watcher);
             vertx.cancelTimer(timer);
             vertx.cancelTimer(again);
             if (ar.failed()) {
@@ -543,6 +533,7 @@ public final class AmDbNode {
     private Future<Void> deployShards() {
         vertx.eventBus().registerCodec(new LocalCodec());
         dispatcher = new ShardDispatcher(vertx.eventBus(), new Partitioner(config.partitions()), config.shards());
+        routes = new RouteContext(dispatcher, config.limits(), table, stats);
         long seed = System.nanoTime();
         Future<?> chain = Future.succeededFuture();
         for (int i = 0; i < config.shards(); i++) {
@@ -574,8 +565,7 @@ public final class AmDbNode {
      * over the instances. Vert.x shares a port by its number, so port 0 was resolved to a free one in start().
      */
     private Future<Void> deployListeners() {
-        ProtocolContext context = new ProtocolContext(dispatcher, config.limits(), stats, coordinator, connections,
-                config.maxConnections());
+        ProtocolContext context = new ProtocolContext(routes, forwarder, connections, config.maxConnections());
         Future<?> chain = Future.succeededFuture();
         for (int i = 0; i < config.shards(); i++) {
             chain = chain.compose(v -> deployListener(context, self.port()));
@@ -588,7 +578,8 @@ public final class AmDbNode {
         if (!config.http().enabled()) {
             return Future.succeededFuture();
         }
-        return HttpFrontEnd.deploy(this, metrics).map(fe -> {
+        HttpContext context = new HttpContext(config, vertx, table, this::execute, this::acceptLoss, this::observeWrites);
+        return HttpFrontEnd.deploy(context, metrics).map(fe -> {
             http = fe;
             listenerDeployments.addAll(fe.deploymentIds());
             return null;
@@ -608,13 +599,14 @@ public final class AmDbNode {
         TableService service = new TableService(self, config.partitions(), new TablePlanner(PlacementPolicy.DEFAULT),
                 tableLog, relay, this::installTable, why -> firstTable.tryFail(why));
         tableService = service;
-        MigrationService moves = new MigrationService(self, dispatcher, migrationStats, parking,
+        MigrationService moves = new MigrationService(self, dispatcher, migrationStats, table,
                 m -> service.requests().cutover(m),
                 service::refreshTable, recoveredPartitions);
-        coordinator = new Coordinator(vertx.eventBus(), stats, config.limits(), dispatcher.partitioner());
-        return vertx.deployVerticle(new PeerEndpoint(dispatcher, config.limits(), stats))
+        forwarder = new Forwarder(vertx.eventBus(), table, config.limits(), dispatcher.partitioner(), System::nanoTime);
+        table.addListener(forwarder::tableInstalled);
+        return vertx.deployVerticle(new PeerEndpoint(routes))
                 .compose(id -> vertx.deployVerticle(moves)).compose(id -> {
-            migrations = moves;
+            table.addListener(moves::tableInstalled); // deployed: it has a context to take tables on
             return vertx.deployVerticle(service);
         }).compose(id -> firstTable.future());
     }

@@ -1,8 +1,8 @@
 package io.amdb.node;
 
 import io.amdb.node.migrate.MigrationStats;
-import io.amdb.node.route.NodeStatus;
-import io.amdb.node.route.Parking;
+import io.amdb.node.route.NodeCounters;
+import io.amdb.node.table.NodeTable;
 import io.amdb.protocol.Opcode;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Wire;
@@ -13,36 +13,33 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
-/** Node-wide counters and identity for INFO. Thread-safe: connections on every event loop count here. */
-final class NodeStats implements NodeStatus {
-    private final String nodeId;
+/**
+ * Node-wide counters and identity for INFO; the table's fields are read from the {@link NodeTable}, which owns
+ * it. Thread-safe: connections on every event loop count here.
+ */
+final class NodeStats implements NodeCounters {
+    private final NodeTable table;
     private final int shards;
     private final int partitions;
     private final AtomicInteger connections;
     private final LongSupplier clockMillis;
     private final long startMillis;
     private final LongAdder[] answered = new LongAdder[256];
-    /** The table and facts derived from it, published together so readers never mix two tables. */
-    private record TableView(PartitionTable table, boolean ownsAll, int owned) {}
-
-    private volatile TableView view;
-    private volatile LatencyRecorder latency = (opcode, nanos) -> { };
-
-    private final Parking parking;
     private final MigrationStats migrations;
     private final AtomicLong loopLagNanos;
     private final AtomicLong shardTaskNanos;
     private final AtomicInteger waitingForTable = new AtomicInteger();
-    private volatile java.util.function.Supplier<Map<String, String>> storageFields = Map::of;
+    private volatile LatencyRecorder latency = (opcode, nanos) -> { };
+    private volatile Supplier<Map<String, String>> storageFields = Map::of;
 
-    NodeStats(String nodeId, int shards, int partitions, AtomicInteger connections, LongSupplier clockMillis,
-            Parking parking, MigrationStats migrations, AtomicLong loopLagNanos, AtomicLong shardTaskNanos) {
+    NodeStats(NodeTable table, int shards, int partitions, AtomicInteger connections, LongSupplier clockMillis,
+            MigrationStats migrations, AtomicLong loopLagNanos, AtomicLong shardTaskNanos) {
+        this.table = table;
         this.loopLagNanos = loopLagNanos;
         this.shardTaskNanos = shardTaskNanos;
-        this.parking = parking;
         this.migrations = migrations;
-        this.nodeId = nodeId;
         this.shards = shards;
         this.partitions = partitions;
         this.connections = connections;
@@ -53,42 +50,9 @@ final class NodeStats implements NodeStatus {
         }
     }
 
-    /** Installs the table requests are routed with; tables are immutable, so publishing the reference suffices. */
-    void setTable(PartitionTable table) {
-        int owned = table.partitionsOf(nodeId).length;
-        this.view = new TableView(table, owned == table.partitions(), owned);
-    }
-
-    @Override
-    public String nodeId() {
-        return nodeId;
-    }
-
-    @Override
-    public boolean ownsAllPartitions() {
-        TableView v = view;
-        return v != null && v.ownsAll();
-    }
-
-    @Override
-    public PartitionTable table() {
-        TableView v = view;
-        return v == null ? null : v.table();
-    }
-
     @Override
     public void waitingForTable(int delta) {
         waitingForTable.addAndGet(delta);
-    }
-
-    @Override
-    public long parkingVersion() {
-        return parking.version();
-    }
-
-    @Override
-    public void park(long versionSeen, Runnable resume) {
-        parking.park(versionSeen, resume);
     }
 
     @Override
@@ -97,7 +61,7 @@ final class NodeStats implements NodeStatus {
     }
 
     /** Sets where INFO's storage fields come from (see {@code persist.StorageInfo}). */
-    void setStorageFields(java.util.function.Supplier<Map<String, String>> fields) {
+    void setStorageFields(Supplier<Map<String, String>> fields) {
         this.storageFields = fields;
     }
 
@@ -114,19 +78,14 @@ final class NodeStats implements NodeStatus {
     @Override
     public Map<String, String> infoFields() {
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("node_id", nodeId);
+        f.put("node_id", table.selfId());
         f.put("version", Version.VERSION);
         f.put("protocol_version", Integer.toString(Wire.VERSION));
         f.put("shards", Integer.toString(shards));
         f.put("partitions", Integer.toString(partitions));
         f.put("uptime_ms", Long.toString(clockMillis.getAsLong() - startMillis));
         f.put("connections", Integer.toString(connections.get()));
-        TableView v = view;
-        f.put("table_epoch", v == null ? "0" : Long.toString(v.table().epoch()));
-        f.put("members", v == null ? "0" : Integer.toString(v.table().members().size()));
-        f.put("partitions_owned", v == null ? "0" : Integer.toString(v.owned()));
-        f.put("partitions_lost", v == null ? "0" : Integer.toString(v.table().lostPartitions()));
-        f.put("migrations_in_flight", v == null ? "0" : Integer.toString(v.table().migrations().size()));
+        tableFields(f);
         f.putAll(migrations.fields());
         f.put("requests_waiting_for_table", Integer.toString(waitingForTable.get()));
         f.put("loop_lag_max_ms", Long.toString(loopLagNanos.get() / 1_000_000));
@@ -136,5 +95,16 @@ final class NodeStats implements NodeStatus {
             f.put("ops_" + op.name().toLowerCase(Locale.ROOT), Long.toString(answered[op.code()].sum()));
         }
         return f;
+    }
+
+    /** The table's INFO fields, all "0" before the first table. */
+    private void tableFields(Map<String, String> f) {
+        NodeTable.View v = table.view();
+        PartitionTable t = v == null ? null : v.table();
+        f.put("table_epoch", t == null ? "0" : Long.toString(t.epoch()));
+        f.put("members", t == null ? "0" : Integer.toString(t.members().size()));
+        f.put("partitions_owned", t == null ? "0" : Integer.toString(v.owned()));
+        f.put("partitions_lost", t == null ? "0" : Integer.toString(t.lostPartitions()));
+        f.put("migrations_in_flight", t == null ? "0" : Integer.toString(t.migrations().size()));
     }
 }

@@ -39,7 +39,7 @@ class ClusterFailoverTest {
             cluster.awaitBalanced(WAIT);
             AckedWrites model = new AckedWrites(KEYS);
             assertTrue(cluster.batchPut(model.items(0, KEYS)).success());
-            AmDbNode via = cluster.nodes().get(1); // a survivor coordinates the writer's requests
+            AmDbNode via = cluster.nodes().get(1); // a survivor forwards the writer's requests
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong batches = new AtomicLong();
             Thread writer = new Thread(() -> write(cluster, via, model, new SplittableRandom(seed), stop, batches));

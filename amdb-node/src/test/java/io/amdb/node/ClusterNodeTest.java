@@ -40,7 +40,7 @@ class ClusterNodeTest {
     }
 
     @Test
-    void threeNodes_anyNodeCoordinatesOwnersFence_thenOwnerDiesAndPartitionsAreLost() throws Exception {
+    void threeNodes_anyNodeForwardsOwnersFence_thenOwnerDiesAndPartitionsAreLost() throws Exception {
         String cluster = "amdb-test-" + UUID.randomUUID();
         // Hazelcast ports must be named up front; protocol ports are 0 (each node holds its free port until it
         // binds it: a port drawn here and bound seconds later could meanwhile be taken by an outgoing socket).
@@ -83,7 +83,7 @@ class ClusterNodeTest {
                 Response.Info info = (Response.Info) survivor.call(new Request.Info());
                 assertEquals(Integer.toString(owned), info.fields().get("partitions_lost"));
 
-                // Coordinated BATCH: a status per item, LOST only where the partition is lost.
+                // Forwarded BATCH: a status per item, LOST only where the partition is lost.
                 PartitionTable now = nodes.get(0).table();
                 List<Request.BatchItem> items = new ArrayList<>();
                 for (int i = 0; i < 200; i++) {
@@ -104,7 +104,7 @@ class ClusterNodeTest {
             peer.vertx().eventBus().request("amdb.peer." + peer.config().nodeId(), Buffer.buffer(new byte[] {1, 2, 3}))
                     .onComplete(ar -> refused.complete(ar.cause()));
             ReplyException bad = assertInstanceOf(ReplyException.class, refused.get(WAIT_S, TimeUnit.SECONDS));
-            assertEquals(400, bad.failureCode(), bad.getMessage());
+            assertEquals(io.amdb.node.cluster.PeerFailure.MALFORMED.code(), bad.failureCode(), bad.getMessage());
             try (RawClient c = new RawClient(peer.port())) {
                 assertEquals(Response.DONE, c.call(new Request.Ping()));
             }

@@ -58,7 +58,7 @@ final class RawClient implements AutoCloseable {
         return reply.response();
     }
 
-    /** Sends one request routed with table {@code epoch} (0: unrouted, the node coordinates); returns its response. */
+    /** Sends one request routed with table {@code epoch} (0: unrouted, the node forwards it); returns its response. */
     Response call(Request request, long epoch) throws IOException {
         int id = send(request, epoch);
         Reply reply = read();

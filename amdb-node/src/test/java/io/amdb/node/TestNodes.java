@@ -15,7 +15,7 @@ final class TestNodes {
         return AmDbNode.start(config).await(30, TimeUnit.SECONDS);
     }
 
-    /** Runs a request on the node's coordinator path (as HTTP does) and waits (bounded) for the answer. */
+    /** Runs a request on the node's forwarding path (as HTTP does) and waits (bounded) for the answer. */
     static io.amdb.protocol.Response run(AmDbNode node, io.amdb.protocol.Request request) throws Exception {
         return onContext(node, () -> node.execute(request));
     }

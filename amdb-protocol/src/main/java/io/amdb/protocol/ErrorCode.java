@@ -39,9 +39,9 @@ public enum ErrorCode {
 
     /**
      * The node does not own the key's partition at its table epoch (the response header carries that
-     * epoch): the client refreshes its table with TABLE and retries. Retryable.
+     * epoch): the client refreshes its table with TABLE and retries. The one {@link #retryable()} code.
      */
-    WRONG_OWNER(30, false),
+    WRONG_OWNER(30, false, true),
     /**
      * The partition's owner died before its data could move and no replica exists: reads and writes on it
      * fail, never silently empty, until an operator reassigns the partition.
@@ -81,10 +81,16 @@ public enum ErrorCode {
 
     private final int code;
     private final boolean closesConnection;
+    private final boolean retryable;
 
     ErrorCode(int code, boolean closesConnection) {
+        this(code, closesConnection, false);
+    }
+
+    ErrorCode(int code, boolean closesConnection, boolean retryable) {
         this.code = code;
         this.closesConnection = closesConnection;
+        this.retryable = retryable;
     }
 
     public int code() {
@@ -94,6 +100,15 @@ public enum ErrorCode {
     /** True when the node closes the connection after answering with this code. */
     public boolean closesConnection() {
         return closesConnection;
+    }
+
+    /**
+     * True when the same request may succeed if sent again at once with a newer partition table: the only
+     * test routers (the driver, a node forwarding pieces) use to decide an automatic retry. Other failures
+     * are the caller's to handle (STORAGE_FULL, for one, needs an operator first).
+     */
+    public boolean retryable() {
+        return retryable;
     }
 
     /** Returns the error with this wire code, or null when the code is unknown to this version. */

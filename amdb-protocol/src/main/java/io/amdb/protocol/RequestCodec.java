@@ -10,27 +10,39 @@ public final class RequestCodec {
     /** Appends one complete request frame to {@code w}. */
     public static void encode(WireWriter w, int requestId, long epoch, Request request) {
         int start = w.beginFrame(request.opcode().code(), 0, requestId, epoch);
-        if (request instanceof Request.Get get) {
-            w.bytes(get.key());
-        } else if (request instanceof Request.Put put) {
-            w.bytes(put.key()).bytes(put.value());
-        } else if (request instanceof Request.Delete delete) {
-            w.bytes(delete.key());
-        } else if (request instanceof Request.MGet mget) {
-            w.u32(mget.keys().size());
-            mget.keys().forEach(w::bytes);
-        } else if (request instanceof Request.Batch batch) {
-            w.u32(batch.items().size());
-            for (Request.BatchItem item : batch.items()) {
-                w.u8(item.isPut() ? Wire.BATCH_PUT : Wire.BATCH_DELETE).bytes(item.key());
-                if (item.isPut()) {
-                    w.bytes(item.value());
-                }
-            }
-        } else if (request instanceof Request.Scan scan) {
-            w.bytes(scan.start()).bytes(scan.end()).u32(scan.limit());
-        }
+        body(w, request);
         w.endFrame(start);
+    }
+
+    /** One case per opcode and no default: a new opcode does not compile until it is encoded here. */
+    private static WireWriter body(WireWriter w, Request request) {
+        return switch (request.opcode()) {
+            case PING, INFO, TABLE -> w;
+            case GET -> w.bytes(((Request.Get) request).key());
+            case PUT -> w.bytes(((Request.Put) request).key()).bytes(((Request.Put) request).value());
+            case DELETE -> w.bytes(((Request.Delete) request).key());
+            case MGET -> {
+                List<byte[]> keys = ((Request.MGet) request).keys();
+                w.u32(keys.size());
+                keys.forEach(w::bytes);
+                yield w;
+            }
+            case BATCH -> {
+                List<Request.BatchItem> items = ((Request.Batch) request).items();
+                w.u32(items.size());
+                for (Request.BatchItem item : items) {
+                    w.u8(item.isPut() ? Wire.BATCH_PUT : Wire.BATCH_DELETE).bytes(item.key());
+                    if (item.isPut()) {
+                        w.bytes(item.value());
+                    }
+                }
+                yield w;
+            }
+            case SCAN -> {
+                Request.Scan scan = (Request.Scan) request;
+                yield w.bytes(scan.start()).bytes(scan.end()).u32(scan.limit());
+            }
+        };
     }
 
     /**

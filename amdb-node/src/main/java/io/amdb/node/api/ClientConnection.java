@@ -1,6 +1,7 @@
 package io.amdb.node.api;
 
 import io.amdb.node.route.Exchange;
+import io.amdb.node.route.Reply;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.FrameAssembler;
 import io.amdb.protocol.FrameHeader;
@@ -56,7 +57,7 @@ final class ClientConnection {
     ClientConnection(NetSocket socket, ProtocolContext node) {
         this.socket = socket;
         this.node = node;
-        this.assembler = new FrameAssembler(node.limits().maxFrameBytes());
+        this.assembler = new FrameAssembler(node.routes().limits().maxFrameBytes());
     }
 
     void start() {
@@ -84,7 +85,7 @@ final class ClientConnection {
      * order the client sent them.
      */
     private void process(byte[] chunk) {
-        Exchange exchange = new Exchange(node.dispatcher(), node.limits(), node.status(), node.coordinator());
+        Exchange exchange = new Exchange(node.routes(), node.forwarder());
         current = exchange;
         try {
             assembler.feed(chunk, 0, chunk.length, this::onFrame);
@@ -102,7 +103,7 @@ final class ClientConnection {
         if (exchange.deferring()) {
             gate = exchange;
             updateFlow();
-            exchange.whenRouted(this::openGate);
+            exchange.routed().onComplete(v -> openGate());
         }
     }
 
@@ -131,7 +132,7 @@ final class ClientConnection {
         }
         try {
             WireReader body = new WireReader(buf, off + Wire.HEADER_BYTES, len - Wire.HEADER_BYTES);
-            current.add(header.requestId(), header.epoch(), RequestCodec.decode(header, body, node.limits().maxBatchItems()));
+            current.add(header.requestId(), header.epoch(), RequestCodec.decode(header, body, node.routes().limits().maxBatchItems()));
         } catch (ProtocolException e) {
             current.addError(header.requestId(), header.opcode(), e.code(), e.getMessage());
             if (e.code().closesConnection()) {
@@ -147,7 +148,7 @@ final class ClientConnection {
         long readAt = System.nanoTime();
         exchange.seal(() -> {
             if (exchange.size() > 0) {
-                node.status().recordLatency(exchange.replies().get(0).opcode(), System.nanoTime() - readAt);
+                node.routes().counters().recordLatency(exchange.replies().get(0).opcode(), System.nanoTime() - readAt);
             }
             completed.add(exchange);
             writeReplies();
@@ -161,10 +162,10 @@ final class ClientConnection {
      * most one buffer of them here, not all of them.
      */
     private void writeReplies() {
-        long epoch = node.status().table().epoch();
+        long epoch = node.routes().table().current().epoch();
         while (!completed.isEmpty() && !socket.writeQueueFull()) {
             Exchange head = completed.peek();
-            List<Exchange.Reply> replies = head.replies();
+            List<Reply> replies = head.replies();
             out.reset();
             while (nextReply < replies.size() && out.size() < FLUSH_BYTES) {
                 encode(replies.get(nextReply++), epoch);
@@ -189,16 +190,16 @@ final class ClientConnection {
     }
 
     /** Encodes one reply; a failure (a bug, a reply too large to encode) becomes INTERNAL_ERROR for it alone. */
-    private void encode(Exchange.Reply r, long epoch) {
+    private void encode(Reply r, long epoch) {
         int mark = out.size();
         try {
-            ResponseCodec.encode(out, r.opcode(), r.requestId(), epoch, r.response().get());
+            ResponseCodec.encode(out, r.opcode(), r.requestId(), epoch, r.response());
         } catch (RuntimeException | OutOfMemoryError e) {
             out.truncate(mark);
             ResponseCodec.encode(out, r.opcode(), r.requestId(), epoch,
                     new Response.Error(ErrorCode.INTERNAL_ERROR, "could not encode the reply: " + e));
         }
-        node.status().countAnswered(r.opcode());
+        node.routes().counters().countAnswered(r.opcode());
     }
 
     private void closeAfterWrites() {

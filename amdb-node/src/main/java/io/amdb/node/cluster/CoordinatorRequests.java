@@ -67,7 +67,7 @@ public final class CoordinatorRequests {
     /** The coordinator's side of {@link #acceptLoss}. */
     static void answerAcceptLoss(TableKeeper keeper, Member self, Message<Buffer> request) {
         if (keeper == null) {
-            request.fail(503, self.nodeId() + " is not the coordinator");
+            PeerFailure.UNAVAILABLE.fail(request, self.nodeId() + " is not the coordinator");
             return;
         }
         try {
@@ -75,7 +75,7 @@ public final class CoordinatorRequests {
             keeper.reassignAllLostAsEmpty();
             request.reply(Buffer.buffer().appendInt(lost));
         } catch (IllegalArgumentException e) {
-            request.fail(409, e.getMessage());
+            PeerFailure.NOT_READY.fail(request, e.getMessage());
         }
     }
 
@@ -113,7 +113,7 @@ public final class CoordinatorRequests {
     /** The coordinator's side of {@link #cutover}; {@code keeper} null: this node does not coordinate. */
     static void answerCutover(TableKeeper keeper, Member self, Message<Buffer> request) {
         if (keeper == null) {
-            request.fail(503, self.nodeId() + " is not the coordinator");
+            PeerFailure.UNAVAILABLE.fail(request, self.nodeId() + " is not the coordinator");
             return;
         }
         try {
@@ -125,14 +125,14 @@ public final class CoordinatorRequests {
                     : keeper.cutover(done) ? CUTOVER_ACCEPTED : CUTOVER_REFUSED;
             request.reply(Buffer.buffer(new byte[] {(byte) outcome}));
         } catch (ProtocolException | IllegalArgumentException e) {
-            request.fail(400, "malformed cutover request: " + e.getMessage());
+            PeerFailure.MALFORMED.fail(request, "malformed cutover request: " + e.getMessage());
         }
     }
 
     /** The coordinator's side of {@link #leave}. */
     static void answerLeave(TableKeeper keeper, Member self, Message<Buffer> request) {
         if (keeper == null) {
-            request.fail(503, self.nodeId() + " is not the coordinator");
+            PeerFailure.UNAVAILABLE.fail(request, self.nodeId() + " is not the coordinator");
             return;
         }
         try {
@@ -140,7 +140,7 @@ public final class CoordinatorRequests {
             boolean someoneStays = keeper.table().members().stream().anyMatch(m -> !keeper.leaving().contains(m.nodeId()));
             request.reply(Buffer.buffer(new byte[] {(byte) (someoneStays ? 1 : 0)}));
         } catch (IllegalArgumentException e) {
-            request.fail(400, e.getMessage());
+            PeerFailure.MALFORMED.fail(request, e.getMessage());
         }
     }
 }

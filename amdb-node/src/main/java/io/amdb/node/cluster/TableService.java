@@ -137,7 +137,7 @@ public final class TableService extends VerticleBase implements Membership.Liste
                 String why = "this node's data directory belongs to table group " + own.getUuid() + ", but the "
                         + "cluster's is " + id.getUuid() + ": the cluster was started without the members this node "
                         + "was with. Stop it and start first a node that has this cluster's data";
-                m.fail(409, why);
+                PeerFailure.OTHER_CLUSTER.fail(m, why);
                 refused.accept(why);
                 return;
             }
@@ -145,7 +145,7 @@ public final class TableService extends VerticleBase implements Membership.Liste
                 if (e == null) {
                     m.reply(Buffer.buffer());
                 } else {
-                    m.fail(503, "cannot join table group " + id + ": " + e.getMessage());
+                    PeerFailure.UNAVAILABLE.fail(m, "cannot join table group " + id + ": " + e.getMessage());
                 }
             });
         });

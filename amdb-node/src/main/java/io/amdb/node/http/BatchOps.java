@@ -1,6 +1,5 @@
 package io.amdb.node.http;
 
-import io.amdb.node.AmDbNode;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Limits;
 import io.amdb.protocol.Request;
@@ -31,7 +30,7 @@ final class BatchOps {
     }
 
     /** Runs the items; call on a Vert.x context. A list over max-batch-items fails whole (ApiException). */
-    static Future<JsonArray> run(AmDbNode node, JsonArray items) {
+    static Future<JsonArray> run(HttpContext node, JsonArray items) {
         Limits limits = node.config().limits();
         if (items.size() > limits.maxBatchItems()) {
             throw new ApiException(ErrorCode.BATCH_TOO_LARGE, items.size() + " operations; the limit is "
@@ -78,7 +77,7 @@ final class BatchOps {
         writes.add(item);
     }
 
-    private Future<Void> runWrites(AmDbNode node) {
+    private Future<Void> runWrites(HttpContext node) {
         if (writes.isEmpty()) {
             return Future.succeededFuture();
         }
@@ -91,7 +90,7 @@ final class BatchOps {
         });
     }
 
-    private Future<Void> runReads(AmDbNode node) {
+    private Future<Void> runReads(HttpContext node) {
         if (reads.isEmpty()) {
             return Future.succeededFuture();
         }

@@ -1,6 +1,5 @@
 package io.amdb.node.http;
 
-import io.amdb.node.AmDbNode;
 import io.amdb.protocol.Member;
 import io.amdb.protocol.Migration;
 import io.amdb.protocol.PartitionTable;
@@ -26,9 +25,9 @@ final class ClusterView {
     private ClusterView() {}
 
     /** Runs INFO on this node and builds the view; call on a Vert.x context. */
-    static Future<JsonObject> build(AmDbNode node, NodeSampler sampler) {
+    static Future<JsonObject> build(HttpContext node, NodeSampler sampler) {
         return node.execute(new Request.Info()).map(r -> {
-            JsonObject view = table(node.table());
+            JsonObject view = table(node.currentTable());
             view.put("self", node.config().nodeId());
             JsonObject progress = new JsonObject();
             if (r instanceof Response.Info info) {

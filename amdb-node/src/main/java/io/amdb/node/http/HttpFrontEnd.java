@@ -1,6 +1,5 @@
 package io.amdb.node.http;
 
-import io.amdb.node.AmDbNode;
 import io.amdb.protocol.Limits;
 import io.amdb.protocol.PartitionTable;
 import io.vertx.core.Deployable;
@@ -16,7 +15,7 @@ import java.util.List;
  * volatile readiness flags.
  */
 public final class HttpFrontEnd {
-    private final AmDbNode node;
+    private final HttpContext node;
     private final NodeMetrics metrics;
     private final AccessGuard guard;
     private final NodeSampler sampler;
@@ -41,7 +40,7 @@ public final class HttpFrontEnd {
         connections.decrementAndGet();
     }
 
-    private HttpFrontEnd(AmDbNode node, NodeMetrics metrics) {
+    private HttpFrontEnd(HttpContext node, NodeMetrics metrics) {
         this.node = node;
         this.metrics = metrics;
         this.guard = new AccessGuard(node.config().http(), node.config().host());
@@ -53,9 +52,9 @@ public final class HttpFrontEnd {
      * on one port. Port 0 becomes Vert.x's shared random port -1: every instance listening on -1 shares the
      * one free port the first bound (with 0, each would bind a port of its own).
      */
-    public static Future<HttpFrontEnd> deploy(AmDbNode node, NodeMetrics metrics) {
+    public static Future<HttpFrontEnd> deploy(HttpContext node, NodeMetrics metrics) {
         HttpFrontEnd fe = new HttpFrontEnd(node, metrics);
-        node.observeWrites(fe.watches);
+        node.observeWrites().accept(fe.watches);
         metrics.bind(node, fe.sampler, fe.watches);
         int listenPort = node.config().httpPort() == 0 ? -1 : node.config().httpPort();
         if (listenPort > 0) {
@@ -96,7 +95,7 @@ public final class HttpFrontEnd {
     }
 
     String readiness() {
-        PartitionTable table = node.table();
+        PartitionTable table = node.currentTable();
         if (stopping) {
             return "stopping";
         } else if (!listening) {
@@ -131,7 +130,7 @@ public final class HttpFrontEnd {
         return Math.max(1L << 20, 4 * ((long) l.maxKeyBytes() + l.maxValueBytes() + 64));
     }
 
-    AmDbNode node() {
+    HttpContext node() {
         return node;
     }
 

@@ -1,6 +1,5 @@
 package io.amdb.node.http;
 
-import io.amdb.node.AmDbNode;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
@@ -19,7 +18,8 @@ import java.util.function.Consumer;
  * The REST data endpoints (docs/HTTP.md): {@code GET/PUT/DELETE /v1/kv/{key}} with the raw value as body,
  * {@code GET /v1/kv?start=&end=&prefix=&limit=&encoding=} (one ordered page, JSON, with {@code next}),
  * {@code POST /v1/batch} and {@code GET /v1/cluster}. Every data operation runs through
- * {@link AmDbNode#execute}, the coordinator path, so limits and error codes are the protocol's.
+ * {@link HttpContext#execute} ({@code AmDbNode.execute}), the forwarding path, so limits and error codes are
+ * the protocol's.
  * Handlers run on their HTTP verticle's event loop; a thrown {@link ApiException} reaches the router's
  * failure handler.
  */
@@ -89,7 +89,7 @@ final class KvHandlers {
      * partition, empty, to a live member; answers {@code {"reassigned": n}}, or 503 when no coordinator answered.
      */
     void acceptLoss(RoutingContext ctx) {
-        fe.node().acceptLoss().onSuccess(n -> json(ctx, 200, new io.vertx.core.json.JsonObject().put("reassigned", n)))
+        fe.node().acceptLoss().get().onSuccess(n -> json(ctx, 200, new io.vertx.core.json.JsonObject().put("reassigned", n)))
                 .onFailure(e -> ApiErrors.send(ctx, 503, io.amdb.protocol.ErrorCode.PARTITION_LOST,
                         "the coordinator did not accept the loss: " + e.getMessage()));
     }

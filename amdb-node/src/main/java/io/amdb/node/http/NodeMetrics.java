@@ -1,6 +1,5 @@
 package io.amdb.node.http;
 
-import io.amdb.node.AmDbNode;
 import io.amdb.protocol.Opcode;
 import io.amdb.protocol.PartitionTable;
 import io.micrometer.core.instrument.Counter;
@@ -82,7 +81,7 @@ public final class NodeMetrics {
     }
 
     /** Registers the gauges that read the node: INFO-derived ones through the sampler, table ones directly. */
-    void bind(AmDbNode node, NodeSampler sampler, WatchRegistry watches) {
+    void bind(HttpContext node, NodeSampler sampler, WatchRegistry watches) {
         String self = node.config().nodeId();
         for (Opcode op : Opcode.values()) {
             String field = "ops_" + op.name().toLowerCase(Locale.ROOT);
@@ -116,8 +115,8 @@ public final class NodeMetrics {
         Gauge.builder(name, target, value).description(description).register(registry);
     }
 
-    private static double tableValue(AmDbNode node, ToDoubleFunction<PartitionTable> f) {
-        PartitionTable t = node.table();
+    private static double tableValue(HttpContext node, ToDoubleFunction<PartitionTable> f) {
+        PartitionTable t = node.currentTable();
         return t == null ? Double.NaN : f.applyAsDouble(t);
     }
 

@@ -1,6 +1,5 @@
 package io.amdb.node.http;
 
-import io.amdb.node.AmDbNode;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 import io.vertx.core.Vertx;
@@ -20,11 +19,11 @@ final class NodeSampler {
 
     private record Sample(long atNanos, long totalOps, double opsPerSecond, Map<String, String> info) {}
 
-    private final AmDbNode node;
+    private final HttpContext node;
     private volatile Sample last = new Sample(0, 0, 0, Map.of());
     private long timer = -1;
 
-    NodeSampler(AmDbNode node) {
+    NodeSampler(HttpContext node) {
         this.node = node;
     }
 

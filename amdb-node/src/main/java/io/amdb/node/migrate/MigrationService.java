@@ -1,7 +1,8 @@
 package io.amdb.node.migrate;
 
-import io.amdb.node.route.Parking;
+import io.amdb.node.cluster.PeerFailure;
 import io.amdb.node.route.ShardDispatcher;
+import io.amdb.node.table.NodeTable;
 import io.amdb.node.shard.ReceiveTask;
 import io.amdb.protocol.Member;
 import io.amdb.protocol.Migration;
@@ -32,17 +33,13 @@ public final class MigrationService extends VerticleBase {
      * (0.5-0.6 s vs 0.7-0.8 s) with the same event-loop stalls; the per-partition round trips dominate.
      */
     public static final int PARALLEL = 16;
-    /** Failure code of a chunk whose migration the target's table does not list (yet): retry shortly. */
-    static final int NOT_READY = 409;
-    /** Failure code of a chunk from an attempt the target does not know, or out of sequence: start over. */
-    static final int OUT_OF_SEQUENCE = 410;
     /** A partition whose move aborted is retried no sooner than this. */
     static final long RETRY_AFTER_ABORT_MS = 500;
 
     private final Member self;
     private final ShardDispatcher shards;
     private final MigrationStats stats;
-    private final Parking parking;
+    private final NodeTable nodeTable;
     private final Function<Migration, Future<Integer>> cutover;
     private final Supplier<Future<Void>> refresh;
     private final Map<Integer, Outbound> active = new HashMap<>();
@@ -57,23 +54,23 @@ public final class MigrationService extends VerticleBase {
      * @param cutover asks the coordinator to cut a finished migration over ({@code CoordinatorRequests.CUTOVER_*})
      * @param refresh re-reads the coordinator's table now
      */
-    public MigrationService(Member self, ShardDispatcher shards, MigrationStats stats, Parking parking,
+    public MigrationService(Member self, ShardDispatcher shards, MigrationStats stats, NodeTable nodeTable,
             Function<Migration, Future<Integer>> cutover, Supplier<Future<Void>> refresh) {
-        this(self, shards, stats, parking, cutover, refresh, null);
+        this(self, shards, stats, nodeTable, cutover, refresh, null);
     }
 
     /**
      * @param recovered the partitions this node's shards hold data for after recovery (null: none): they are
      *                  dropped like any other held partition once a table gives them to someone else
      */
-    public MigrationService(Member self, ShardDispatcher shards, MigrationStats stats, Parking parking,
+    public MigrationService(Member self, ShardDispatcher shards, MigrationStats stats, NodeTable nodeTable,
             Function<Migration, Future<Integer>> cutover, Supplier<Future<Void>> refresh, boolean[] recovered) {
         this.recovered = recovered;
         this.refresh = refresh;
         this.self = self;
         this.shards = shards;
         this.stats = stats;
-        this.parking = parking;
+        this.nodeTable = nodeTable;
         this.cutover = cutover;
     }
 
@@ -86,7 +83,7 @@ public final class MigrationService extends VerticleBase {
         return vertx.eventBus().<Buffer>consumer(address(self.nodeId()), this::receive).completion();
     }
 
-    /** Thread-safe: the node installed a newer table. */
+    /** A {@link NodeTable} listener (thread-safe): the node installed a newer table. */
     public void tableInstalled(PartitionTable newer) {
         context.runOnContext(v -> reconcile(newer));
     }
@@ -119,9 +116,7 @@ public final class MigrationService extends VerticleBase {
     }
 
     private void reconcile(PartitionTable newer) {
-        if (table != null && newer.epoch() <= table.epoch()) {
-            return;
-        }
+        assert table == null || newer.epoch() > table.epoch() : "NodeTable calls its listeners in epoch order";
         table = newer;
         if (held == null) {
             held = recovered == null ? new boolean[newer.partitions()] : recovered.clone();
@@ -184,7 +179,7 @@ public final class MigrationService extends VerticleBase {
             this.handedOff[p] = true;
         } else {
             abortedAt.put(p, System.currentTimeMillis());
-            parking.wakeAll(); // requests that waited on its fence are served here again
+            nodeTable.handoffAborted(); // requests that waited on its fence are served here again
             vertx.setTimer(RETRY_AFTER_ABORT_MS, id -> startMoves());
         }
         startMoves();
@@ -195,19 +190,19 @@ public final class MigrationService extends VerticleBase {
         try {
             chunk = Chunk.decode(message.body());
         } catch (ProtocolException e) {
-            message.fail(400, "malformed migration chunk: " + e.getMessage());
+            PeerFailure.MALFORMED.fail(message, "malformed migration chunk: " + e.getMessage());
             return;
         }
         int p = chunk.partition();
         Migration planned = table == null || p >= table.partitions() ? null : table.migration(p);
         if (planned == null || !planned.fromNode().equals(chunk.fromNode()) || !planned.toNode().equals(self.nodeId())) {
-            message.fail(NOT_READY, "no migration of partition " + p + " from " + chunk.fromNode() + " to "
+            PeerFailure.NOT_READY.fail(message, "no migration of partition " + p + " from " + chunk.fromNode() + " to "
                     + self.nodeId() + " at epoch " + (table == null ? 0 : table.epoch()));
             return;
         }
         long[] expected = inbound.get(p);
         if (!chunk.reset() && (expected == null || expected[0] != chunk.attempt() || expected[1] != chunk.seq())) {
-            message.fail(OUT_OF_SEQUENCE, "chunk " + chunk.seq() + " of partition " + p + " does not follow what "
+            PeerFailure.OUT_OF_SEQUENCE.fail(message, "chunk " + chunk.seq() + " of partition " + p + " does not follow what "
                     + self.nodeId() + " holds of that move; start over");
             return;
         }
@@ -222,7 +217,7 @@ public final class MigrationService extends VerticleBase {
                         stats.received(chunk.keys());
                         message.reply(Buffer.buffer());
                     } else {
-                        message.fail(500, "applying chunk of partition " + p + ": " + ar.cause().getMessage());
+                        PeerFailure.FAILED.fail(message, "applying chunk of partition " + p + ": " + ar.cause().getMessage());
                     }
                 });
     }

@@ -1,12 +1,12 @@
 package io.amdb.node.migrate;
 
 import io.amdb.node.cluster.CoordinatorRequests;
+import io.amdb.node.cluster.PeerFailure;
 import io.amdb.node.shard.HandoffTask;
 import io.amdb.protocol.Migration;
 import io.amdb.protocol.Member;
 import io.amdb.protocol.PartitionTable;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -16,7 +16,7 @@ import java.util.logging.Logger;
  * <li><b>copy</b>: chunk after chunk (each with the changes logged since the one before) until the copy
  *     has reached the end of the partition; reads and writes go on meanwhile;</li>
  * <li><b>fence</b>: the shard refuses the partition's requests from now on (they wait, see
- *     {@code Parking}) and hands over the last changes, sent as the final chunk;</li>
+ *     {@code NodeTable}) and hands over the last changes, sent as the final chunk;</li>
  * <li><b>cutover</b>: the coordinator publishes the next epoch with the target as owner;</li>
  * <li><b>end</b>: once this node holds that table, the shard drops its copy.</li>
  * </ol>
@@ -164,16 +164,12 @@ final class Outbound {
                         notReady = 0;
                         service.stats().shipped(task.ops(), task.size());
                         next.run();
-                    } else if (isNotReady(ar.cause()) && ++notReady <= NOT_READY_RETRIES && !cancelled) {
+                    } else if (PeerFailure.NOT_READY.is(ar.cause()) && ++notReady <= NOT_READY_RETRIES && !cancelled) {
                         service.vertx().setTimer(NOT_READY_DELAY_MS, id -> ship(task, flags, next));
                     } else {
                         end(false, "shipping to " + migration.toNode() + " failed: " + ar.cause().getMessage());
                     }
                 });
-    }
-
-    private static boolean isNotReady(Throwable e) {
-        return e instanceof ReplyException r && r.failureCode() == MigrationService.NOT_READY;
     }
 
     private void end(boolean handedOff, String why) {

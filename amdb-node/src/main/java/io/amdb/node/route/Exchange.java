@@ -1,79 +1,68 @@
 package io.amdb.node.route;
 
 import io.amdb.node.shard.PointBatch;
-import io.amdb.node.shard.ShardTask;
+import io.amdb.node.table.NodeTable;
 import io.amdb.protocol.ErrorCode;
-import io.amdb.protocol.Limits;
-import io.amdb.protocol.Member;
-import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The requests decoded from one network read, routed to shards and gathered into one reply.
  *
  * <p>Each request takes one of three paths: the local one ({@link LocalRoutes}: point operations appended to
  * one {@link PointBatch} per shard, so a pipelined burst costs one event-bus message per shard; SCAN and INFO
- * first send the batches built so far, keeping per-connection order), the coordinator's (unrouted keyed
- * requests and SCAN when this node owns less than everything), or, for a request routed with a newer table
- * than this node has, the local one after the table catches up ({@link #deferring()}). Operations a shard
- * refused because their partition is in its cutover wait for that partition to move (see
- * {@link #partDone}). When every part has answered, the callback given to {@link #seal} runs once, on the
- * connection's context, and the replies are read in request order with {@link #replies()}.
+ * first send the batches built so far, keeping per-connection order), the forwarding one ({@link Forwarder}:
+ * unrouted keyed requests, and SCAN when this node owns less than everything), or, for a request routed with
+ * a newer table than this node has, the local one once the table catches up ({@link Reply.Deferred}). When
+ * every part has answered, the callback given to {@link #seal} runs once, on the connection's context, and
+ * the replies are read in request order with {@link #replies()}.
+ *
+ * <p>Phases, in order (a phase may be skipped): {@link Phase#ROUTING} while requests are added;
+ * {@link Phase#WAITING_FOR_TABLE} from {@link #seal} while deferred requests wait for the table;
+ * {@link Phase#AT_SHARDS} until every shard task and forwarded request answered;
+ * {@link Phase#WAITING_FOR_CUTOVER} when a shard refused operations because their partition is in its cutover,
+ * until the table moved on (so the replies name the new owner); {@link Phase#DONE}. Both waits are the
+ * {@link NodeTable}'s, with its bound.
  *
  * <p>Not thread-safe: used only on the owning connection's event loop.
  */
 public final class Exchange {
-    /** Longest a request refused for a cutover waits for its partition's new owner before it is answered anyway. */
-    static final long MAX_WAIT_NANOS = 5_000_000_000L;
+    enum Phase { ROUTING, WAITING_FOR_TABLE, AT_SHARDS, WAITING_FOR_CUTOVER, DONE }
 
-    /** One reply: the request it answers and how to build the response once the shards are done. */
-    public record Reply(int requestId, int opcode, Supplier<Response> response) {}
-
-    private final ShardDispatcher shards;
-    private final Limits limits;
-    private final NodeStatus status;
-    private final Coordinator coordinator;
-    private final Fence fence;
+    private final RouteContext node;
+    private final NodeTable table;
+    private final Forwarder forwarder;
+    private final ShardParts parts;
     private final LocalRoutes routes;
-    private Runnable onComplete;
     private final List<Reply> replies = new ArrayList<>();
-    private final PointBatch[] batches;
-    private final Map<ShardTask, String> failures = new IdentityHashMap<>();
-    private final List<PointBatch> sent = new ArrayList<>();
-    private final long parkingVersion;
-    private int outstanding = 1; // the seal() sentinel keeps it above zero while requests are added
-    private boolean parked;
-    private List<Deferred> deferred; // null unless a request waits for this node's table to catch up
-    private long deferUntil;
-    private boolean deferredRouted;
-    private Runnable afterRouted;
-    private long parkedAt;
+    private final long versionAtStart;
+    private Phase phase = Phase.ROUTING;
+    private int forwarding; // forwarded requests not answered yet
+    private int firstDeferred = -1; // index in replies of the first deferred request
+    private long deferUntil; // the newest epoch a deferred request was routed with
+    private Promise<Void> routed; // created when someone asks for routed() while deferring
+    private Runnable onComplete;
 
     /** An exchange that serves only what this node owns: for forwarded pieces, and standalone nodes. */
-    public Exchange(ShardDispatcher shards, Limits limits, NodeStatus status) {
-        this(shards, limits, status, null);
+    public Exchange(RouteContext node) {
+        this(node, null);
     }
 
     /**
-     * @param coordinator where requests go that this node cannot answer alone: SCAN when it does not own every
-     *                    partition, and keyed requests that arrive unrouted (epoch 0); null: answer them here
+     * @param forwarder where requests go that this node cannot answer alone: SCAN when it does not own every
+     *                  partition, and keyed requests that arrive unrouted (epoch 0); null: answer them here
      */
-    public Exchange(ShardDispatcher shards, Limits limits, NodeStatus status, Coordinator coordinator) {
-        this.coordinator = coordinator;
-        this.fence = new Fence(status, shards.partitioner());
-        this.routes = new LocalRoutes(this, shards, limits, status, fence);
-        this.shards = shards;
-        this.limits = limits;
-        this.status = status;
-        this.batches = new PointBatch[shards.shards()];
-        this.parkingVersion = status.parkingVersion(); // before any routing: no table change can be missed
+    public Exchange(RouteContext node, Forwarder forwarder) {
+        this.node = node;
+        this.table = node.table();
+        this.forwarder = forwarder;
+        this.parts = new ShardParts(node.shards(), this::maybeDone);
+        this.routes = new LocalRoutes(parts, node, new Fence(table, node.shards().partitioner()));
+        this.versionAtStart = table.version(); // before any routing: no table change can be missed
     }
 
     public int size() {
@@ -85,8 +74,7 @@ public final class Exchange {
     }
 
     public void addError(int requestId, int opcode, ErrorCode code, String message) {
-        Response error = new Response.Error(code, message);
-        replies.add(new Reply(requestId, opcode, () -> error));
+        replies.add(new Reply(requestId, opcode, new Reply.Known(new Response.Error(code, message))));
     }
 
     /** Routes one decoded request that came unrouted (epoch 0). */
@@ -97,106 +85,57 @@ public final class Exchange {
     /**
      * Routes one decoded request. {@code epoch} is the table epoch the client routed it with, 0 for none: a
      * routed request is fenced here (WRONG_OWNER for keys this node does not own), an unrouted one is
-     * coordinated (forwarded to the owners). SCAN spans every owner, so it is always coordinated.
+     * forwarded to the owners. SCAN spans every owner, so it is always forwarded.
+     *
+     * <p>A keyed request routed with a newer table than this node's (a cutover published a moment ago, not
+     * installed here yet) would be answered WRONG_OWNER for a partition this node is about to own: it is
+     * deferred until the table catches up, and so is every request after it in this exchange, to keep their
+     * order.
      */
     public void add(int requestId, long epoch, Request request) {
+        assert phase == Phase.ROUTING;
         int opcode = request.opcode().code();
-        if (deferred != null || (epoch > status.table().epoch() && Coordinator.isKeyed(request))) {
-            defer(requestId, opcode, epoch, request);
-            return;
+        if (firstDeferred >= 0 || (epoch > table.current().epoch() && Forwarder.isKeyed(request))) {
+            firstDeferred = firstDeferred >= 0 ? firstDeferred : replies.size();
+            deferUntil = Math.max(deferUntil, epoch);
+            replies.add(new Reply(requestId, opcode, new Reply.Deferred(request)));
+        } else if (forwarder != null && Forwarder.forwards(request, epoch) && mayMove()) {
+            forwarding++;
+            Future<Response> pending = forwarder.execute(request);
+            pending.onComplete(ar -> {
+                forwarding--;
+                maybeDone();
+            });
+            replies.add(new Reply(requestId, opcode, new Reply.Forwarded(pending)));
+        } else {
+            replies.add(new Reply(requestId, opcode, routeHere(request)));
         }
-        if (coordinator != null && Coordinator.coordinates(request, epoch) && mayMove()) {
-            addAsync(requestId, opcode, coordinator.execute(request));
-            return;
-        }
-        Supplier<Response> response;
-        try {
-            response = routes.route(request);
-        } catch (Rejected e) {
-            addError(requestId, opcode, e.code, e.getMessage());
-            return;
-        }
-        replies.add(new Reply(requestId, opcode, response));
     }
 
     /**
      * Whether a partition may be elsewhere or move: true unless this node owns everything in a one-member
-     * table. Even a node that owns every partition must coordinate unrouted requests once others have joined:
-     * its partitions are about to move, and only the coordinator path follows them.
+     * table. Even a node that owns every partition must forward unrouted requests once others have joined:
+     * its partitions are about to move, and only the forwarding path follows them.
      */
     private boolean mayMove() {
-        return !status.ownsAllPartitions() || status.table().members().size() > 1;
+        return !table.ownsAll() || table.current().members().size() > 1;
+    }
+
+    private Reply.Answer routeHere(Request request) {
+        try {
+            return new Reply.Built(routes.route(request));
+        } catch (Rejected e) {
+            return new Reply.Known(new Response.Error(e.code, e.getMessage()));
+        }
     }
 
     /**
-     * The client routed this request with a newer table than this node holds (a cutover published a moment
-     * ago, not installed here yet): routing it now would answer WRONG_OWNER for a partition this node is about
-     * to own. It is routed once the table catches up (bounded by {@link #MAX_WAIT_NANOS}), and so is every
-     * request after it in this exchange, to keep their order.
-     */
-    private void defer(int requestId, int opcode, long epoch, Request request) {
-        if (deferred == null) {
-            deferred = new ArrayList<>();
-        }
-        @SuppressWarnings("unchecked")
-        Supplier<Response>[] slot = new Supplier[1];
-        replies.add(new Reply(requestId, opcode, () -> slot[0].get()));
-        deferred.add(new Deferred(slot, request));
-        deferUntil = Math.max(deferUntil, epoch);
-    }
-
-    private record Deferred(Supplier<Response>[] slot, Request request) {}
-
-    /** True from {@link #seal} until the deferred requests are routed (see {@link #whenRouted}). */
-    public boolean deferring() {
-        return deferred != null && !deferredRouted;
-    }
-
-    /** Runs {@code then} once the deferred requests have been routed (at once if there are none left). */
-    public void whenRouted(Runnable then) {
-        if (deferring()) {
-            afterRouted = then;
-        } else {
-            then.run();
-        }
-    }
-
-    private void routeDeferred() {
-        for (Deferred d : deferred) {
-            try {
-                d.slot()[0] = routes.route(d.request());
-            } catch (Rejected e) {
-                Response error = new Response.Error(e.code, e.getMessage());
-                d.slot()[0] = () -> error;
-            }
-        }
-        flushBatches();
-        deferredRouted = true;
-        if (afterRouted != null) {
-            afterRouted.run();
-        }
-        partDone();
-    }
-
-    /** A reply computed elsewhere (the coordinator); its place in the reply order is kept. */
-    private void addAsync(int requestId, int opcode, Future<Response> pending) {
-        outstanding++;
-        Response[] slot = new Response[1];
-        replies.add(new Reply(requestId, opcode, () -> slot[0]));
-        pending.onComplete(ar -> {
-            slot[0] = ar.succeeded() ? ar.result()
-                    : new Response.Error(ErrorCode.INTERNAL_ERROR, "coordinating failed: " + ar.cause().getMessage());
-            partDone();
-        });
-    }
-
-    /**
-     * A local SCAN of exactly the partitions {@code only} marks (a coordinator's piece of a cluster-wide
+     * A local SCAN of exactly the partitions {@code only} marks (a forwarder's piece of a cluster-wide
      * SCAN; the caller checked this node owns them).
      */
     public void addScan(int requestId, Request.Scan scan, boolean[] only) {
         try {
-            replies.add(new Reply(requestId, scan.opcode().code(), routes.localScan(scan, only)));
+            replies.add(new Reply(requestId, scan.opcode().code(), new Reply.Built(routes.localScan(scan, only))));
         } catch (Rejected e) {
             addError(requestId, scan.opcode().code(), e.code, e.getMessage());
         }
@@ -208,101 +147,68 @@ public final class Exchange {
      */
     public void seal(Runnable onComplete) {
         this.onComplete = onComplete;
-        flushBatches();
-        if (deferred != null) {
-            outstanding++;
-            status.waitingForTable(1);
-            TableWait.until(status, deferUntil, status.parkingVersion()).onComplete(v -> {
-                status.waitingForTable(-1);
-                routeDeferred();
-            });
+        parts.flush();
+        if (firstDeferred < 0) {
+            phase = Phase.AT_SHARDS;
+            maybeDone();
+            return;
         }
-        partDone();
+        phase = Phase.WAITING_FOR_TABLE;
+        node.counters().waitingForTable(1);
+        table.await(() -> table.current().epoch() >= deferUntil, this::routeDeferred);
     }
 
-    PointBatch point(byte op, int partition, byte[] key, byte[] value) {
-        int shard = shards.shardOf(partition);
-        PointBatch b = batches[shard];
-        if (b == null) {
-            b = batches[shard] = new PointBatch();
-        }
-        b.add(op, partition, key, value);
-        return b;
+    /** True from {@link #seal} until the deferred requests are routed. */
+    public boolean deferring() {
+        return phase == Phase.WAITING_FOR_TABLE;
     }
 
-    void flushBatches() {
-        for (int s = 0; s < batches.length; s++) {
-            if (batches[s] != null) {
-                sent.add(batches[s]);
-                send(s, batches[s]);
-                batches[s] = null;
+    /** Completes once every request has been routed (at once unless {@link #deferring()}), on this context. */
+    public Future<Void> routed() {
+        if (!deferring()) {
+            return Future.succeededFuture();
+        }
+        if (routed == null) {
+            routed = Promise.promise();
+        }
+        return routed.future();
+    }
+
+    private void routeDeferred() {
+        node.counters().waitingForTable(-1);
+        for (int i = firstDeferred; i < replies.size(); i++) {
+            Reply reply = replies.get(i);
+            if (reply.answer() instanceof Reply.Deferred d) {
+                reply.answer(routeHere(d.request()));
             }
         }
-    }
-
-    <T extends ShardTask> T send(int shard, T task) {
-        outstanding++;
-        Future<T> done = shards.send(shard, task);
-        done.onComplete(ar -> {
-            if (ar.failed()) {
-                failures.put(task, "shard " + shard + " failed: " + ar.cause().getMessage());
-            }
-            partDone();
-        });
-        return task;
+        parts.flush();
+        phase = Phase.AT_SHARDS;
+        if (routed != null) {
+            routed.complete();
+        }
+        maybeDone();
     }
 
     /**
-     * When every part has answered: if a shard refused operations because their partition is in its cutover,
-     * waits once for the table to move on (so the replies can name the new owner), then completes.
+     * Once at the shards and every part has answered: done, unless a shard refused operations because their
+     * partition is in its cutover; then waits for the table to change and to no longer give this node such a
+     * partition (so the replies can name the new owner), within the table's bound.
      */
-    private void partDone() {
-        if (--outstanding > 0) {
+    private void maybeDone() {
+        if (phase != Phase.AT_SHARDS || forwarding > 0 || parts.outstanding() > 0) {
             return;
         }
-        if (sent.stream().anyMatch(PointBatch::anyFenced)) {
-            long now = System.nanoTime();
-            if (!parked) {
-                parked = true;
-                parkedAt = now;
-                outstanding = 1;
-                status.park(parkingVersion, this::partDone);
-                return;
-            }
-            long seen = status.parkingVersion(); // before looking at the table, so no change is missed
-            if (now - parkedAt < MAX_WAIT_NANOS && fencedStillHere()) {
-                outstanding = 1; // another partition's cutover woke us: this one is still moving
-                status.park(seen, this::partDone);
-                return;
-            }
+        if (parts.anyFenced()) {
+            phase = Phase.WAITING_FOR_CUTOVER;
+            table.await(() -> table.version() > versionAtStart && !parts.fencedStillHere(table), this::done);
+        } else {
+            done();
         }
+    }
+
+    private void done() {
+        phase = Phase.DONE;
         onComplete.run();
-    }
-
-    /** Whether a partition whose operations were refused for its cutover is still this node's in the table. */
-    private boolean fencedStillHere() {
-        PartitionTable table = status.table();
-        for (PointBatch b : sent) {
-            for (int i = 0; b.anyFenced() && i < b.size(); i++) {
-                Member owner = b.fenced(i) ? table.owner(b.partition(i)) : null;
-                if (owner != null && owner.nodeId().equals(status.nodeId())) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** The response, unless a task it depends on failed: then INTERNAL_ERROR naming the failure. */
-    Supplier<Response> guarded(List<? extends ShardTask> deps, Supplier<Response> ok) {
-        return () -> {
-            for (ShardTask t : deps) {
-                String failure = failures.get(t);
-                if (failure != null) {
-                    return new Response.Error(ErrorCode.INTERNAL_ERROR, failure);
-                }
-            }
-            return ok.get();
-        };
     }
 }

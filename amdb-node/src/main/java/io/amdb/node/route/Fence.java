@@ -1,5 +1,6 @@
 package io.amdb.node.route;
 
+import io.amdb.node.table.NodeTable;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Member;
 import io.amdb.protocol.PartitionTable;
@@ -12,22 +13,22 @@ import io.amdb.protocol.Response;
  * whose owner died with the data. Never a silent miss. Reads the table on every call; thread-safe.
  */
 final class Fence {
-    private final NodeStatus status;
+    private final NodeTable table;
     private final Partitioner partitioner;
 
-    Fence(NodeStatus status, Partitioner partitioner) {
-        this.status = status;
+    Fence(NodeTable table, Partitioner partitioner) {
+        this.table = table;
         this.partitioner = partitioner;
     }
 
     /** Which partitions this node owns in its current table, or null when it owns them all. */
     boolean[] ownedMask() {
-        if (status.ownsAllPartitions()) {
+        if (table.ownsAll()) {
             return null;
         }
-        PartitionTable table = status.table();
-        boolean[] owned = new boolean[table.partitions()];
-        for (int p : table.partitionsOf(status.nodeId())) {
+        PartitionTable current = table.current();
+        boolean[] owned = new boolean[current.partitions()];
+        for (int p : current.partitionsOf(table.selfId())) {
             owned[p] = true;
         }
         return owned;
@@ -36,14 +37,14 @@ final class Fence {
     /** The key's partition if this node owns it; otherwise refused with WRONG_OWNER or PARTITION_LOST. */
     int ownedPartition(byte[] key) throws Rejected {
         int partition = partitioner.partition(key);
-        PartitionTable table = status.table();
-        Member owner = table.owner(partition);
+        PartitionTable current = table.current();
+        Member owner = current.owner(partition);
         if (owner == null) {
-            throw new Rejected(ErrorCode.PARTITION_LOST, Coordinator.lost(partition, table).message());
+            throw new Rejected(ErrorCode.PARTITION_LOST, Forwarder.lost(partition, current).message());
         }
-        if (!owner.nodeId().equals(status.nodeId())) {
+        if (!owner.nodeId().equals(table.selfId())) {
             throw new Rejected(ErrorCode.WRONG_OWNER, "partition " + partition + " is owned by " + owner.nodeId()
-                    + " at " + owner.host() + ":" + owner.port() + " (table epoch " + table.epoch() + ")");
+                    + " at " + owner.host() + ":" + owner.port() + " (table epoch " + current.epoch() + ")");
         }
         return partition;
     }
@@ -53,14 +54,14 @@ final class Fence {
      * exchange waited for the table to move on) the table normally names the new owner.
      */
     Response moved(int partition) {
-        PartitionTable table = status.table();
-        Member owner = table.owner(partition);
+        PartitionTable current = table.current();
+        Member owner = current.owner(partition);
         if (owner == null) {
-            return Coordinator.lost(partition, table);
+            return Forwarder.lost(partition, current);
         }
-        String where = owner.nodeId().equals(status.nodeId()) ? "its handoff was cancelled; retry"
+        String where = owner.nodeId().equals(table.selfId()) ? "its handoff was cancelled; retry"
                 : "it is now owned by " + owner.nodeId() + " at " + owner.host() + ":" + owner.port();
         return new Response.Error(ErrorCode.WRONG_OWNER, "partition " + partition + " moved while this request "
-                + "waited: " + where + " (table epoch " + table.epoch() + ")");
+                + "waited: " + where + " (table epoch " + current.epoch() + ")");
     }
 }

@@ -4,6 +4,7 @@ import io.amdb.node.shard.PointBatch;
 import io.amdb.node.shard.ScanTask;
 import io.amdb.node.shard.ShardTask;
 import io.amdb.node.shard.StatsTask;
+import io.amdb.node.table.NodeTable;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Limits;
 import io.amdb.protocol.Request;
@@ -17,52 +18,57 @@ import java.util.function.Supplier;
 
 /**
  * The local path of one request: checks it against the limits and this node's table ({@link Fence}), adds its
- * operations to the {@link Exchange}'s per-shard batches (or sends its scan and stats tasks), and returns how
- * to build its response once the shards have answered. Stateless beyond its exchange; same thread as it.
+ * operations to its exchange's per-shard batches ({@link ShardParts}; scan and stats tasks are sent at once),
+ * and returns how to build its response once the shards have answered. Stateless beyond those parts; same
+ * thread as its exchange.
  */
 final class LocalRoutes {
-    private final Exchange ex;
+    private final ShardParts parts;
     private final ShardDispatcher shards;
     private final Limits limits;
-    private final NodeStatus status;
+    private final RouteContext node;
     private final Fence fence;
 
-    LocalRoutes(Exchange ex, ShardDispatcher shards, Limits limits, NodeStatus status, Fence fence) {
-        this.ex = ex;
-        this.shards = shards;
-        this.limits = limits;
-        this.status = status;
+    LocalRoutes(ShardParts parts, RouteContext node, Fence fence) {
+        this.parts = parts;
+        this.shards = node.shards();
+        this.limits = node.limits();
+        this.node = node;
         this.fence = fence;
     }
 
+    /** One case per opcode and no default: a new opcode does not compile until it is routed here. */
     Supplier<Response> route(Request request) throws Rejected {
-        if (request instanceof Request.Get get) {
-            return get(get.key());
-        } else if (request instanceof Request.Put put) {
-            Rejected.checkKey(limits, put.key());
-            Rejected.check(limits.checkValue(put.value()), "value of " + put.value().length + " bytes exceeds the limit of "
-                    + limits.maxValueBytes());
-            PointBatch b = ex.point(PointBatch.PUT, fence.ownedPartition(put.key()), put.key(), put.value());
-            int i = b.size() - 1;
-            return ex.guarded(List.of(b), () -> written(b, i, Response.DONE));
-        } else if (request instanceof Request.Delete delete) {
-            Rejected.checkKey(limits, delete.key());
-            PointBatch b = ex.point(PointBatch.DELETE, fence.ownedPartition(delete.key()), delete.key(), null);
-            int i = b.size() - 1;
-            return ex.guarded(List.of(b), () -> written(b, i, new Response.Deleted(b.existed(i))));
-        } else if (request instanceof Request.MGet mget) {
-            return mget(mget.keys());
-        } else if (request instanceof Request.Batch batch) {
-            return batch(batch.items());
-        } else if (request instanceof Request.Scan scan) {
-            return scan(scan);
-        } else if (request instanceof Request.Info) {
-            return info();
-        } else if (request instanceof Request.Table) {
-            Response table = new Response.Table(status.table());
-            return () -> table;
-        }
-        return () -> Response.DONE; // PING
+        return switch (request.opcode()) {
+            case PING -> () -> Response.DONE;
+            case GET -> get(((Request.Get) request).key());
+            case PUT -> put((Request.Put) request);
+            case DELETE -> delete((Request.Delete) request);
+            case MGET -> mget(((Request.MGet) request).keys());
+            case BATCH -> batch(((Request.Batch) request).items());
+            case SCAN -> scan((Request.Scan) request);
+            case INFO -> info();
+            case TABLE -> {
+                Response table = new Response.Table(node.table().current());
+                yield () -> table;
+            }
+        };
+    }
+
+    private Supplier<Response> put(Request.Put put) throws Rejected {
+        Rejected.checkKey(limits, put.key());
+        Rejected.check(limits.checkValue(put.value()), "value of " + put.value().length + " bytes exceeds the limit of "
+                + limits.maxValueBytes());
+        PointBatch b = parts.point(PointBatch.PUT, fence.ownedPartition(put.key()), put.key(), put.value());
+        int i = b.size() - 1;
+        return parts.guarded(List.of(b), () -> written(b, i, Response.DONE));
+    }
+
+    private Supplier<Response> delete(Request.Delete delete) throws Rejected {
+        Rejected.checkKey(limits, delete.key());
+        PointBatch b = parts.point(PointBatch.DELETE, fence.ownedPartition(delete.key()), delete.key(), null);
+        int i = b.size() - 1;
+        return parts.guarded(List.of(b), () -> written(b, i, new Response.Deleted(b.existed(i))));
     }
 
     /** The answer to the write at {@code i} of {@code b}: moved, refused for a full disk, or {@code ok}. */
@@ -78,9 +84,9 @@ final class LocalRoutes {
 
     private Supplier<Response> get(byte[] key) throws Rejected {
         Rejected.checkKey(limits, key);
-        PointBatch b = ex.point(PointBatch.GET, fence.ownedPartition(key), key, null);
+        PointBatch b = parts.point(PointBatch.GET, fence.ownedPartition(key), key, null);
         int i = b.size() - 1;
-        return ex.guarded(List.of(b), () -> b.fenced(i) ? fence.moved(b.partition(i)) : new Response.Value(b.value(i)));
+        return parts.guarded(List.of(b), () -> b.fenced(i) ? fence.moved(b.partition(i)) : new Response.Value(b.value(i)));
     }
 
     private Supplier<Response> mget(List<byte[]> keys) throws Rejected {
@@ -93,10 +99,10 @@ final class LocalRoutes {
         PointBatch[] owner = new PointBatch[keys.size()];
         int[] index = new int[keys.size()];
         for (int k = 0; k < keys.size(); k++) {
-            owner[k] = ex.point(PointBatch.GET, partitions[k], keys.get(k), null);
+            owner[k] = parts.point(PointBatch.GET, partitions[k], keys.get(k), null);
             index[k] = owner[k].size() - 1;
         }
-        return ex.guarded(List.of(owner), () -> {
+        return parts.guarded(List.of(owner), () -> {
             List<byte[]> values = new ArrayList<>(owner.length);
             for (int k = 0; k < owner.length; k++) {
                 if (owner[k].fenced(index[k])) {
@@ -130,12 +136,12 @@ final class LocalRoutes {
             }
             statuses[k] = status;
             if (status == ErrorCode.OK) {
-                owner[k] = ex.point(item.isPut() ? PointBatch.PUT : PointBatch.DELETE, partition, item.key(), item.value());
+                owner[k] = parts.point(item.isPut() ? PointBatch.PUT : PointBatch.DELETE, partition, item.key(), item.value());
                 index[k] = owner[k].size() - 1;
                 touched.add(owner[k]);
             }
         }
-        return ex.guarded(touched, () -> {
+        return parts.guarded(touched, () -> {
             for (int k = 0; k < statuses.length; k++) {
                 if (owner[k] != null && owner[k].fenced(index[k])) {
                     statuses[k] = ErrorCode.WRONG_OWNER; // handed off meanwhile: the client resends it
@@ -148,9 +154,10 @@ final class LocalRoutes {
     }
 
     private Supplier<Response> scan(Request.Scan scan) throws Rejected {
-        if (!status.ownsAllPartitions()) { // only without a coordinator: a local scan would miss other nodes' keys
-            throw new Rejected(ErrorCode.WRONG_OWNER, "node " + status.nodeId() + " holds only part of the key space "
-                    + "at epoch " + status.table().epoch() + "; send SCAN to a node that coordinates");
+        NodeTable table = node.table();
+        if (!table.ownsAll()) { // only without a forwarder: a local scan would miss other nodes' keys
+            throw new Rejected(ErrorCode.WRONG_OWNER, "node " + table.selfId() + " holds only part of the key space "
+                    + "at epoch " + table.current().epoch() + "; send SCAN to a node that forwards it");
         }
         return localScan(scan, null);
     }
@@ -158,29 +165,29 @@ final class LocalRoutes {
     Supplier<Response> localScan(Request.Scan scan, boolean[] only) throws Rejected {
         Rejected.checkScanBounds(limits, scan);
         int limit = Math.min(scan.limit(), limits.maxScanLimit());
-        ex.flushBatches();
-        List<ScanTask> parts = new ArrayList<>();
+        parts.flush();
+        List<ScanTask> tasks = new ArrayList<>();
         for (int s = 0; s < shards.shards(); s++) {
-            parts.add(ex.send(s, new ScanTask(scan.start(), scan.end(), limit, limits.scanPageBytes(), only)));
+            tasks.add(parts.send(s, new ScanTask(scan.start(), scan.end(), limit, limits.scanPageBytes(), only)));
         }
-        return ex.guarded(parts, () -> parts.stream().anyMatch(ScanTask::fencedHit)
+        return parts.guarded(tasks, () -> tasks.stream().anyMatch(ScanTask::fencedHit)
                 ? new Response.Error(ErrorCode.WRONG_OWNER, "a partition of this scan is moving off node "
-                        + status.nodeId() + "; ask again with a newer table")
-                : ScanMerge.mergeShards(parts, limit, limits.scanPageBytes()));
+                        + node.table().selfId() + "; ask again with a newer table")
+                : ScanMerge.mergeShards(tasks, limit, limits.scanPageBytes()));
     }
 
     private Supplier<Response> info() {
-        ex.flushBatches();
-        List<StatsTask> parts = new ArrayList<>();
+        parts.flush();
+        List<StatsTask> tasks = new ArrayList<>();
         boolean[] owned = fence.ownedMask();
         for (int s = 0; s < shards.shards(); s++) {
-            parts.add(ex.send(s, new StatsTask(owned)));
+            tasks.add(parts.send(s, new StatsTask(owned)));
         }
-        return ex.guarded(parts, () -> {
-            Map<String, String> fields = new LinkedHashMap<>(status.infoFields());
-            fields.put("keys", Long.toString(parts.stream().mapToLong(StatsTask::keys).sum()));
-            fields.put("keys_held", Long.toString(parts.stream().mapToLong(StatsTask::keysHeld).sum()));
-            fields.put("memory_bytes", Long.toString(parts.stream().mapToLong(StatsTask::memoryBytes).sum()));
+        return parts.guarded(tasks, () -> {
+            Map<String, String> fields = new LinkedHashMap<>(node.counters().infoFields());
+            fields.put("keys", Long.toString(tasks.stream().mapToLong(StatsTask::keys).sum()));
+            fields.put("keys_held", Long.toString(tasks.stream().mapToLong(StatsTask::keysHeld).sum()));
+            fields.put("memory_bytes", Long.toString(tasks.stream().mapToLong(StatsTask::memoryBytes).sum()));
             return new Response.Info(Collections.unmodifiableMap(fields));
         });
     }

@@ -1,5 +1,7 @@
 package io.amdb.node.route;
 
+import io.amdb.node.cluster.PeerFailure;
+import io.amdb.node.table.NodeTable;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.FrameHeader;
 import io.amdb.protocol.Limits;
@@ -18,30 +20,30 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 
 /**
- * Where coordinators' pieces arrive ({@link PeerMessages}): each runs through an owner-only
+ * Where forwarded pieces arrive ({@link PeerMessages}): each runs through an owner-only
  * {@link Exchange}, fenced by this node's table, and the reply is a protocol response frame. One consumer
- * per node, so the pieces one coordinator sends are run in the order sent (per-key order holds across the
+ * per node, so the pieces one forwarding node sends are run in the order sent (per-key order holds across the
  * hop). A malformed piece fails that message only.
  */
 public final class PeerEndpoint extends VerticleBase {
-    private final ShardDispatcher shards;
+    private final RouteContext node;
+    private final NodeTable table;
     private final Limits limits;
-    private final NodeStatus status;
     private final java.util.ArrayDeque<Message<Buffer>> waiting = new java.util.ArrayDeque<>();
 
-    public PeerEndpoint(ShardDispatcher shards, Limits limits, NodeStatus status) {
-        this.shards = shards;
-        this.limits = limits;
-        this.status = status;
+    public PeerEndpoint(RouteContext node) {
+        this.node = node;
+        this.table = node.table();
+        this.limits = node.limits();
     }
 
     @Override
     public Future<?> start() {
-        return vertx.eventBus().<Buffer>consumer(PeerMessages.address(status.nodeId()), this::handle).completion();
+        return vertx.eventBus().<Buffer>consumer(PeerMessages.address(table.selfId()), this::handle).completion();
     }
 
     /**
-     * Pieces wait, in arrival order, while this node's table is older than the coordinator's: the coordinator
+     * Pieces wait, in arrival order, while this node's table is older than the sender's: the sender
      * may already know this node owns a partition (a cutover) before this node does. Later pieces queue behind
      * a waiting one, so pieces still run in the order sent.
      */
@@ -56,8 +58,8 @@ public final class PeerEndpoint extends VerticleBase {
         while (!waiting.isEmpty()) {
             Message<Buffer> head = waiting.peek();
             long epoch = epochOf(head.body());
-            if (epoch > status.table().epoch()) {
-                TableWait.until(status, epoch, status.parkingVersion()).onComplete(v -> {
+            if (epoch > table.current().epoch()) {
+                table.untilNewer(epoch, table.version()).onComplete(v -> {
                     run(waiting.poll());
                     runWaiting();
                 });
@@ -67,7 +69,7 @@ public final class PeerEndpoint extends VerticleBase {
         }
     }
 
-    /** The table epoch the coordinator routed a piece with (0 when the piece is too short to say). */
+    /** The table epoch the sender routed a piece with (0 when the piece is too short to say). */
     private static long epochOf(Buffer body) {
         if (body.length() < 1 + Wire.HEADER_BYTES) {
             return 0;
@@ -83,43 +85,43 @@ public final class PeerEndpoint extends VerticleBase {
                 FrameHeader h = FrameHeader.parse(b, 1, b.length - 1);
                 Request request = RequestCodec.decode(h, new WireReader(b, 1 + Wire.HEADER_BYTES,
                         b.length - 1 - Wire.HEADER_BYTES), limits.maxBatchItems());
-                Exchange exchange = new Exchange(shards, limits, status);
+                Exchange exchange = new Exchange(node);
                 exchange.add(0, h.epoch(), request);
                 answer(message, exchange, h.opcode());
             } else if (b.length > 0 && b[0] == PeerMessages.KIND_LOCAL_SCAN) {
-                PartitionTable table = status.table();
-                PeerMessages.LocalScan scan = PeerMessages.decodeLocalScan(b, table.partitions());
-                Exchange exchange = new Exchange(shards, limits, status);
-                int stray = firstNotOwned(table, scan.partitions());
+                PartitionTable current = table.current();
+                PeerMessages.LocalScan scan = PeerMessages.decodeLocalScan(b, current.partitions());
+                Exchange exchange = new Exchange(node);
+                int stray = firstNotOwned(current, scan.partitions());
                 if (stray >= 0) {
-                    Member owner = table.owner(stray);
+                    Member owner = current.owner(stray);
                     exchange.addError(0, Opcode.SCAN.code(), ErrorCode.WRONG_OWNER, "partition " + stray + " is owned by "
-                            + (owner == null ? "nobody (LOST)" : owner.nodeId()) + " at epoch " + table.epoch());
+                            + (owner == null ? "nobody (LOST)" : owner.nodeId()) + " at epoch " + current.epoch());
                 } else {
                     exchange.addScan(0, scan.scan(), scan.partitions());
                 }
                 answer(message, exchange, Opcode.SCAN.code());
             } else {
-                message.fail(400, "unknown peer message kind");
+                PeerFailure.MALFORMED.fail(message, "unknown peer message kind");
             }
         } catch (ProtocolException | IllegalArgumentException e) {
-            message.fail(400, "malformed peer message: " + e.getMessage());
-        } catch (RuntimeException e) { // a bug: fail this piece now rather than let the coordinator time out
-            message.fail(500, "peer " + status.nodeId() + " failed: " + e);
+            PeerFailure.MALFORMED.fail(message, "malformed peer message: " + e.getMessage());
+        } catch (RuntimeException e) { // a bug: fail this piece now rather than let the sender time out
+            PeerFailure.FAILED.fail(message, "peer " + table.selfId() + " failed: " + e);
         }
     }
 
     private void answer(Message<Buffer> message, Exchange exchange, int opcode) {
         exchange.seal(() -> {
-            Response response = exchange.replies().get(0).response().get();
-            message.reply(PeerMessages.response(opcode, status.table().epoch(), response));
+            Response response = exchange.replies().get(0).response();
+            message.reply(PeerMessages.response(opcode, table.current().epoch(), response));
         });
     }
 
-    private int firstNotOwned(PartitionTable table, boolean[] partitions) {
+    private int firstNotOwned(PartitionTable current, boolean[] partitions) {
         for (int p = 0; p < partitions.length; p++) {
-            Member owner = table.owner(p);
-            if (partitions[p] && (owner == null || !owner.nodeId().equals(status.nodeId()))) {
+            Member owner = current.owner(p);
+            if (partitions[p] && (owner == null || !owner.nodeId().equals(table.selfId()))) {
                 return p;
             }
         }

@@ -12,9 +12,9 @@ import io.amdb.protocol.WireWriter;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * What a coordinating node sends an owner over the clustered event bus, as binary Buffers (no JSON, one
+ * What a forwarding node sends an owner over the clustered event bus, as binary Buffers (no JSON, one
  * message per owner and request, however many keys): a byte {@link #KIND_REQUEST} followed by a protocol
- * request frame (docs/PROTOCOL.md) carrying the coordinator's table epoch, or {@link #KIND_LOCAL_SCAN}
+ * request frame (docs/PROTOCOL.md) carrying the forwarding node's table epoch, or {@link #KIND_LOCAL_SCAN}
  * followed by {@code i64 epoch, bytes partitionBits, bytes start, bytes end, u32 limit}: scan exactly
  * these partitions. Replies are protocol response frames.
  */
@@ -68,10 +68,10 @@ final class PeerMessages {
     }
 
     /** The response and the epoch the owner answered at (its frame header's). */
-    static Coordinator.Piece decodeReply(Buffer body) throws ProtocolException {
+    static Forwarder.Piece decodeReply(Buffer body) throws ProtocolException {
         byte[] b = body.getBytes();
         FrameHeader h = FrameHeader.parse(b, 0, b.length);
-        return new Coordinator.Piece(ResponseCodec.decode(h, new WireReader(b, Wire.HEADER_BYTES,
+        return new Forwarder.Piece(ResponseCodec.decode(h, new WireReader(b, Wire.HEADER_BYTES,
                 b.length - Wire.HEADER_BYTES)), h.epoch());
     }
 }

@@ -6,7 +6,7 @@ import io.amdb.protocol.Response;
 import io.amdb.protocol.Wire;
 import java.util.List;
 
-/** Responses built the same way on the local and the coordinator path. */
+/** Responses built the same way on the local and the forwarding path. */
 final class Replies {
     private Replies() {}
 

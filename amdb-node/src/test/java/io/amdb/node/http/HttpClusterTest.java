@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The HTTP layer on a two-node cluster in this JVM, once the partitions have spread over both: either node
- * answers for every key (it coordinates), the cluster view is the same from both, and a watch on one node
+ * answers for every key (it forwards), the cluster view is the same from both, and a watch on one node
  * sees writes applied by the other.
  */
 class HttpClusterTest {

@@ -11,7 +11,7 @@ import io.amdb.protocol.Response;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The coordinator's binary messages survive encoding: partition sets bit for bit, ranges, replies. */
+/** The forwarder's binary messages survive encoding: partition sets bit for bit, ranges, replies. */
 class PeerMessagesTest {
     @Test
     void localScan_roundTrip_keepsEveryPartitionBitAndTheRange() throws Exception {
@@ -38,7 +38,7 @@ class PeerMessagesTest {
                 PeerMessages.decodeReply(PeerMessages.response(Opcode.MGET.code(), 3, values)).response());
         assertArrayEquals(new byte[] {9}, v.values().get(0));
         assertEquals(null, v.values().get(1));
-        Coordinator.Piece piece = PeerMessages.decodeReply(
+        Forwarder.Piece piece = PeerMessages.decodeReply(
                 PeerMessages.response(Opcode.GET.code(), 3, new Response.Error(ErrorCode.WRONG_OWNER, "moved")));
         assertEquals(3, piece.epoch(), "the owner's epoch travels with its answer");
         Response.Error e = assertInstanceOf(Response.Error.class, piece.response());
