@@ -599,6 +599,7 @@ public final class AmDbNode {
         TableService service = new TableService(self, config.partitions(), new TablePlanner(PlacementPolicy.DEFAULT),
                 tableLog, relay, this::installTable, why -> firstTable.tryFail(why));
         tableService = service;
+        stats.setTableLogFields(service::infoFields);
         MigrationService moves = new MigrationService(self, dispatcher, migrationStats, table,
                 m -> service.requests().cutover(m),
                 service::refreshTable, recoveredPartitions);

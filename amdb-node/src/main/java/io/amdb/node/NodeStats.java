@@ -33,6 +33,7 @@ final class NodeStats implements NodeCounters {
     private final AtomicInteger waitingForTable = new AtomicInteger();
     private volatile LatencyRecorder latency = (opcode, nanos) -> { };
     private volatile Supplier<Map<String, String>> storageFields = Map::of;
+    private volatile Supplier<Map<String, String>> tableLogFields = Map::of;
 
     NodeStats(NodeTable table, int shards, int partitions, AtomicInteger connections, LongSupplier clockMillis,
             MigrationStats migrations, AtomicLong loopLagNanos, AtomicLong shardTaskNanos) {
@@ -65,6 +66,11 @@ final class NodeStats implements NodeCounters {
         this.storageFields = fields;
     }
 
+    /** Sets where INFO's table-log fields come from (see {@code cluster.TableService#infoFields}). */
+    void setTableLogFields(Supplier<Map<String, String>> fields) {
+        this.tableLogFields = fields;
+    }
+
     /** Sets where {@link #recordLatency} samples go (the metrics registry). */
     void setLatencyRecorder(LatencyRecorder recorder) {
         this.latency = recorder;
@@ -86,6 +92,7 @@ final class NodeStats implements NodeCounters {
         f.put("uptime_ms", Long.toString(clockMillis.getAsLong() - startMillis));
         f.put("connections", Integer.toString(connections.get()));
         tableFields(f);
+        f.putAll(tableLogFields.get());
         f.putAll(migrations.fields());
         f.put("requests_waiting_for_table", Integer.toString(waitingForTable.get()));
         f.put("loop_lag_max_ms", Long.toString(loopLagNanos.get() / 1_000_000));

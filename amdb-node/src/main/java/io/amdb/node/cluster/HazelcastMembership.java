@@ -195,15 +195,27 @@ public final class HazelcastMembership implements Membership {
         if (!manager.getNodes().contains(vertxId) || byVertxId.containsKey(vertxId)) {
             return;
         }
-        Member twin = byVertxId.values().stream().filter(m -> m.nodeId().equals(member.nodeId())).findFirst().orElse(null);
-        if (twin != null) {
-            // Two processes under one node id: the one that joined first stays the member; the other is
+        String twinId = byVertxId.entrySet().stream().filter(e -> e.getValue().nodeId().equals(member.nodeId()))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+        if (twinId != null) {
+            // Two processes under one node id: the older Hazelcast member stays the member; the younger is
             // ignored here and refuses to start (see duplicateOf).
+            List<String> byAge = new ArrayList<>(manager.getNodes());
+            boolean newcomerOlder = byAge.indexOf(vertxId) >= 0 && byAge.indexOf(vertxId) < byAge.indexOf(twinId);
+            String younger = newcomerOlder ? twinId : vertxId;
+            Member kept = newcomerOlder ? member : byVertxId.get(twinId);
+            Member ignored = newcomerOlder ? byVertxId.get(twinId) : member;
             java.util.logging.Logger.getLogger(HazelcastMembership.class.getName()).warning("ignoring a second "
-                    + "process with node id " + member.nodeId() + " at " + member.host() + ":" + member.port()
-                    + "; the member at " + twin.host() + ":" + twin.port() + " has that id");
-            duplicates.put(vertxId, member);
-            return;
+                    + "process with node id " + member.nodeId() + " at " + ignored.host() + ":" + ignored.port()
+                    + "; the member at " + kept.host() + ":" + kept.port() + " has that id");
+            duplicates.put(younger, ignored);
+            if (!newcomerOlder) {
+                return;
+            }
+            byVertxId.remove(twinId);
+            if (listener != null) {
+                listener.memberRemoved(ignored);
+            }
         }
         byVertxId.put(vertxId, member);
         if (listener != null) {

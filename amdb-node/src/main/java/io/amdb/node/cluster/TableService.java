@@ -177,6 +177,26 @@ public final class TableService extends VerticleBase implements Membership.Liste
         return group.table();
     }
 
+    /**
+     * INFO's table-log fields: {@code table_log_leader} (the coordinator's node id, empty when none is known),
+     * {@code table_log_role} (leader, follower, listener, or none before this node is in the group),
+     * {@code table_log_voters} and {@code table_log_listeners} (the configuration's sizes), and
+     * {@code table_log_caught_up} (1 once this node installs committed tables). Thread-safe.
+     */
+    public Map<String, String> infoFields() {
+        Map<String, String> f = new java.util.LinkedHashMap<>();
+        String leader = leaderNodeId;
+        VoterPlan.Conf conf = group.conf();
+        String me = group.self().getId().toString();
+        f.put("table_log_leader", leader == null ? "" : leader);
+        f.put("table_log_role", group.groupId() == null ? "none" : me.equals(String.valueOf(group.leader())) ? "leader"
+                : conf.voters().contains(me) ? "follower" : conf.listeners().contains(me) ? "listener" : "none");
+        f.put("table_log_voters", Integer.toString(conf.voters().size()));
+        f.put("table_log_listeners", Integer.toString(conf.listeners().size()));
+        f.put("table_log_caught_up", serving ? "1" : "0");
+        return f;
+    }
+
     /** True while this node leads the table log (it is the table coordinator). */
     public boolean isCoordinator() {
         return keeper != null;
