@@ -17,7 +17,10 @@ import java.util.List;
  * <p>Why each property (measured on this project's machines, see shared notes): the default XML turns
  * multicast on, which leaves loopback; {@code socket.bind.any=false} keeps the listener on the chosen
  * interface; {@code wait.seconds.before.join=0} makes a join take ~1 s instead of ~6 s; a 1 s heartbeat
- * with a 5 s limit notices a frozen JVM in seconds; AmDb owns shutdown order, so Hazelcast's own hook is off.
+ * with a 5 s limit notices a frozen JVM in seconds; looking for a split cluster to merge with every 5 s (not
+ * after 300 s, then every 120 s) lets a member that was paused or cut off longer than that limit come back in
+ * seconds (the table log, not Hazelcast, decides what it then owns); AmDb owns shutdown order, so Hazelcast's
+ * own hook is off.
  */
 public final class HazelcastConfigs {
     /** Default first Hazelcast port; further nodes on one host take the next free ones. */
@@ -47,6 +50,8 @@ public final class HazelcastConfigs {
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.setProperty("hazelcast.logging.type", "jdk");
 

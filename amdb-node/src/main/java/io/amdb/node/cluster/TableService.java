@@ -43,6 +43,8 @@ public final class TableService extends VerticleBase implements Membership.Liste
     /** How often the leader checks the log's configuration against the live members, and a fresh node looks for a group. */
     static final long TICK_MS = 500;
     static final long JOIN_ASK_MS = 5_000;
+    /** A member that joined may not answer what it holds until its services run: asked this many times, 100 ms apart. */
+    static final int HELD_ATTEMPTS = 50;
     /** Every this many ticks (5 s) a node that waits for the table log says why. */
     static final int WAIT_REPORT_TICKS = 10;
 
@@ -59,6 +61,9 @@ public final class TableService extends VerticleBase implements Membership.Liste
     private long proposedEpoch; // the epoch of the keeper's newest proposal (the base of the next)
     private boolean configuring;
     private final java.util.Set<String> warnedRefusals = new java.util.HashSet<>();
+    /** What each live member said it holds when it joined (see {@link #askHeld}); by node id. */
+    private final Map<String, java.util.BitSet> held = new java.util.HashMap<>();
+    private boolean takingOffice;
     private boolean founding;
     private volatile String leaderNodeId;
     private volatile boolean serving; // caught up with the log: committed tables are installed
@@ -218,15 +223,50 @@ public final class TableService extends VerticleBase implements Membership.Liste
     @Override
     public void memberAdded(Member member) {
         liveMembers = membership.members().size();
-        if (keeperListener != null) {
-            keeperListener.memberAdded(member);
+        askHeld(List.of(member)).onComplete(ar -> {
+            if (keeperListener != null && membership.members().contains(member)) {
+                keeperListener.memberAdded(member); // replans with what it holds, so LOST partitions go back
+            }
+            tick();
+        });
+    }
+
+    /**
+     * Asks members which partitions they hold a copy of (the Return rule gives a LOST partition back to the
+     * member it was lost with when that member holds it: one that was paused, cut off, or restarted on its data
+     * directory). Completes when every answer came or gave up (bounded); what was learnt is kept in {@link #held}.
+     */
+    private Future<Void> askHeld(List<Member> members) {
+        List<Future<Void>> asks = new ArrayList<>();
+        for (Member m : members) {
+            if (m.equals(self)) {
+                continue;
+            }
+            asks.add(askHeld(m, HELD_ATTEMPTS));
         }
-        tick();
+        return Future.join(asks).transform(ar -> Future.succeededFuture());
+    }
+
+    private Future<Void> askHeld(Member m, int attemptsLeft) {
+        return vertx.eventBus().<Buffer>request(io.amdb.node.migrate.MigrationService.heldAddress(m.nodeId()),
+                Buffer.buffer(), new DeliveryOptions().setSendTimeout(JOIN_ASK_MS)).transform(ar -> {
+                    if (ar.succeeded()) {
+                        held.put(m.nodeId(), java.util.BitSet.valueOf(ar.result().body().getBytes()));
+                        return Future.succeededFuture();
+                    }
+                    if (attemptsLeft <= 1 || !membership.members().contains(m)) {
+                        return Future.succeededFuture(); // its metadata's claims still count
+                    }
+                    Promise<Void> again = Promise.promise();
+                    vertx.setTimer(TICK_MS / 5, t -> askHeld(m, attemptsLeft - 1).onComplete(again));
+                    return again.future();
+                });
     }
 
     @Override
     public void memberRemoved(Member member) {
         liveMembers = membership.members().size();
+        held.remove(member.nodeId());
         if (keeperListener != null) {
             keeperListener.memberRemoved(member);
         }
@@ -276,8 +316,14 @@ public final class TableService extends VerticleBase implements Membership.Liste
             dropKeeper();
             return;
         }
-        if (keeper == null) {
-            takeOffice();
+        if (keeper == null && !takingOffice) {
+            takingOffice = true;
+            askHeld(membership.members()).onComplete(ar -> {
+                takingOffice = false;
+                if (keeper == null && group.isReadyLeader()) {
+                    takeOffice();
+                }
+            });
         }
         reconcileConfiguration();
     }
@@ -384,7 +430,13 @@ public final class TableService extends VerticleBase implements Membership.Liste
 
             @Override
             public Map<String, java.util.BitSet> claims() {
-                return membership.claims();
+                Map<String, java.util.BitSet> all = new java.util.HashMap<>(membership.claims());
+                held.forEach((id, bits) -> all.merge(id, bits, (a, b) -> {
+                    java.util.BitSet union = (java.util.BitSet) a.clone();
+                    union.or(b);
+                    return union;
+                }));
+                return all;
             }
 
             @Override

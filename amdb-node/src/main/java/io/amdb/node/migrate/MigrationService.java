@@ -78,9 +78,31 @@ public final class MigrationService extends VerticleBase {
         return "amdb.migrate." + nodeId;
     }
 
+    /** Where this node answers which partitions it holds a copy of (the table coordinator asks: docs/PEERS.md). */
+    public static String heldAddress(String nodeId) {
+        return "amdb.table.held." + nodeId;
+    }
+
     @Override
     public Future<?> start() {
+        vertx.eventBus().<Buffer>consumer(heldAddress(self.nodeId()), m -> m.reply(Buffer.buffer(heldNow().toByteArray())));
         return vertx.eventBus().<Buffer>consumer(address(self.nodeId()), this::receive).completion();
+    }
+
+    /**
+     * The partitions this node's shards hold a copy of now: recovered from its data directory, received, or
+     * owned; a copy is let go only when a committed table gives the partition to someone else. What a member
+     * that was away (paused, cut off, restarted on its directory) claims back.
+     */
+    private java.util.BitSet heldNow() {
+        java.util.BitSet out = new java.util.BitSet();
+        boolean[] h = held != null ? held : recovered;
+        for (int p = 0; h != null && p < h.length; p++) {
+            if (h[p]) {
+                out.set(p);
+            }
+        }
+        return out;
     }
 
     /** A {@link NodeTable} listener (thread-safe): the node installed a newer table. */
