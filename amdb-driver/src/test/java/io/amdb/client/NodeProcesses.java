@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * root), for the multi-process cluster test. Every process started is stopped by {@link #close()}.
  */
 final class NodeProcesses implements AutoCloseable {
-    private static final Pattern READY = Pattern.compile("ready on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern READY = Pattern.compile("ready on \\S+:(\\d+) ");
     static final long WAIT_S = 180; // hang guard, not a timing assertion
 
     /** One node process and the file its stdout goes to. */
@@ -29,7 +29,16 @@ final class NodeProcesses implements AutoCloseable {
     private final List<Node> started = new ArrayList<>();
 
     Node start(String id, String... flags) throws IOException {
-        List<String> command = new ArrayList<>(List.of("./amdb", "start", "--node-id", id));
+        return start(List.of(), java.util.Map.of(), id, flags);
+    }
+
+    /**
+     * Starts {@code PREFIX ./amdb start --node-id ID FLAGS} with {@code env} added to its environment. The prefix
+     * must exec the launcher in its own process ({@code ip netns exec NS}), so the process is the node's JVM.
+     */
+    Node start(List<String> prefix, java.util.Map<String, String> env, String id, String... flags) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("./amdb", "start", "--node-id", id));
         command.addAll(List.of(flags));
         Path dataDir = null;
         if (!command.contains("--data-dir") && !command.contains("--durability")) { // never in the repository
@@ -37,8 +46,10 @@ final class NodeProcesses implements AutoCloseable {
             command.addAll(List.of("--data-dir", dataDir.toString()));
         }
         Path out = Files.createTempFile("amdb-" + id + "-", ".out");
-        Process p = new ProcessBuilder(command).directory(repoRoot()).redirectOutput(out.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = new ProcessBuilder(command).directory(repoRoot()).redirectOutput(out.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         Node node = new Node(id, p, out, dataDir);
         started.add(node);
         return node;

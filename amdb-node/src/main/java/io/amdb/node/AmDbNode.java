@@ -4,6 +4,7 @@ import io.amdb.node.api.ProtocolContext;
 import io.amdb.node.api.ProtocolVerticle;
 import io.amdb.node.cluster.HazelcastConfigs;
 import io.amdb.node.cluster.HazelcastMembership;
+import io.amdb.node.cluster.CoordinatorRequests;
 import io.amdb.node.cluster.TableService;
 import io.amdb.node.consensus.TableGroup;
 import io.amdb.node.config.NodeConfig;
@@ -472,11 +473,8 @@ public final class AmDbNode {
         }
         Promise<Void> drained = Promise.promise();
         Runnable check = () -> {
-            PartitionTable t = table();
-            boolean alone = t.members().size() <= 1; // the others went first: nobody is left to take anything
-            if (alone || (t.partitionsOf(self.nodeId()).length == 0
-                    && t.migrations().stream().noneMatch(m -> m.toNode().equals(self.nodeId())))) {
-                drained.tryComplete();
+            if (table().members().size() <= 1) {
+                drained.tryComplete(); // the others went first: nobody is left to take anything
             }
         };
         Consumer<PartitionTable> watcher = newer -> check.run();
@@ -497,16 +495,16 @@ public final class AmDbNode {
     }
 
     /** Asks the coordinator to plan this node's leave; fails {@code drained} when every member is leaving. */
-    private Future<Boolean> askToLeave(Promise<Void> drained, Runnable check) {
+    private Future<CoordinatorRequests.LeaveAnswer> askToLeave(Promise<Void> drained, Runnable check) {
         if (tableService.alone()) {
             drained.tryComplete(); // the others went first: nobody is left to take anything
-            return Future.succeededFuture(false);
+            return Future.succeededFuture(CoordinatorRequests.LeaveAnswer.STOP);
         }
-        return tableService.requests().leave().onSuccess(someoneStays -> {
-            if (someoneStays) {
-                check.run();
-            } else {
-                drained.tryFail("every member is leaving: nowhere to hand the partitions off");
+        return tableService.requests().leave().onSuccess(answer -> {
+            switch (answer) {
+                case STOP -> drained.tryComplete(); // drained, and out of the table log's configuration
+                case WAIT -> check.run();
+                case NOWHERE -> drained.tryFail("every member is leaving: nowhere to hand the partitions off");
             }
         });
     }

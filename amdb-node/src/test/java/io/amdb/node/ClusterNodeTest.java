@@ -3,6 +3,7 @@ package io.amdb.node;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.amdb.node.config.NodeConfig;
@@ -108,6 +109,24 @@ class ClusterNodeTest {
             try (RawClient c = new RawClient(peer.port())) {
                 assertEquals(Response.DONE, c.call(new Request.Ping()));
             }
+
+            // A piece that reaches its owner after the sender's deadline (held in a cut connection, delivered
+            // once the network healed) is answered TIMEOUT and not run: the sender told its client TIMEOUT, and
+            // a late write would overwrite the client's later ones. Sent with epoch 0 to the node itself.
+            byte[] lateKey = "late-piece".getBytes(UTF_8);
+            io.amdb.protocol.WireWriter w = new io.amdb.protocol.WireWriter(64);
+            w.u8(1).i64(System.currentTimeMillis() - 1);
+            io.amdb.protocol.RequestCodec.encode(w, 0, 0, new Request.Put(lateKey, "late".getBytes(UTF_8)));
+            CompletableFuture<Buffer> lateReply = new CompletableFuture<>();
+            peer.vertx().eventBus().<Buffer>request("amdb.peer." + peer.config().nodeId(), Buffer.buffer(w.toByteArray()))
+                    .onComplete(ar -> lateReply.complete(ar.succeeded() ? ar.result().body() : null));
+            byte[] b = lateReply.get(WAIT_S, TimeUnit.SECONDS).getBytes();
+            io.amdb.protocol.FrameHeader h = io.amdb.protocol.FrameHeader.parse(b, 0, b.length);
+            Response late = io.amdb.protocol.ResponseCodec.decode(h, new io.amdb.protocol.WireReader(b,
+                    io.amdb.protocol.Wire.HEADER_BYTES, b.length - io.amdb.protocol.Wire.HEADER_BYTES));
+            assertEquals(ErrorCode.TIMEOUT, assertInstanceOf(Response.Error.class, late).code(), late.toString());
+            assertNull(assertInstanceOf(Response.Value.class, TestNodes.run(peer, new Request.Get(lateKey))).value(),
+                    "a piece past its deadline was run");
         } finally {
             for (AmDbNode n : nodes) {
                 TestNodes.stop(n);

@@ -47,6 +47,7 @@ class ClusterRestartTest {
     private final List<String> join = new ArrayList<>();
     private final List<Integer> hzPorts = new ArrayList<>();
     private final AmDbNode[] nodes = new AmDbNode[3];
+    private Future<AmDbNode> pending;
 
     @BeforeEach
     void hazelcastPorts() throws Exception {
@@ -67,6 +68,9 @@ class ClusterRestartTest {
 
     @AfterEach
     void stopAll() throws Exception {
+        if (pending != null) { // a start that had not finished when the test failed: stop it once it does
+            pending.onSuccess(AmDbNode::stop);
+        }
         for (AmDbNode n : nodes) {
             TestNodes.stop(n);
         }
@@ -155,6 +159,7 @@ class ClusterRestartTest {
         };
         tableLog.addHandler(watcher);
         Future<AmDbNode> first = AmDbNode.start(config(0)); // first, with its old table and its old copies
+        pending = first;
         try {
             assertTrue(waits.await(WAIT_S, TimeUnit.SECONDS), "node-0 never reported that it waits for the table log");
         } finally {
@@ -164,6 +169,7 @@ class ClusterRestartTest {
         assertFalse(first.isComplete(), "node-0 started without a quorum of the table log");
         startTogether(1, 2);
         nodes[0] = first.await(WAIT_S, TimeUnit.SECONDS);
+        pending = null;
         await(t -> t.members().size() == 3 && t.lostPartitions() == 0 && t.migrations().isEmpty(), nodes);
         assertEveryKey(nodes[0], "new");
     }

@@ -96,18 +96,29 @@ public final class CoordinatorRequests {
                 new DeliveryOptions().setSendTimeout(TIMEOUT_MS)).map(m -> (int) m.body().getByte(0));
     }
 
+    /** The coordinator's answer to a leave request (one byte on the wire: its ordinal). */
+    public enum LeaveAnswer {
+        /** Every member is leaving: there is nowhere to hand the partitions off. */
+        NOWHERE,
+        /** The handoff is under way (or the leaver is still in the table log's configuration): ask again. */
+        WAIT,
+        /** The leaver owns nothing, receives nothing, and is out of the table log's configuration: it may stop. */
+        STOP
+    }
+
     /**
-     * Asks the coordinator to plan this node's graceful leave: every partition it owns migrates to the others.
-     * Thread-safe; true when some member is staying to take them, false when every member is leaving (there is
-     * nowhere to hand off to); fails when no coordinator answered.
+     * Asks the coordinator to plan this node's graceful leave: every partition it owns migrates to the others,
+     * then it leaves the table log's configuration (a voter that stopped while still voting could leave the
+     * rest without a quorum). Idempotent: the leaver asks again until the answer is {@link LeaveAnswer#STOP}.
+     * Thread-safe; fails when no coordinator answered.
      */
-    public Future<Boolean> leave() {
+    public Future<LeaveAnswer> leave() {
         String coordinator = coordinatorId.get();
         if (coordinator == null) {
             return Future.failedFuture("no coordinator known yet");
         }
         return vertx.eventBus().<Buffer>request(leaveAddress(coordinator), Buffer.buffer(self.nodeId()),
-                new DeliveryOptions().setSendTimeout(TIMEOUT_MS)).map(m -> m.body().getByte(0) == 1);
+                new DeliveryOptions().setSendTimeout(TIMEOUT_MS)).map(m -> LeaveAnswer.values()[m.body().getByte(0)]);
     }
 
     /** The coordinator's side of {@link #cutover}; {@code keeper} null: this node does not coordinate. */
@@ -129,16 +140,23 @@ public final class CoordinatorRequests {
         }
     }
 
-    /** The coordinator's side of {@link #leave}. */
-    static void answerLeave(TableKeeper keeper, Member self, Message<Buffer> request) {
+    /**
+     * The coordinator's side of {@link #leave}; {@code outOfLog} tells whether a node id is no longer in the table
+     * log's configuration.
+     */
+    static void answerLeave(TableKeeper keeper, Member self, Message<Buffer> request,
+            java.util.function.Predicate<String> outOfLog) {
         if (keeper == null) {
             PeerFailure.UNAVAILABLE.fail(request, self.nodeId() + " is not the coordinator");
             return;
         }
         try {
-            keeper.leave(request.body().toString());
+            String leaver = request.body().toString();
+            keeper.leave(leaver);
             boolean someoneStays = keeper.table().members().stream().anyMatch(m -> !keeper.leaving().contains(m.nodeId()));
-            request.reply(Buffer.buffer(new byte[] {(byte) (someoneStays ? 1 : 0)}));
+            LeaveAnswer answer = !someoneStays ? LeaveAnswer.NOWHERE
+                    : keeper.isDrained(leaver) && outOfLog.test(leaver) ? LeaveAnswer.STOP : LeaveAnswer.WAIT;
+            request.reply(Buffer.buffer(new byte[] {(byte) answer.ordinal()}));
         } catch (IllegalArgumentException e) {
             PeerFailure.MALFORMED.fail(request, e.getMessage());
         }

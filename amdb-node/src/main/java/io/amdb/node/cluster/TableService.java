@@ -68,6 +68,8 @@ public final class TableService extends VerticleBase implements Membership.Liste
     private volatile String leaderNodeId;
     private volatile boolean serving; // caught up with the log: committed tables are installed
     private volatile int liveMembers;
+    private boolean asking; // a round of askGroups() is out
+    private boolean refusedAlready;
     private int waitingTicks;
     private CoordinatorRequests requests;
 
@@ -122,6 +124,11 @@ public final class TableService extends VerticleBase implements Membership.Liste
         }
     }
 
+    /** Where a node answers which table group its replica belongs to (empty: none yet). */
+    static String groupAddress(String nodeId) {
+        return "amdb.table.group." + nodeId;
+    }
+
     static String joinAddress(String nodeId) {
         return "amdb.table.join." + nodeId;
     }
@@ -139,11 +146,10 @@ public final class TableService extends VerticleBase implements Membership.Liste
             RaftGroupId id = RaftGroupId.valueOf(java.util.UUID.fromString(m.body().toString()));
             RaftGroupId own = group.groupId();
             if (own != null && !own.equals(id)) {
-                String why = "this node's data directory belongs to table group " + own.getUuid() + ", but the "
-                        + "cluster's is " + id.getUuid() + ": the cluster was started without the members this node "
-                        + "was with. Stop it and start first a node that has this cluster's data";
-                PeerFailure.OTHER_CLUSTER.fail(m, why);
-                refused.accept(why);
+                PeerFailure.OTHER_CLUSTER.fail(m, "this node belongs to table group " + own.getUuid());
+                if (!serving) {
+                    refuse(own, id.getUuid().toString());
+                }
                 return;
             }
             group.joinEmpty(id).whenComplete((v, e) -> {
@@ -154,11 +160,15 @@ public final class TableService extends VerticleBase implements Membership.Liste
                 }
             });
         });
+        vertx.eventBus().<Buffer>consumer(groupAddress(self.nodeId()), m -> {
+            RaftGroupId own = group.groupId();
+            m.reply(Buffer.buffer(own == null ? "" : own.getUuid().toString()));
+        });
         requests = new CoordinatorRequests(vertx, self, () -> leaderNodeId);
         vertx.eventBus().<Buffer>consumer(CoordinatorRequests.cutoverAddress(self.nodeId()),
                 m -> CoordinatorRequests.answerCutover(keeper, self, m));
         vertx.eventBus().<Buffer>consumer(CoordinatorRequests.leaveAddress(self.nodeId()),
-                m -> CoordinatorRequests.answerLeave(keeper, self, m));
+                m -> CoordinatorRequests.answerLeave(keeper, self, m, this::outOfLog));
         vertx.eventBus().<Buffer>consumer(CoordinatorRequests.acceptLossAddress(self.nodeId()),
                 m -> CoordinatorRequests.answerAcceptLoss(keeper, self, m));
         return HazelcastMembership.start(vertx, ((VertxInternal) vertx).clusterManager(), context).compose(m -> {
@@ -335,11 +345,27 @@ public final class TableService extends VerticleBase implements Membership.Liste
      */
     private void awaitCatchUp() {
         if (group.caughtUp()) {
-            serving = true; // before reading the table: an entry applied in between is installed either way
-            PartitionTable table = group.table();
-            if (table != null) {
-                install.accept(table);
+            if (asking) {
+                return;
             }
+            // A replica can be caught up with a group of its own (a single voter that came back alone) while the
+            // live members run another: serving then would make two tables. Ask them first.
+            asking = true;
+            askGroups().onComplete(ar -> {
+                asking = false;
+                RaftGroupId own = group.groupId();
+                String other = ar.result().stream().filter(g -> !g.isEmpty() && own != null
+                        && !g.equals(own.getUuid().toString())).findFirst().orElse(null);
+                if (other != null) {
+                    refuse(own, other);
+                } else if (!serving && !refusedAlready) {
+                    serving = true; // before reading the table: an entry applied in between is installed either way
+                    PartitionTable table = group.table();
+                    if (table != null) {
+                        install.accept(table);
+                    }
+                }
+            });
             return;
         }
         if (++waitingTicks % WAIT_REPORT_TICKS == 0 && group.groupId() != null) {
@@ -347,6 +373,14 @@ public final class TableService extends VerticleBase implements Membership.Liste
                     ? "no leader (a majority of the voters " + group.conf().voters() + " must be up)"
                     : "catching up with leader " + group.leader()));
         }
+    }
+
+    /** True when {@code nodeId}'s replica is not in the table log's configuration (the leader's view). */
+    private boolean outOfLog(String nodeId) {
+        HazelcastMembership.Replica r = nodeId.equals(self.nodeId()) ? new HazelcastMembership.Replica(
+                group.self().getId().toString(), group.self().getAddress(), null) : membership.replicas().get(nodeId);
+        VoterPlan.Conf conf = group.conf();
+        return r == null || (!conf.voters().contains(r.peerId()) && !conf.listeners().contains(r.peerId()));
     }
 
     /** The node id of the log's leader, as the live members advertise their replicas; null when unknown. */
@@ -372,17 +406,54 @@ public final class TableService extends VerticleBase implements Membership.Liste
      */
     private void maybeFound() {
         boolean othersHaveGroup = membership.replicas().values().stream().anyMatch(r -> r.groupId() != null);
-        if (founding || othersHaveGroup || !self.equals(membership.oldest())) {
+        if (founding || asking || othersHaveGroup || !self.equals(membership.oldest())) {
             return;
         }
-        founding = true;
-        group.found().whenComplete((v, e) -> context.runOnContext(x -> {
-            founding = false;
-            if (e != null) {
-                LOG.warning("founding the table group failed: " + e.getMessage());
+        asking = true;
+        askGroups().onComplete(ar -> {
+            asking = false;
+            // Found only when every other live member answered that it has no group (one still starting, or
+            // not answering, may have one: ask again on the next tick).
+            boolean allNone = ar.result().size() == membership.members().size() - 1
+                    && ar.result().stream().allMatch(String::isEmpty);
+            if (!allNone || founding || group.groupId() != null || !self.equals(membership.oldest())) {
+                return;
             }
-            tick();
-        }));
+            founding = true;
+            group.found().whenComplete((v, e) -> context.runOnContext(x -> {
+                founding = false;
+                if (e != null) {
+                    LOG.warning("founding the table group failed: " + e.getMessage());
+                }
+                tick();
+            }));
+        });
+    }
+
+    /** The table group of every other live member that answered (empty string: none yet). Never fails. */
+    private Future<List<String>> askGroups() {
+        List<Future<String>> asks = new ArrayList<>();
+        for (Member m : membership.members()) {
+            if (!m.equals(self)) {
+                asks.add(vertx.eventBus().<Buffer>request(groupAddress(m.nodeId()), Buffer.buffer(),
+                        new DeliveryOptions().setSendTimeout(JOIN_ASK_MS)).map(r -> r.body().toString()));
+            }
+        }
+        return Future.join(asks).transform(ar -> Future.succeededFuture(
+                asks.stream().filter(Future::succeeded).map(Future::result).toList()));
+    }
+
+    /** This node's log is another cluster history than the live members': it must not serve. Once. */
+    private void refuse(RaftGroupId own, String theirs) {
+        if (refusedAlready) {
+            return;
+        }
+        refusedAlready = true;
+        String why = "this node's data directory belongs to table group " + own.getUuid() + ", but the "
+                + "cluster's is " + theirs + ": the cluster was started without the members this node was with. "
+                + "Stop it and start first a node that has this cluster's data";
+        LOG.severe(why);
+        refused.accept(why);
     }
 
     /** This node now leads the log and has applied every earlier entry: it becomes the table coordinator. */
@@ -468,8 +539,26 @@ public final class TableService extends VerticleBase implements Membership.Liste
                 nodeOfPeer.put(r.peerId(), m.nodeId());
             }
         }
+        // A leaver that has handed everything off leaves the configuration before it stops: a voter that stops
+        // while still voting could leave the others without a quorum. If that is this leader, an other voter
+        // anchors the plan and this node steps down once the new configuration is committed.
+        VoterPlan.Conf current = group.conf();
+        if (current.voters().stream().filter(live::contains).count() * 2 <= current.voters().size()) {
+            // The live voters are no majority of the configuration: a change could not commit, and would stay in
+            // the log as a pending one that a later election may commit unexpectedly. Wait for voters to return.
+            return;
+        }
+        java.util.Set<String> leaving = keeper == null ? java.util.Set.of() : keeper.leaving();
+        live.removeIf(id -> leaving.contains(nodeOfPeer.get(id)) && keeper.isDrained(nodeOfPeer.get(id)));
         VoterPlan.Conf now = group.conf();
-        VoterPlan.Conf next = VoterPlan.plan(now, live, group.self().getId().toString());
+        String anchor = group.self().getId().toString();
+        if (!live.contains(anchor)) {
+            anchor = live.stream().filter(now.voters()::contains).findFirst().orElse(live.isEmpty() ? null : live.get(0));
+        }
+        if (anchor == null) {
+            return; // nobody stays: every member is leaving, and stops without a handoff
+        }
+        VoterPlan.Conf next = VoterPlan.plan(now, live, anchor);
         if (next.equals(now)) {
             return;
         }
@@ -504,7 +593,10 @@ public final class TableService extends VerticleBase implements Membership.Liste
             List<RaftPeer> listeners = step.listeners().stream().map(peers::get).toList();
             group.configure(voters, listeners).whenComplete((v, e) -> context.runOnContext(x -> {
                 configuring = false;
-                if (e != null) {
+                if (e != null && String.valueOf(e.getMessage()).contains("duplicated element")) {
+                    LOG.info("the table log's leader steps down to reset its replica senders: " + e.getMessage());
+                    group.stepDown();
+                } else if (e != null) {
                     LOG.info("table group configuration not changed yet: " + e.getMessage());
                 } else {
                     tick(); // the plan may need another step (one voter is added per step)

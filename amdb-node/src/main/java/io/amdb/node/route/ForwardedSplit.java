@@ -67,7 +67,8 @@ abstract class ForwardedSplit {
         List<Future<Forwarder.Piece>> pieces = new ArrayList<>();
         for (Map.Entry<Member, List<Integer>> group : split.byOwner.entrySet()) {
             groups.add(group.getValue());
-            pieces.add(forwarder.send(group.getKey(), PeerMessages.request(table.epoch(), piece(group.getValue()))));
+            pieces.add(forwarder.send(group.getKey(), PeerMessages.request(table.epoch(), piece(group.getValue()),
+                    forwarder.deadline())));
         }
         return Future.join(pieces).compose(all -> {
             Again again = new Again(forwarder.mayRetry(attempt, started));

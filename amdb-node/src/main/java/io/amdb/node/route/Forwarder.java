@@ -43,6 +43,12 @@ public final class Forwarder {
     static final int ATTEMPTS = 1_000;
     static final long RETRY_NANOS = 30_000_000_000L;
     static final long PIECE_TIMEOUT_MS = 30_000;
+    /**
+     * The owner refuses a piece after its deadline, {@link #PIECE_TIMEOUT_MS} after it was sent; the sender waits
+     * this much longer before it answers TIMEOUT, so a piece is never run after its sender gave up, as long as
+     * the two nodes' clocks differ by less than this.
+     */
+    static final long DEADLINE_MARGIN_MS = 2_000;
 
     private final EventBus bus;
     private final NodeTable table;
@@ -145,10 +151,15 @@ public final class Forwarder {
      * leaves the table while the piece is out (a crash: its reply will never come), answers WRONG_OWNER
      * (retryable: the table has moved its partitions or marked them LOST); a slow one TIMEOUT.
      */
+    /** The wall-clock deadline of a piece sent now (see {@link #DEADLINE_MARGIN_MS}). */
+    long deadline() {
+        return System.currentTimeMillis() + PIECE_TIMEOUT_MS;
+    }
+
     Future<Piece> send(Member owner, Buffer message) {
         Promise<Piece> result = Promise.promise();
         bus.<Buffer>request(PeerMessages.address(owner.nodeId()), message,
-                new DeliveryOptions().setSendTimeout(PIECE_TIMEOUT_MS)).onComplete(ar -> {
+                new DeliveryOptions().setSendTimeout(PIECE_TIMEOUT_MS + DEADLINE_MARGIN_MS)).onComplete(ar -> {
                     if (ar.succeeded()) {
                         try {
                             result.tryComplete(PeerMessages.decodeReply(ar.result().body()));

@@ -74,19 +74,35 @@ public final class PeerEndpoint extends VerticleBase {
         if (body.length() < 1 + Wire.HEADER_BYTES) {
             return 0;
         }
-        return body.getByte(0) == PeerMessages.KIND_REQUEST ? body.getLong(1 + 12)
-                : body.getByte(0) == PeerMessages.KIND_LOCAL_SCAN ? body.getLong(1) : 0;
+        if (body.getByte(0) == PeerMessages.KIND_REQUEST) {
+            return body.length() < PeerMessages.REQUEST_FRAME_AT + Wire.HEADER_BYTES ? 0
+                    : body.getLong(PeerMessages.REQUEST_FRAME_AT + 12);
+        }
+        return body.getByte(0) == PeerMessages.KIND_LOCAL_SCAN
+                ? body.getLong(1) : 0;
     }
 
     private void run(Message<Buffer> message) {
         byte[] b = message.body().getBytes();
         try {
             if (b.length > 0 && b[0] == PeerMessages.KIND_REQUEST) {
-                FrameHeader h = FrameHeader.parse(b, 1, b.length - 1);
-                Request request = RequestCodec.decode(h, new WireReader(b, 1 + Wire.HEADER_BYTES,
-                        b.length - 1 - Wire.HEADER_BYTES), limits.maxBatchItems());
+                int at = PeerMessages.REQUEST_FRAME_AT;
+                if (b.length < at) {
+                    throw new ProtocolException(ErrorCode.MALFORMED_FRAME, "piece shorter than its deadline");
+                }
+                long deadline = new WireReader(b, 1, Long.BYTES).i64();
+                FrameHeader h = FrameHeader.parse(b, at, b.length - at);
                 Exchange exchange = new Exchange(node);
-                exchange.add(0, h.epoch(), request);
+                if (System.currentTimeMillis() > deadline) {
+                    // The sender has answered its client TIMEOUT by now: running this write late (a message held
+                    // in a cut connection, delivered after the network healed) could overwrite later writes.
+                    exchange.addError(0, h.opcode(), ErrorCode.TIMEOUT, "the piece reached " + table.selfId()
+                            + " after its sender's deadline; not run");
+                } else {
+                    Request request = RequestCodec.decode(h, new WireReader(b, at + Wire.HEADER_BYTES,
+                            b.length - at - Wire.HEADER_BYTES), limits.maxBatchItems());
+                    exchange.add(0, h.epoch(), request);
+                }
                 answer(message, exchange, h.opcode());
             } else if (b.length > 0 && b[0] == PeerMessages.KIND_LOCAL_SCAN) {
                 PartitionTable current = table.current();

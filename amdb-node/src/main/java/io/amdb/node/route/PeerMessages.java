@@ -13,8 +13,9 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * What a forwarding node sends an owner over the clustered event bus, as binary Buffers (no JSON, one
- * message per owner and request, however many keys): a byte {@link #KIND_REQUEST} followed by a protocol
- * request frame (docs/PROTOCOL.md) carrying the forwarding node's table epoch, or {@link #KIND_LOCAL_SCAN}
+ * message per owner and request, however many keys): a byte {@link #KIND_REQUEST}, the {@code i64} wall-clock
+ * deadline (ms since 1970) after which the owner must not run it, then a protocol request frame
+ * (docs/PROTOCOL.md) carrying the forwarding node's table epoch; or {@link #KIND_LOCAL_SCAN}
  * followed by {@code i64 epoch, bytes partitionBits, bytes start, bytes end, u32 limit}: scan exactly
  * these partitions. Replies are protocol response frames.
  */
@@ -28,9 +29,17 @@ final class PeerMessages {
         return "amdb.peer." + nodeId;
     }
 
-    static Buffer request(long epoch, Request request) {
+    /** Where the protocol frame of a {@link #KIND_REQUEST} piece starts: after the kind and the deadline. */
+    static final int REQUEST_FRAME_AT = 1 + Long.BYTES;
+
+    /**
+     * @param deadlineMillis the wall-clock time after which the owner must not run the piece: the forwarding
+     *                       node has answered the client TIMEOUT by then, and a write applied later (after a
+     *                       network split heals, say) would land after writes the client made since
+     */
+    static Buffer request(long epoch, Request request, long deadlineMillis) {
         WireWriter w = new WireWriter(256);
-        w.u8(KIND_REQUEST);
+        w.u8(KIND_REQUEST).i64(deadlineMillis);
         RequestCodec.encode(w, 0, epoch, request);
         return Buffer.buffer(w.toByteArray());
     }
