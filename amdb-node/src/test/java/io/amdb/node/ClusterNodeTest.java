@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.amdb.node.config.NodeConfig;
 import io.amdb.protocol.ErrorCode;
+import io.amdb.protocol.Member;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
@@ -113,7 +114,12 @@ class ClusterNodeTest {
             // A piece that reaches its owner after the sender's deadline (held in a cut connection, delivered
             // once the network healed) is answered TIMEOUT and not run: the sender told its client TIMEOUT, and
             // a late write would overwrite the client's later ones. Sent with epoch 0 to the node itself.
-            byte[] lateKey = "late-piece".getBytes(UTF_8);
+            byte[] lateKey = null;
+            for (int i = 0; lateKey == null; i++) { // a key the receiving node owns: it would run the piece itself
+                byte[] k = ("late-piece-" + i).getBytes(UTF_8);
+                Member keyOwner = peer.table().owner(peer.table().partitionOf(k));
+                lateKey = keyOwner != null && keyOwner.nodeId().equals(peer.config().nodeId()) ? k : null;
+            }
             io.amdb.protocol.WireWriter w = new io.amdb.protocol.WireWriter(64);
             w.u8(1).i64(System.currentTimeMillis() - 1);
             io.amdb.protocol.RequestCodec.encode(w, 0, 0, new Request.Put(lateKey, "late".getBytes(UTF_8)));
