@@ -104,7 +104,9 @@ final class Sim {
         runUntil(options.faultyMs());
         heal();
         runUntil(now + SimChecks.QUIET_MS);
-        checks.liveness();
+        if (!options.laggingLeader()) { // a leader that plans before catching up is beyond what Ratis allows: safety only
+            checks.liveness();
+        }
     }
 
     /** Pops and runs events up to {@code end}, checking safety after each. */

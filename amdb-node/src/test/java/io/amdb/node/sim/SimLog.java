@@ -33,7 +33,8 @@ final class SimLog {
     private long unreachableSince = -1;
     private final List<Pending> pending = new ArrayList<>();
 
-    private record Pending(TableEntry.Proposal proposal, SimNode proposer, int incarnation,
+    /** A proposal in flight, with the table its keeper planned it on (the entry itself carries only its epoch). */
+    private record Pending(TableEntry.Proposal proposal, PartitionTable plannedOn, SimNode proposer, int incarnation,
             Consumer<TableEntry.Outcome> done) {}
 
     SimLog(Sim sim) {
@@ -50,12 +51,12 @@ final class SimLog {
     }
 
     /** Appends a proposal at the leader; {@code done} gets the outcome, or null when it failed (not leader, deposed). */
-    void propose(SimNode n, TableEntry.Proposal p, Consumer<TableEntry.Outcome> done) {
+    void propose(SimNode n, TableEntry.Proposal p, PartitionTable plannedOn, Consumer<TableEntry.Outcome> done) {
         if (leader != n) {
             n.local(() -> done.accept(null));
             return;
         }
-        pending.add(new Pending(p, n, n.incarnation(), done));
+        pending.add(new Pending(p, plannedOn, n, n.incarnation(), done));
     }
 
     void tick() {
@@ -89,7 +90,7 @@ final class SimLog {
         }
         int keep = pending.isEmpty() ? 0 : sim.random.nextInt(pending.size() + 1);
         for (int i = 0; i < keep; i++) {
-            commit(pending.get(i).proposal);
+            commit(pending.get(i));
         }
         for (Pending p : pending) {
             p.proposer.localIf(p.incarnation, () -> p.done.accept(null));
@@ -163,16 +164,20 @@ final class SimLog {
         List<Pending> done = new ArrayList<>(pending);
         pending.clear();
         for (Pending p : done) {
-            TableEntry.Outcome outcome = commit(p.proposal);
+            TableEntry.Outcome outcome = commit(p);
             leader.catchUp(entries.size());
             p.proposer.localIf(p.incarnation, () -> p.done.accept(outcome));
         }
     }
 
     /** Appends a committed entry and applies it to the log's own state, checking the table sequence. */
-    private TableEntry.Outcome commit(TableEntry.Proposal p) {
+    private TableEntry.Outcome commit(Pending pending) {
+        TableEntry.Proposal p = pending.proposal;
         entries.add(p);
         TableEntry.Outcome outcome = TableLogRule.apply(held, p);
+        if (outcome.applied() && pending.plannedOn != null && held != null && !pending.plannedOn.equals(held)) {
+            sim.checks.appliedOnAnotherTable(pending.plannedOn, held, p.table());
+        }
         if (outcome.applied()) {
             sim.checks.committed(held, p.table());
             held = p.table();

@@ -70,7 +70,9 @@ final class SimMigrations {
                 held[p] = false;
                 node.sim.trace(node.id + " drops partition " + p);
                 inbound.remove(p);
-                node.finalAttempt.remove(p);
+                if (node.finalAttempt.remove(p) != null) {
+                    node.sim.checks.dropsCutOverCopy(node, p, newer);
+                }
                 ReceiveTask.drop(p).runOn(node.store, Integer.MAX_VALUE);
             }
         }

@@ -53,6 +53,7 @@ final class SimNode {
     private TableKeeper keeper;
     private Membership.Listener keeperListener;
     private long proposedEpoch;
+    private PartitionTable proposedTable; // the table the keeper's next proposal is planned on
     private BitSet claims = new BitSet();
     private final List<Wait> waits = new ArrayList<>();
     SimRouting routing;
@@ -256,6 +257,7 @@ final class SimNode {
             return; // a group is founded by a listed member (TableService.maybeFound); its membership event ticks again
         }
         proposedEpoch = committed == null ? 0 : committed.epoch();
+        proposedTable = committed;
         Membership view = keeperView();
         keeper = committed == null
                 ? TableKeeper.start(sim.planner, view, sim.options.partitions(), this::propose)
@@ -265,9 +267,11 @@ final class SimNode {
     /** TableService.propose: on top of the previous proposal; any failure ends this keeper. */
     private void propose(PartitionTable next) {
         long base = proposedEpoch;
+        PartitionTable plannedOn = proposedTable;
         proposedEpoch = next.epoch();
+        proposedTable = next;
         TableKeeper proposer = keeper;
-        sim.log.propose(this, new TableEntry.Proposal(base, next), outcome -> {
+        sim.log.propose(this, new TableEntry.Proposal(base, next), plannedOn, outcome -> {
             if (outcome != null && outcome.applied()) {
                 return;
             }

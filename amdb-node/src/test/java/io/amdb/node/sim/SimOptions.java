@@ -31,14 +31,10 @@ record SimOptions(long seed, int nodes, int initialNodes, int partitions, int ke
                 0.2 + r.nextDouble() * 0.5, 10_000 + r.nextInt(20_000), false);
     }
 
-    SimOptions withLaggingLeader() {
-        return new SimOptions(seed, nodes, initialNodes, partitions, keys, durable, dropRate, duplicateRate,
-                maxDelayMs, crashRate, splitRate, leaderChangeRate, clientRate, faultyMs, true);
-    }
-
-    SimOptions quiet(long faulty) {
-        return new SimOptions(seed, nodes, initialNodes, partitions, keys, durable, 0, 0, maxDelayMs, 0, 0, 0,
-                clientRate, faulty, laggingLeader);
+    /** These options with the given fault rates (the focused tests' profiles). */
+    SimOptions with(double drop, double crash, double leaderChange, boolean lagging) {
+        return new SimOptions(seed, nodes, initialNodes, partitions, keys, durable, drop, duplicateRate, maxDelayMs,
+                crash, splitRate, leaderChange, clientRate, faultyMs, lagging);
     }
 
     @Override
