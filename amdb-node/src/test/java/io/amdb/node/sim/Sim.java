@@ -173,6 +173,10 @@ final class Sim {
 
     void memberUp(Member m) {
         at(100 + random.nextLong(300), () -> {
+            SimNode process = nodes.get(m.nodeId());
+            if (!process.alive() || !process.member().equals(m)) {
+                return; // that process is gone already: Hazelcast never lists it
+            }
             hazelcast.removeIf(x -> x.nodeId().equals(m.nodeId()));
             hazelcast.add(m);
             nodes.values().forEach(n -> n.membershipChanged(m, true));
