@@ -10,6 +10,7 @@ import io.amdb.node.TestPorts;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
+import io.amdb.protocol.TestSeed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A cluster of separate JVMs started with {@code ./amdb start}, driven through the driver: 3 nodes and
@@ -30,13 +32,14 @@ import org.junit.jupiter.api.Test;
  * acknowledged write reads back with its latest value and the owners' key counts sum to the total. Then
  * kill -9 of one node: its partitions are LOST (reported, failing with PARTITION_LOST), the rest keep serving.
  */
+@ExtendWith(TestSeed.class)
 class ClusterProcessIT {
     private static final int KEYS = 100_000;
     private static final long WAIT_S = NodeProcesses.WAIT_S;
 
     @Test
     void threeNodes_joinUnderWrites_sigtermLeave_thenKill9LosesOnlyItsPartitions() throws Exception {
-        long seed = System.nanoTime();
+        long seed = TestSeed.get();
         System.out.println("ClusterProcessIT seed " + seed);
         String cluster = "amdb-it-" + UUID.randomUUID();
         int[] hz = TestPorts.free(4);

@@ -11,6 +11,7 @@ import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Member;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
+import io.amdb.protocol.TestSeed;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Durable nodes as separate JVMs started with {@code ./amdb start}, each on its own data directory: 3 nodes and
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * owners, nothing LOST, and every acknowledged write reads back with its latest value. {@code -Damdb.seed=N}
  * replays the choice of victim, restart orders and writes.
  */
+@ExtendWith(TestSeed.class)
 class ClusterRestartProcessIT {
     private static final int NODES = 3;
     private static final int KEYS = 30_000;
@@ -49,7 +52,7 @@ class ClusterRestartProcessIT {
     /** How the whole cluster is stopped. */
     private enum Stop { SIGTERM, KILL_9 }
 
-    private final long seed = io.amdb.node.ring.TestSeed.get();
+    private final long seed = TestSeed.get();
     private final SplittableRandom random = new SplittableRandom(seed);
     private final AckedWrites model = new AckedWrites(KEYS);
     private final NodeProcesses.Node[] nodes = new NodeProcesses.Node[NODES];

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.Test;
  * <p>Memory-only, because no node restarts here: durability would change nothing the test looks at, and five
  * JVMs share two cores. Needs root, iproute2 and iptables; without network namespaces it fails, never skips.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.amdb.protocol.TestSeed.class)
 class NetworkSplitProcessIT {
     private static final String[] IDS = {"a", "b", "c", "d", "e"};
     private static final int NODES = IDS.length;
@@ -56,7 +57,7 @@ class NetworkSplitProcessIT {
     private static final int FORWARD_GUARD_MS = 120_000; // hang guard for one unrouted write (the node's own bound is 30 s)
     private static final ClientOptions OPTIONS = ClientOptions.builder().requestTimeout(Duration.ofSeconds(90)).build();
 
-    private final long seed = io.amdb.node.ring.TestSeed.get();
+    private final long seed = io.amdb.protocol.TestSeed.get();
     private final AckedWrites model = new AckedWrites(KEYS);
     private final NodeProcesses.Node[] nodes = new NodeProcesses.Node[NODES];
     private final List<String> report = new ArrayList<>();

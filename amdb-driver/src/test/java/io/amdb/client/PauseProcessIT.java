@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * and claims them back), and every acknowledged write reads back with its latest value. Across the whole run,
  * no two nodes ever report different tables under one epoch. {@code -Damdb.seed=N} replays the writes.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.amdb.protocol.TestSeed.class)
 class PauseProcessIT {
     private static final int NODES = 3;
     private static final int KEYS = 20_000;
@@ -39,7 +40,7 @@ class PauseProcessIT {
     private static final Predicate<PartitionTable> SETTLED =
             t -> t.members().size() == NODES && t.lostPartitions() == 0 && t.migrations().isEmpty();
 
-    private final long seed = io.amdb.node.ring.TestSeed.get();
+    private final long seed = io.amdb.protocol.TestSeed.get();
     private final SplittableRandom random = new SplittableRandom(seed);
     private final AckedWrites model = new AckedWrites(KEYS);
     private final NodeProcesses.Node[] nodes = new NodeProcesses.Node[NODES];

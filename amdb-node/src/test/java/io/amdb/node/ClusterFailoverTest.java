@@ -9,6 +9,7 @@ import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
+import io.amdb.protocol.TestSeed;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The coordinator dies in the middle of a rebalance: three nodes hold data, a fourth joins, and while the
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * report exactly the dead node's partitions LOST, and every acknowledged write outside them must read back
  * with its latest value. A writer keeps writing through a survivor throughout. Seeded (printed).
  */
+@ExtendWith(TestSeed.class)
 class ClusterFailoverTest {
     private static final int KEYS = 20_000;
     private static final long WAIT_S = 120; // hang guard, not a timing assertion
@@ -33,7 +36,7 @@ class ClusterFailoverTest {
 
     @Test
     void coordinatorDiesMidRebalance_survivorsConverge_onlyItsPartitionsAreLost() throws Exception {
-        long seed = System.nanoTime();
+        long seed = TestSeed.get();
         System.out.println("ClusterFailoverTest seed " + seed);
         try (AmDbCluster cluster = AmDbCluster.start(3, TestNodes.config())) {
             cluster.awaitBalanced(WAIT);

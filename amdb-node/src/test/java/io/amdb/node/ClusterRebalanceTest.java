@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
+import io.amdb.protocol.TestSeed;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The cluster invariant under rebalancing, in one JVM (real nodes, real Hazelcast, loopback). A writer keeps
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * each change settles, every acknowledged write reads back with its latest value, the owners' key counts sum
  * to the total, and a cluster-wide SCAN returns every key once, in order. Seeded (printed).
  */
+@ExtendWith(TestSeed.class)
 class ClusterRebalanceTest {
     private static final int KEYS = 20_000;
     private static final int STATIC = 2_000;
@@ -38,7 +41,7 @@ class ClusterRebalanceTest {
 
     @Test
     void joinJoinLeave_underWritesAndReads_nothingLostNothingFails() throws Exception {
-        long seed = System.nanoTime();
+        long seed = TestSeed.get();
         System.out.println("ClusterRebalanceTest seed " + seed);
         try (AmDbCluster cluster = AmDbCluster.start(1, TestNodes.config())) {
             AckedWrites model = new AckedWrites(2 * KEYS, KEYS); // the upper half is created by the writer

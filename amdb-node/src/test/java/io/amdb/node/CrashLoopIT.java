@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.amdb.node.persist.LogFormat;
-import io.amdb.node.ring.TestSeed;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
+import io.amdb.protocol.TestSeed;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Kill -9 in a loop, as RocksDB's db_crashtest does, black-box: a node on one data directory takes pipelined puts
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * is where the next cycle starts. {@code docs/STORAGE.md}: neither {@code async} nor {@code sync} loses an
  * acknowledged write to a kill -9.
  */
+@ExtendWith(TestSeed.class)
 class CrashLoopIT {
     private static final int KEYS = 2_000;
     private static final int CYCLES = 20;

@@ -9,16 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
+import io.amdb.protocol.TestSeed;
 import io.amdb.protocol.WireWriter;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Bad input on the protocol port: the offending connection gets an error where the node can send one and
  * is closed; a bystander connection, opened before, keeps working and keeps its data.
  */
+@ExtendWith(TestSeed.class)
 class NodeFramingTest {
     private static AmDbNode node;
 
@@ -101,7 +104,7 @@ class NodeFramingTest {
 
     @Test
     void randomGarbage_closesOnlyThatConnection() throws Exception {
-        long seed = System.nanoTime();
+        long seed = TestSeed.get();
         Random random = new Random(seed);
         for (int round = 0; round < 20; round++) {
             byte[] garbage = new byte[64 + random.nextInt(512)];

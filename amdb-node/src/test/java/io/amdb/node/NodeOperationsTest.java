@@ -12,6 +12,7 @@ import io.amdb.protocol.Member;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
+import io.amdb.protocol.TestSeed;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,8 +24,10 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every operation against a real node over real TCP, checked byte for byte. */
+@ExtendWith(TestSeed.class)
 class NodeOperationsTest {
     private static AmDbNode node;
 
@@ -205,7 +208,7 @@ class NodeOperationsTest {
 
     @Test
     void scan_pagedWithContinuation_returnsEveryKeyInOrderOnce() throws Exception {
-        long seed = System.nanoTime();
+        long seed = TestSeed.get();
         Random random = new Random(seed);
         TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
         try (RawClient c = new RawClient(node.port())) {

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.amdb.node.ring.TestSeed;
 import io.amdb.protocol.Partitioner;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
+import io.amdb.protocol.TestSeed;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A power loss, simulated: the node runs with the sync-trace hook ({@code docs/STORAGE.md}, "Test hook"), a writer
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>One connection, so each partition's writes are applied, logged and acknowledged in the order they were sent.
  */
+@ExtendWith(TestSeed.class)
 class PowerLossIT {
     private static final int CYCLES = 5;
     private static final int WINDOW = 64;

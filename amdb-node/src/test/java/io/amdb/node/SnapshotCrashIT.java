@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.amdb.node.ring.TestSeed;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
+import io.amdb.protocol.TestSeed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Kill -9 around snapshots ({@code docs/STORAGE.md}, "Snapshots"): a one-shard node takes 64 KiB puts over 500 keys
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * acknowledged value or a later unacknowledged one ({@link CrashModel}), and a published snapshot is what recovery
  * starts from.
  */
+@ExtendWith(TestSeed.class)
 class SnapshotCrashIT {
     private static final int KEYS = 500;
     private static final int VALUE_BYTES = 64 << 10;

@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Golden bytes from docs/PROTOCOL.md, round trips, truncated, corrupted and garbage input. */
+@ExtendWith(TestSeed.class)
 class PartitionTableCodecTest {
     private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
     /** The tiny table of docs/PROTOCOL.md, "Partition table". */

@@ -1,15 +1,17 @@
 package io.amdb.shell;
 
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.amdb.protocol.TestSeed;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(TestSeed.class)
 class DisplayTest {
 
     private static byte[] utf8(String s) {
@@ -32,7 +34,7 @@ class DisplayTest {
 
     @Test
     void quoted_anyBytes_readBackByWordsAsTheSameBytes() throws ShellError {
-        long seed = System.nanoTime();
+        long seed = TestSeed.get();
         Random random = new Random(seed);
         for (int i = 0; i < 2000; i++) {
             byte[] value = new byte[random.nextInt(12)];

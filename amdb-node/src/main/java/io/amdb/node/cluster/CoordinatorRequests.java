@@ -131,13 +131,30 @@ public final class CoordinatorRequests {
             byte[] b = request.body().getBytes();
             WireReader r = new WireReader(b, 0, b.length);
             Migration done = new Migration(r.u32(), r.str(), r.str());
-            Member owner = keeper.table().owner(done.partition());
-            int outcome = owner != null && owner.nodeId().equals(done.toNode()) ? CUTOVER_ALREADY
-                    : keeper.cutover(done) ? CUTOVER_ACCEPTED : CUTOVER_REFUSED;
-            request.reply(Buffer.buffer(new byte[] {(byte) outcome}));
+            request.reply(Buffer.buffer(new byte[] {(byte) cutoverOutcome(keeper, done)}));
         } catch (ProtocolException | IllegalArgumentException e) {
             PeerFailure.MALFORMED.fail(request, "malformed cutover request: " + e.getMessage());
         }
+    }
+
+    /**
+     * The coordinator's decision on a cutover request, in the order PEERS.md gives: {@link #CUTOVER_ALREADY} when
+     * its newest table names the target, else {@link #CUTOVER_ACCEPTED} when the keeper proposed the cutover, else
+     * {@link #CUTOVER_REFUSED}. Pure but for the keeper's own proposal; the simulation answers with it too.
+     */
+    public static int cutoverOutcome(TableKeeper keeper, Migration done) {
+        Member owner = keeper.table().owner(done.partition());
+        return owner != null && owner.nodeId().equals(done.toNode()) ? CUTOVER_ALREADY
+                : keeper.cutover(done) ? CUTOVER_ACCEPTED : CUTOVER_REFUSED;
+    }
+
+    /**
+     * Whether a fenced source may unfence after asking for its cutover, given the answer ({@code null}: none came,
+     * or the request failed). Only REFUSED: after ACCEPTED or ALREADY, or no answer, the cutover may have been
+     * committed, and serving again could lose the writes the target takes at the new epoch.
+     */
+    public static boolean mayUnfence(Integer answer) {
+        return answer != null && answer == CUTOVER_REFUSED;
     }
 
     /**

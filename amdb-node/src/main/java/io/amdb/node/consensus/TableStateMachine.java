@@ -29,7 +29,7 @@ import org.apache.ratis.util.LifeCycle;
 
 /**
  * The table log's state: the newest committed partition table. Every replica (voter or listener) applies the
- * same entries in log order (see {@link TableEntry} for the rule that refuses a stale proposal), so every
+ * same entries in log order ({@link TableLogRule} refuses a stale proposal), so every
  * replica holds the same table at the same log index, and a table exists only once committed.
  *
  * <p>Thread safety: Ratis applies entries on one thread per group; {@link #table()} may be read from any.
@@ -100,12 +100,12 @@ final class TableStateMachine extends BaseStateMachine {
             LOG.warning("ignoring a malformed table log entry: " + e.getMessage());
             return new TableEntry.Outcome(false, epoch);
         }
-        if (p.base() != epoch || p.table().epoch() <= epoch) {
-            return new TableEntry.Outcome(false, epoch);
+        TableEntry.Outcome outcome = TableLogRule.apply(held, p);
+        if (outcome.applied()) {
+            table = p.table();
+            events.applied(p.table());
         }
-        table = p.table();
-        events.applied(p.table());
-        return new TableEntry.Outcome(true, p.table().epoch());
+        return outcome;
     }
 
     @Override

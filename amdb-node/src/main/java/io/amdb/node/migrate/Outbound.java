@@ -126,7 +126,7 @@ final class Outbound {
             if (state != State.AWAITING_TABLE) {
                 return;
             }
-            if (ar.succeeded() && ar.result() == CoordinatorRequests.CUTOVER_REFUSED) {
+            if (CoordinatorRequests.mayUnfence(ar.succeeded() ? ar.result() : null)) {
                 end(false, "the coordinator no longer plans this move");
                 return;
             }

@@ -177,7 +177,7 @@ public final class Forwarder {
         Set<Outstanding> toOwner = outstanding.computeIfAbsent(owner.nodeId(), id -> ConcurrentHashMap.newKeySet());
         toOwner.add(entry);
         result.future().onComplete(ar -> toOwner.remove(entry));
-        if (table.current().member(owner.nodeId()) == null) { // it left before we registered
+        if (departed(table.current(), owner.nodeId())) { // it left before we registered
             ownerLeft(owner.nodeId(), entry);
         }
         return result.future();
@@ -192,12 +192,20 @@ public final class Forwarder {
      */
     public void tableInstalled(PartitionTable newer) {
         for (Map.Entry<String, Set<Outstanding>> e : outstanding.entrySet()) {
-            if (newer.member(e.getKey()) == null) {
+            if (departed(newer, e.getKey())) {
                 for (Outstanding o : e.getValue()) {
                     ownerLeft(e.getKey(), o);
                 }
             }
         }
+    }
+
+    /**
+     * True when {@code ownerId} is not a member of {@code table}: a piece out to it is answered WRONG_OWNER at once
+     * instead of waiting out {@link #PIECE_TIMEOUT_MS}, since a crashed owner never replies.
+     */
+    public static boolean departed(PartitionTable table, String ownerId) {
+        return table.member(ownerId) == null;
     }
 
     private void ownerLeft(String ownerId, Outstanding o) {

@@ -3,14 +3,16 @@ package io.amdb.node.consensus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.amdb.node.ring.TestSeed;
+import io.amdb.protocol.TestSeed;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(TestSeed.class)
 class VoterPlanTest {
     private static VoterPlan.Conf conf(Set<String> voters, Set<String> listeners) {
         return new VoterPlan.Conf(voters, listeners);

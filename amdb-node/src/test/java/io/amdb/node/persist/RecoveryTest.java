@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.amdb.node.ring.TestSeed;
 import io.amdb.node.storage.ShardStore;
 import io.amdb.node.storage.SkipList;
+import io.amdb.protocol.TestSeed;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -24,12 +24,14 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The log, snapshots and recovery of one shard against a model: every acknowledged change comes back with
  * its version, a torn tail is cut, corruption is refused (or truncated when told), and snapshots bound the log.
  */
+@ExtendWith(TestSeed.class)
 class RecoveryTest {
     @TempDir
     Path dir;

@@ -4,14 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.amdb.protocol.KeyHash;
+import io.amdb.protocol.TestSeed;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Bounded loads checked by hand on the toy ring, determinism, and the balance report for N = 2..16. */
+@ExtendWith(TestSeed.class)
 class PlacementTest {
     private static final int P = 1024;
     private static final double[] EPSILONS = {0.0, 0.01, 0.05, 0.1, 0.25, 1000.0};

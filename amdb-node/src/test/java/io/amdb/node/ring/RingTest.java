@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.amdb.protocol.KeyHash;
+import io.amdb.protocol.TestSeed;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Token layout, partition positions and plain successor lookup, checked by hand with {@link ToyHash}. */
+@ExtendWith(TestSeed.class)
 class RingTest {
     @Test
     void successor_toyRingOfThree_firstTokenClockwise() {

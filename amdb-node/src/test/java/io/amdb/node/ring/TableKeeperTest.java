@@ -10,6 +10,7 @@ import io.amdb.protocol.Member;
 import io.amdb.protocol.Migration;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.PartitionTableCodec;
+import io.amdb.protocol.TestSeed;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,8 +21,10 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The keeper over a fake membership, and a seeded random walk of joins, leaves and deaths. */
+@ExtendWith(TestSeed.class)
 class TableKeeperTest {
     private static final int P = 1024;
     private static final TablePlanner PLANNER = new TablePlanner(PlacementPolicy.DEFAULT);

@@ -10,9 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.amdb.protocol.Member;
 import io.amdb.protocol.Migration;
 import io.amdb.protocol.PartitionTable;
+import io.amdb.protocol.TestSeed;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -20,8 +21,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The planning rules: first table, join, leave, death, return, operator reassignment. */
+@ExtendWith(TestSeed.class)
 class TablePlannerTest {
     private static final int P = 1024;
     private static final TablePlanner PLANNER = new TablePlanner(PlacementPolicy.DEFAULT);

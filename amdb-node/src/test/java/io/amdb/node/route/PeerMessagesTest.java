@@ -8,14 +8,18 @@ import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Opcode;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
+import io.amdb.protocol.TestSeed;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The forwarder's binary messages survive encoding: partition sets bit for bit, ranges, replies. */
+@ExtendWith(TestSeed.class)
 class PeerMessagesTest {
     @Test
     void localScan_roundTrip_keepsEveryPartitionBitAndTheRange() throws Exception {
-        SplittableRandom random = new SplittableRandom(42);
+        long seed = TestSeed.get();
+        SplittableRandom random = new SplittableRandom(seed);
         for (int partitions : new int[] {1, 7, 8, 9, 1024}) {
             boolean[] mask = new boolean[partitions];
             for (int p = 0; p < partitions; p++) {

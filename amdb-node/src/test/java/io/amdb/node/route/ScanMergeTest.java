@@ -7,19 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.amdb.node.shard.ScanTask;
 import io.amdb.node.storage.ShardStore;
 import io.amdb.protocol.Response;
+import io.amdb.protocol.TestSeed;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The cross-shard merge against a TreeMap model: pages chained by continuation see every key once. */
+@ExtendWith(TestSeed.class)
 class ScanMergeTest {
 
     @Test
     void merge_randomShardsAndLimits_pagesCoverModelExactlyInOrder() {
-        long seed = System.nanoTime();
+        long seed = TestSeed.get();
         Random random = new Random(seed);
         for (int round = 0; round < 50; round++) {
             int shards = 1 + random.nextInt(4);

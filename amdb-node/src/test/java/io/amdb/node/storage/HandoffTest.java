@@ -7,23 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.amdb.protocol.TestSeed;
 import io.amdb.protocol.WireWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The migration invariant at the storage level: a partition copied chunk by chunk while random writes keep
  * landing (before, at and after the copy's position), then fenced, arrives at the target exactly equal to
  * the source. Seeded; {@code -Damdb.seed=N} replays a run (see {@link RandomKeys}).
  */
+@ExtendWith(TestSeed.class)
 class HandoffTest {
     private static final int P = 3;
 
     @Test
     void chunkedCopyUnderWrites_thenFence_targetEqualsSource() throws Exception {
-        long seed = RandomKeys.seed();
+        long seed = TestSeed.get();
         for (int round = 0; round < 20; round++) {
             SplittableRandom random = new SplittableRandom(seed + round);
             ShardStore source = new ShardStore(4, 1);

@@ -5,21 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.amdb.protocol.TestSeed;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The hash index against a HashMap model. Hashes are chosen by the test from a tiny set, so runs of
  * colliding entries, wrap-around at the table's end and backward-shift deletion are exercised constantly.
  */
+@ExtendWith(TestSeed.class)
 class KeyIndexTest {
 
     @Test
     void randomInsertsAndRemoves_collidingHashes_matchModel() {
-        long seed = Long.getLong("amdb.seed", System.nanoTime());
+        long seed = TestSeed.get();
         Random random = new Random(seed);
         KeyIndex index = new KeyIndex();
         Map<String, SkipNode> model = new HashMap<>();

@@ -3,10 +3,13 @@ package io.amdb.node.storage;
 import static io.amdb.node.storage.SkipListTest.key;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.amdb.protocol.TestSeed;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(TestSeed.class)
 class KeyPrefixTest {
     @Test
     void of_shortKeys_padWithZerosOnTheRight() {
@@ -24,7 +27,7 @@ class KeyPrefixTest {
 
     @Test
     void of_differentPrefixes_orderAsTheKeysDo() {
-        long seed = RandomKeys.seed();
+        long seed = TestSeed.get();
         SplittableRandom random = new SplittableRandom(seed);
         for (int step = 0; step < 20_000; step++) {
             byte[] a = RandomKeys.key(random);

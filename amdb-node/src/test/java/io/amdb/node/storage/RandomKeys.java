@@ -3,9 +3,8 @@ package io.amdb.node.storage;
 import java.util.SplittableRandom;
 
 /**
- * Randomness for the seeded model tests. The seed is the system property {@code amdb.seed} if
- * set, else {@code System.nanoTime()}; tests put it, with the step, in every assertion message,
- * so that {@code mvn test -Damdb.seed=N} replays a failure exactly.
+ * Random keys and values for the seeded model tests, drawn from a random the test seeds with
+ * {@code io.amdb.protocol.TestSeed} (so {@code -Damdb.seed=N} replays a failure exactly).
  *
  * <p>Keys are drawn so that collisions and prefix relations are frequent: mostly 1-6 bytes from
  * a five-letter alphabet holding the edge bytes 0x00, 0x7F, 0x80 and 0xFF, sometimes 7-12 bytes
@@ -18,11 +17,6 @@ final class RandomKeys {
     private RandomKeys() {
     }
 
-    /** The seed for this run: {@code -Damdb.seed} if given, else the clock. */
-    static long seed() {
-        String property = System.getProperty("amdb.seed");
-        return property != null ? Long.parseLong(property.trim()) : System.nanoTime();
-    }
 
     /** A key as described in the class comment (85% short, 15% long). */
     static byte[] key(SplittableRandom random) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.amdb.protocol.TestSeed;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -18,12 +19,14 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
 /**
  * Unit tests of {@link ShardStore}, then a seeded model test of scan against per-partition
  * {@code TreeMap}s (see {@link RandomKeys} for the seed and how to replay it).
  */
+@ExtendWith(TestSeed.class)
 class ShardStoreTest {
     private final ShardStore store = new ShardStore(4, 7);
 
@@ -164,7 +167,7 @@ class ShardStoreTest {
 
     @Test
     void scan_randomBoundsAndBudgets_matchesTreeMapModel() {
-        long seed = RandomKeys.seed();
+        long seed = TestSeed.get();
         SplittableRandom random = new SplittableRandom(seed);
         int partitions = 6;
         ShardStore shard = new ShardStore(partitions, seed);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.amdb.protocol.TestSeed;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -19,17 +20,19 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Edge cases of {@link SkipList}, then a seeded model test against {@code TreeMap} (see
  * {@link RandomKeys} for the seed and how to replay it).
  */
+@ExtendWith(TestSeed.class)
 class SkipListTest {
     private final SkipList list = new SkipList(1);
 
     @Test
     void appender_ascendingKeysWithAFewOutOfOrder_equalsModelWithVersions() {
-        long seed = RandomKeys.seed();
+        long seed = TestSeed.get();
         SplittableRandom random = new SplittableRandom(seed);
         for (int round = 0; round < 20; round++) {
             TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
@@ -220,7 +223,7 @@ class SkipListTest {
 
     @Test
     void randomOperations_matchTreeMapModel() {
-        long seed = RandomKeys.seed();
+        long seed = TestSeed.get();
         SplittableRandom random = new SplittableRandom(seed);
         SkipList list = new SkipList(seed);
         TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
@@ -300,7 +303,7 @@ class SkipListTest {
 
     @Test
     void put_keysSharingALongPrefix_orderAndSeeksMatchModel() {
-        long seed = RandomKeys.seed();
+        long seed = TestSeed.get();
         java.util.Random random = new java.util.Random(seed);
         SkipList list = new SkipList(seed);
         java.util.TreeMap<byte[], byte[]> model = new java.util.TreeMap<>(java.util.Arrays::compareUnsigned);
