@@ -68,7 +68,10 @@ public enum ErrorCode {
 
     /** Client side only: the connection closed before the response arrived. Never sent on the wire. */
     CONNECTION_LOST(60, true),
-    /** Client side only: no response within the request timeout. Never sent on the wire. */
+    /**
+     * No response in time: the client's request timeout, or, sent by a node on the forwarding path, an owner
+     * that did not answer a piece before its deadline (docs/PEERS.md). The outcome is unknown.
+     */
     TIMEOUT(61, false);
 
     private static final ErrorCode[] BY_CODE = new ErrorCode[64];
