@@ -599,8 +599,7 @@ public final class AmDbNode {
         tableService = service;
         stats.setTableLogFields(service::infoFields);
         MigrationService moves = new MigrationService(self, dispatcher, migrationStats, table,
-                m -> service.requests().cutover(m),
-                service::refreshTable, recoveredPartitions);
+                m -> service.requests().cutover(m), recoveredPartitions);
         forwarder = new Forwarder(vertx.eventBus(), table, config.limits(), dispatcher.partitioner(), System::nanoTime);
         table.addListener(forwarder::tableInstalled);
         return vertx.deployVerticle(new PeerEndpoint(routes))

@@ -212,16 +212,6 @@ public final class TableService extends VerticleBase implements Membership.Liste
         return f;
     }
 
-    /** True while this node leads the table log (it is the table coordinator). */
-    public boolean isCoordinator() {
-        return keeper != null;
-    }
-
-    /** Tables arrive through the log on their own; there is nothing to fetch. Completes at once. */
-    public Future<Void> refreshTable() {
-        return Future.succeededFuture();
-    }
-
     /**
      * True when Hazelcast sees no other member: a leaving node with nobody to hand off to stops at once (the
      * table log cannot commit a table without the voters that left before it).

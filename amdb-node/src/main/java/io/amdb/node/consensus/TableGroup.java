@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -280,21 +279,6 @@ public final class TableGroup implements AutoCloseable {
         }
         return new VoterPlan.Conf(ids(conf.getCurrentPeers(RaftPeerRole.FOLLOWER)),
                 ids(conf.getCurrentPeers(RaftPeerRole.LISTENER)));
-    }
-
-    /** The peers of the configuration now, by id (to keep their addresses when re-configuring). */
-    public Map<String, RaftPeer> confPeers() {
-        RaftServer.Division d = division();
-        if (d == null) {
-            return Map.of();
-        }
-        Map<String, RaftPeer> out = new java.util.HashMap<>();
-        for (RaftPeerRole role : List.of(RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER)) {
-            for (RaftPeer p : d.getRaftConf().getCurrentPeers(role)) {
-                out.put(p.getId().toString(), p);
-            }
-        }
-        return out;
     }
 
     private static java.util.Set<String> ids(Collection<RaftPeer> peers) {

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Runs this node's side of every migration in the table: as source, at most {@link #PARALLEL} partitions
@@ -41,7 +40,6 @@ public final class MigrationService extends VerticleBase {
     private final MigrationStats stats;
     private final NodeTable nodeTable;
     private final Function<Migration, Future<Integer>> cutover;
-    private final Supplier<Future<Void>> refresh;
     private final Map<Integer, Outbound> active = new HashMap<>();
     private final Map<Integer, Long> abortedAt = new HashMap<>();
     private final Map<Integer, long[]> inbound = new HashMap<>(); // partition -> {attempt, next seq}
@@ -52,11 +50,10 @@ public final class MigrationService extends VerticleBase {
 
     /**
      * @param cutover asks the coordinator to cut a finished migration over ({@code CoordinatorRequests.CUTOVER_*})
-     * @param refresh re-reads the coordinator's table now
      */
     public MigrationService(Member self, ShardDispatcher shards, MigrationStats stats, NodeTable nodeTable,
-            Function<Migration, Future<Integer>> cutover, Supplier<Future<Void>> refresh) {
-        this(self, shards, stats, nodeTable, cutover, refresh, null);
+            Function<Migration, Future<Integer>> cutover) {
+        this(self, shards, stats, nodeTable, cutover, null);
     }
 
     /**
@@ -64,9 +61,8 @@ public final class MigrationService extends VerticleBase {
      *                  dropped like any other held partition once a table gives them to someone else
      */
     public MigrationService(Member self, ShardDispatcher shards, MigrationStats stats, NodeTable nodeTable,
-            Function<Migration, Future<Integer>> cutover, Supplier<Future<Void>> refresh, boolean[] recovered) {
+            Function<Migration, Future<Integer>> cutover, boolean[] recovered) {
         this.recovered = recovered;
-        this.refresh = refresh;
         this.self = self;
         this.shards = shards;
         this.stats = stats;
@@ -130,12 +126,6 @@ public final class MigrationService extends VerticleBase {
         return cutover.apply(done);
     }
 
-    /** Re-reads the coordinator's table; completes on this service's context (the table arrives through tableInstalled). */
-    Future<Void> refreshTable() {
-        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-        refresh.get().onComplete(ar -> context.runOnContext(v -> done.complete()));
-        return done.future();
-    }
 
     private void reconcile(PartitionTable newer) {
         assert table == null || newer.epoch() > table.epoch() : "NodeTable calls its listeners in epoch order";
