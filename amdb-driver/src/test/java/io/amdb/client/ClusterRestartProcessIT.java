@@ -282,30 +282,9 @@ class ClusterRestartProcessIT {
         return AmDbClient.connect(Arrays.stream(ports).mapToObj(p -> "127.0.0.1:" + p).toList(), OPTIONS);
     }
 
-    /** Polls (bounded) until every running node holds the same table and it satisfies {@code ok}; returns it. */
+    /** See {@link NodeProcesses#awaitConverged}; the seed in the failure message. */
     private PartitionTable awaitConverged(Predicate<PartitionTable> ok, String what) throws Exception {
-        List<AmDbClient> clients = new ArrayList<>();
-        try {
-            for (int port : ports) {
-                clients.add(AmDbClient.connect("127.0.0.1", port, OPTIONS));
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-            List<PartitionTable> tables = List.of();
-            while (System.nanoTime() < deadline) {
-                tables = new ArrayList<>();
-                for (AmDbClient c : clients) {
-                    tables.add(c.refreshTable().get(WAIT_S, TimeUnit.SECONDS));
-                }
-                PartitionTable first = tables.get(0);
-                if (tables.stream().allMatch(first::sameContentAs) && ok.test(first)) {
-                    return first;
-                }
-                TimeUnit.MILLISECONDS.sleep(100); // polling interval, bounded by the deadline
-            }
-            throw new AssertionError("seed " + seed + ": no common " + what + " table within " + WAIT_S + " s: " + tables);
-        } finally {
-            clients.forEach(AmDbClient::close);
-        }
+        return NodeProcesses.awaitConverged(ports, OPTIONS, ok, t -> { }, what + " (seed " + seed + ")");
     }
 
     /** As {@link NodeProcesses#awaitTable}, the seed in the failure message. */

@@ -73,6 +73,39 @@ final class NodeProcesses implements AutoCloseable {
         throw new IllegalStateException(node.id() + ": no ready line within " + WAIT_S + " s: " + node.stdout());
     }
 
+    /**
+     * Polls (bounded by WAIT_S) every node's table, through a client per port, until all hold the same table and
+     * it satisfies {@code ok}; returns it. {@code seen} is told of every table read (to check across a run).
+     */
+    static io.amdb.protocol.PartitionTable awaitConverged(int[] ports, ClientOptions options,
+            java.util.function.Predicate<io.amdb.protocol.PartitionTable> ok,
+            java.util.function.Consumer<io.amdb.protocol.PartitionTable> seen, String what) throws Exception {
+        List<AmDbClient> clients = new ArrayList<>();
+        try {
+            for (int port : ports) {
+                clients.add(AmDbClient.connect("127.0.0.1", port, options));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+            List<io.amdb.protocol.PartitionTable> tables = List.of();
+            while (System.nanoTime() < deadline) {
+                tables = new ArrayList<>();
+                for (AmDbClient c : clients) {
+                    io.amdb.protocol.PartitionTable t = c.refreshTable().get(WAIT_S, TimeUnit.SECONDS);
+                    seen.accept(t);
+                    tables.add(t);
+                }
+                io.amdb.protocol.PartitionTable first = tables.get(0);
+                if (tables.stream().allMatch(first::sameContentAs) && ok.test(first)) {
+                    return first;
+                }
+                TimeUnit.MILLISECONDS.sleep(100); // polling interval, bounded by the deadline
+            }
+            throw new AssertionError("no common " + what + " table within " + WAIT_S + " s: " + tables);
+        } finally {
+            clients.forEach(AmDbClient::close);
+        }
+    }
+
     /** Refreshes the client's table until it satisfies {@code ok} (bounded by WAIT_S) and returns it. */
     static io.amdb.protocol.PartitionTable awaitTable(AmDbClient client,
             java.util.function.Predicate<io.amdb.protocol.PartitionTable> ok, String what) throws Exception {

@@ -167,36 +167,14 @@ class PauseProcessIT {
     }
 
     /**
-     * Polls (bounded) every node's table until all are the same and settled (every member, nothing LOST, no
-     * move); records each (epoch, table) seen and fails if one epoch ever shows two different tables.
+     * Waits (bounded) until every node holds the same settled table (every member, nothing LOST, no move);
+     * records each (epoch, table) seen and fails if one epoch ever shows two different tables.
      */
     private PartitionTable awaitConverged(String what) throws Exception {
-        List<AmDbClient> clients = new ArrayList<>();
-        try {
-            for (int port : ports) {
-                clients.add(AmDbClient.connect("127.0.0.1", port, OPTIONS));
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-            List<PartitionTable> tables = List.of();
-            while (System.nanoTime() < deadline) {
-                tables = new ArrayList<>();
-                for (AmDbClient c : clients) {
-                    PartitionTable t = c.refreshTable().get(WAIT_S, TimeUnit.SECONDS);
-                    PartitionTable earlier = tablesByEpoch.putIfAbsent(t.epoch(), t);
-                    assertTrue(earlier == null || earlier.sameContentAs(t),
-                            "two tables under epoch " + t.epoch() + ": " + earlier + " and " + t);
-                    tables.add(t);
-                }
-                PartitionTable first = tables.get(0);
-                if (tables.stream().allMatch(t -> t.epoch() == first.epoch()) && SETTLED.test(first)) {
-                    assertEquals(NODES, first.members().size());
-                    return first;
-                }
-                TimeUnit.MILLISECONDS.sleep(100); // polling interval, bounded by the deadline
-            }
-            throw new AssertionError("seed " + seed + ": no common settled table " + what + " within " + WAIT_S + " s: " + tables);
-        } finally {
-            clients.forEach(AmDbClient::close);
-        }
+        return NodeProcesses.awaitConverged(ports, OPTIONS, SETTLED, t -> {
+            PartitionTable earlier = tablesByEpoch.putIfAbsent(t.epoch(), t);
+            assertTrue(earlier == null || earlier.sameContentAs(t), "two tables under epoch " + t.epoch() + ": "
+                    + earlier + " and " + t);
+        }, what + " (seed " + seed + ")");
     }
 }
