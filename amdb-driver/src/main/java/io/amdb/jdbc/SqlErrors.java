@@ -111,6 +111,9 @@ final class SqlErrors {
             case STORAGE_FULL ->
                     // Nothing was applied; the same statement succeeds once the node's disk has room again.
                     new SQLTransientException(message, DISK_FULL, vendor, cause);
+            case OWNER_UNREACHABLE ->
+                    // Nothing was applied; the same statement can succeed once the network heals or the table moves.
+                    new SQLTransientException(message, UNAVAILABLE, vendor, cause);
             case UNAUTHORIZED, FORBIDDEN -> // HTTP/WebSocket codes: the driver never receives them today
                     new SQLInvalidAuthorizationSpecException(message, INVALID_AUTHORIZATION, vendor, cause);
             case OK, INTERNAL_ERROR -> new SQLException(message, INTERNAL, vendor, cause);
@@ -180,6 +183,7 @@ final class SqlErrors {
             case CONNECTION_LOST, TIMEOUT -> "no answer from the key's owner; the row may or may not be applied";
             case PARTITION_LOST -> "the key's partition is lost";
             case STORAGE_FULL -> "the owner's disk is full; nothing was applied";
+            case OWNER_UNREACHABLE -> "the key's owner is unreachable from the node; nothing was applied";
             case WRONG_OWNER -> "the key's partition kept moving; retries used up";
             default -> "rejected by the node";
         };

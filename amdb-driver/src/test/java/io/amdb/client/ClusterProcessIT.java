@@ -78,7 +78,7 @@ class ClusterProcessIT {
                     NodeProcesses.Node leaver = nodes.get(1);
                     leaver.process().destroy(); // SIGTERM: hands its partitions off, then exits 0
                     assertTrue(leaver.process().waitFor(WAIT_S, TimeUnit.SECONDS), "p1 exits after SIGTERM");
-                    assertEquals(0, leaver.process().exitValue(), String.join("\n", leaver.stdout()));
+                    assertEquals(0, leaver.process().exitValue(), leaver.describe());
                     System.out.printf("p1: SIGTERM to exit in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
                     awaitTable(client, t -> t.members().size() == 3 && t.migrations().isEmpty() && t.lostPartitions() == 0);
                 } finally {

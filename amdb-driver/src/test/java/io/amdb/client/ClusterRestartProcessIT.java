@@ -173,7 +173,7 @@ class ClusterRestartProcessIT {
         for (NodeProcesses.Node n : nodes) {
             assertTrue(n.process().waitFor(WAIT_S, TimeUnit.SECONDS), n.id() + " exits after " + how);
             if (how == Stop.SIGTERM) {
-                assertEquals(0, n.process().exitValue(), n.id() + " after SIGTERM: " + String.join("\n", n.stdout()));
+                assertEquals(0, n.process().exitValue(), n.id() + " after SIGTERM: " + n.describe());
             }
         }
         System.out.printf("%s of all 3: exited in %d ms%n", how, ms(t0));
@@ -296,7 +296,7 @@ class ClusterRestartProcessIT {
         for (NodeProcesses.Node n : nodes) {
             if (n != null) {
                 try {
-                    System.out.println("---- " + n.id() + " stdout (last start) ----\n" + String.join("\n", n.stdout()));
+                    System.out.println("---- " + n.id() + " (last start) ----\n" + n.describe());
                 } catch (Exception e) {
                     System.out.println("---- " + n.id() + ": " + e);
                 }

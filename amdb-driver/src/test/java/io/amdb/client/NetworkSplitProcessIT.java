@@ -166,6 +166,17 @@ class NetworkSplitProcessIT {
         for (Map.Entry<String, CompletableFuture<String>> f : forwarded.entrySet()) {
             report.add(tag + ": " + f.getKey() + ": " + f.getValue().get(WAIT_S, TimeUnit.SECONDS));
         }
+        // Once a minority node's Hazelcast shows the majority gone, a write it would forward across the cut fails
+        // at once with the clear, retryable OWNER_UNREACHABLE (nothing sent, nothing applied).
+        for (int m : minority) {
+            awaitLiveMembers(m, minority.size(), tag);
+            int acrossKey = firstKey(before, k -> majorityIds.contains(before.ownerOf(key(k)).nodeId()), probeKeys);
+            String outcome = unroutedPut(m, acrossKey, "y" + round).get(WAIT_S, TimeUnit.SECONDS);
+            report.add(tag + ": unrouted PUT at " + IDS[m] + " of key_" + acrossKey + " once it sees only the minority: "
+                    + outcome);
+            assertTrue(outcome.contains("code=OWNER_UNREACHABLE"), tag + ": " + IDS[m] + " forwarding across the cut: "
+                    + outcome);
+        }
         for (int m : minority) {
             try (NodeProbe probe = new NodeProbe(net.address(m), PORT, 10_000)) {
                 Map<String, String> info = probe.info();
@@ -224,6 +235,22 @@ class NetworkSplitProcessIT {
     }
 
     /** Sends PUT key_k unrouted (epoch 0) to node {@code at}; completes with the outcome and how long it took. */
+    /** Polls (bounded) node {@code m}'s INFO until Hazelcast shows it {@code n} live members. */
+    private void awaitLiveMembers(int m, int n, String tag) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        String seen = null;
+        while (System.nanoTime() < deadline) {
+            try (NodeProbe probe = new NodeProbe(net.address(m), PORT, 10_000)) {
+                seen = probe.info().get("live_members");
+            }
+            if (Integer.toString(n).equals(seen)) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(200); // polling interval, bounded by the deadline
+        }
+        throw new AssertionError(tag + ": " + IDS[m] + " still sees " + seen + " live members after " + WAIT_S + " s");
+    }
+
     private CompletableFuture<String> unroutedPut(int at, int k, String tag) {
         String value = tag + "_" + k;
         return CompletableFuture.supplyAsync(() -> {
@@ -359,7 +386,7 @@ class NetworkSplitProcessIT {
         for (NodeProcesses.Node n : nodes) {
             if (n != null) {
                 try {
-                    System.out.println("---- " + n.id() + " stdout ----\n" + String.join("\n", n.stdout()));
+                    System.out.println("---- " + n.id() + " ----\n" + n.describe());
                 } catch (Exception e) {
                     System.out.println("---- " + n.id() + ": " + e);
                 }

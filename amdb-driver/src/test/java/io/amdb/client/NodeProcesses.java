@@ -19,10 +19,25 @@ final class NodeProcesses implements AutoCloseable {
     private static final Pattern READY = Pattern.compile("ready on \\S+:(\\d+) ");
     static final long WAIT_S = 180; // hang guard, not a timing assertion
 
-    /** One node process and the file its stdout goes to. */
-    record Node(String id, Process process, Path out, Path dataDir) {
+    /** One node process and the files its stdout and stderr go to. */
+    record Node(String id, Process process, Path out, Path err, Path dataDir) {
         List<String> stdout() throws IOException {
             return Files.readAllLines(out, StandardCharsets.UTF_8);
+        }
+
+        /** The last {@code n} lines of stderr (where a node says why it failed to start), for failure messages. */
+        String stderrTail(int n) {
+            try {
+                List<String> lines = Files.readAllLines(err, StandardCharsets.UTF_8);
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+            } catch (IOException e) {
+                return "(stderr unreadable: " + e + ")";
+            }
+        }
+
+        /** stdout, then the tail of stderr: what a failure message shows of a node. */
+        String describe() throws IOException {
+            return id + " stdout:\n" + String.join("\n", stdout()) + "\n" + id + " stderr (last lines):\n" + stderrTail(15);
         }
     }
 
@@ -46,11 +61,12 @@ final class NodeProcesses implements AutoCloseable {
             command.addAll(List.of("--data-dir", dataDir.toString()));
         }
         Path out = Files.createTempFile("amdb-" + id + "-", ".out");
+        Path err = Files.createTempFile("amdb-" + id + "-", ".err");
         ProcessBuilder pb = new ProcessBuilder(command).directory(repoRoot()).redirectOutput(out.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
+                .redirectError(err.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
-        Node node = new Node(id, p, out, dataDir);
+        Node node = new Node(id, p, out, err, dataDir);
         started.add(node);
         return node;
     }
@@ -66,11 +82,12 @@ final class NodeProcesses implements AutoCloseable {
                 }
             }
             if (!node.process().isAlive()) {
-                throw new IllegalStateException(node.id() + " exited with " + node.process().exitValue() + ": " + node.stdout());
+                throw new IllegalStateException(node.id() + " exited with " + node.process().exitValue() + ":\n"
+                        + node.describe());
             }
             node.process().waitFor(50, TimeUnit.MILLISECONDS); // polling interval, bounded by the deadline
         }
-        throw new IllegalStateException(node.id() + ": no ready line within " + WAIT_S + " s: " + node.stdout());
+        throw new IllegalStateException(node.id() + ": no ready line within " + WAIT_S + " s:\n" + node.describe());
     }
 
     /**
@@ -135,6 +152,7 @@ final class NodeProcesses implements AutoCloseable {
                 n.process().waitFor(30, TimeUnit.SECONDS);
             }
             Files.deleteIfExists(n.out());
+            Files.deleteIfExists(n.err());
             if (n.dataDir() != null) {
                 try (var files = Files.walk(n.dataDir())) {
                     for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {

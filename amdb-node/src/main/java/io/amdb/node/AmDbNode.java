@@ -105,7 +105,7 @@ public final class AmDbNode {
         this.storage = storage;
         this.vertx = vertx;
         this.self = self;
-        this.table = new NodeTable(config.nodeId(), new VertxTimers(vertx));
+        this.table = new NodeTable(self, new VertxTimers(vertx));
         this.metrics = metrics;
         this.stats = new NodeStats(table, config.shards(), config.partitions(), connections,
                 System::currentTimeMillis, migrationStats, loopLagNanos, shardTaskNanos);
@@ -599,8 +599,10 @@ public final class AmDbNode {
         tableService = service;
         stats.setTableLogFields(service::infoFields);
         MigrationService moves = new MigrationService(self, dispatcher, migrationStats, table,
-                m -> service.requests().cutover(m), recoveredPartitions);
-        forwarder = new Forwarder(vertx.eventBus(), table, config.limits(), dispatcher.partitioner(), System::nanoTime);
+                (m, startedAt) -> service.requests().cutover(m, startedAt), recoveredPartitions);
+        forwarder = new Forwarder(vertx.eventBus(), table, config.limits(), dispatcher.partitioner(), System::nanoTime,
+                service::reachable);
+        service.onMemberGone(forwarder::memberGone);
         table.addListener(forwarder::tableInstalled);
         return vertx.deployVerticle(new PeerEndpoint(routes))
                 .compose(id -> vertx.deployVerticle(moves)).compose(id -> {

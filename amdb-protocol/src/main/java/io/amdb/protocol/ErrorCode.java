@@ -52,6 +52,12 @@ public enum ErrorCode {
      * working; writes are accepted again once space is freed. Retryable later.
      */
     STORAGE_FULL(32, false),
+    /**
+     * The node that received the request cannot reach the key's owner: the owner is not a live member as this
+     * node sees the cluster (a network split, or an owner that died before the table says so). Sent by a node on
+     * the forwarding path, for a piece it did not send: nothing was applied. Retry later, or at the owner.
+     */
+    OWNER_UNREACHABLE(33, false),
 
     /** HTTP and WebSocket only: the call or handshake lacks the node's auth token (HTTP 401). */
     UNAUTHORIZED(40, true),

@@ -3,6 +3,7 @@ package io.amdb.node.cluster;
 import io.amdb.node.ring.TableKeeper;
 import io.amdb.protocol.Member;
 import io.amdb.protocol.Migration;
+import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.ProtocolException;
 import io.amdb.protocol.WireReader;
 import io.amdb.protocol.WireWriter;
@@ -16,15 +17,19 @@ import java.util.function.Supplier;
 /**
  * What members ask of the coordinator over the clustered event bus, both sides: cut a finished migration
  * over, and plan a graceful leave. Requests go to whoever coordinates now; the answers come from its
- * {@link TableKeeper}. Binary bodies: cutover {@code u32 partition, str from, str to} answered by one byte
- * ({@link #CUTOVER_REFUSED}, {@link #CUTOVER_ACCEPTED}, {@link #CUTOVER_ALREADY}); leave the node id as UTF-8,
- * answered by one byte (1: some member stays to take the partitions).
+ * {@link TableKeeper}. Binary bodies: cutover {@code u32 partition, str from, str to, i64 startedAt} answered by
+ * one byte ({@link #CUTOVER_REFUSED}, {@link #CUTOVER_ACCEPTED}, {@link #CUTOVER_ALREADY}, {@link #CUTOVER_PENDING});
+ * leave the node id as UTF-8, answered by one byte ({@link LeaveAnswer}). docs/PEERS.md has the layouts.
  */
 public final class CoordinatorRequests {
-    /** Cutover answers: the coordinator refuses (the move is no longer planned), published it now, or had already. */
+    /**
+     * Cutover answers: the coordinator refuses (the move is no longer planned, or planned again since the attempt
+     * began), proposed it now, had already, or has proposed dropping the move and not committed that yet.
+     */
     public static final int CUTOVER_REFUSED = 0;
     public static final int CUTOVER_ACCEPTED = 1;
     public static final int CUTOVER_ALREADY = 2;
+    public static final int CUTOVER_PENDING = 3;
     /** Short: a cutover is one table change; an unanswered one is asked again (it is idempotent), maybe of a new coordinator. */
     static final long TIMEOUT_MS = 2_000;
 
@@ -81,17 +86,16 @@ public final class CoordinatorRequests {
 
     /**
      * Asks the coordinator to cut a finished migration over (thread-safe; the future completes on the
-     * caller's context): {@link #CUTOVER_ACCEPTED} when it published the table with the target as owner,
-     * {@link #CUTOVER_ALREADY} when its table already names the target, {@link #CUTOVER_REFUSED} when the move
-     * is no longer planned and the source still owns the partition; fails when no coordinator answered.
+     * caller's context), for the attempt that began with the table of epoch {@code startedAt}: one of the
+     * {@code CUTOVER_*} answers (see {@link #cutoverOutcome}); fails when no coordinator answered.
      */
-    public Future<Integer> cutover(Migration done) {
+    public Future<Integer> cutover(Migration done, long startedAt) {
         String coordinator = coordinatorId.get();
         if (coordinator == null) {
             return Future.failedFuture("no coordinator known yet");
         }
         WireWriter w = new WireWriter(64);
-        w.u32(done.partition()).str(done.fromNode()).str(done.toNode());
+        w.u32(done.partition()).str(done.fromNode()).str(done.toNode()).i64(startedAt);
         return vertx.eventBus().<Buffer>request(cutoverAddress(coordinator), Buffer.buffer(w.toByteArray()),
                 new DeliveryOptions().setSendTimeout(TIMEOUT_MS)).map(m -> (int) m.body().getByte(0));
     }
@@ -121,8 +125,11 @@ public final class CoordinatorRequests {
                 new DeliveryOptions().setSendTimeout(TIMEOUT_MS)).map(m -> LeaveAnswer.values()[m.body().getByte(0)]);
     }
 
-    /** The coordinator's side of {@link #cutover}; {@code keeper} null: this node does not coordinate. */
-    static void answerCutover(TableKeeper keeper, Member self, Message<Buffer> request) {
+    /**
+     * The coordinator's side of {@link #cutover}; {@code keeper} null: this node does not coordinate.
+     * {@code committed} is the newest table the log committed (the keeper's may be ahead of it).
+     */
+    static void answerCutover(TableKeeper keeper, PartitionTable committed, Member self, Message<Buffer> request) {
         if (keeper == null) {
             PeerFailure.UNAVAILABLE.fail(request, self.nodeId() + " is not the coordinator");
             return;
@@ -131,7 +138,8 @@ public final class CoordinatorRequests {
             byte[] b = request.body().getBytes();
             WireReader r = new WireReader(b, 0, b.length);
             Migration done = new Migration(r.u32(), r.str(), r.str());
-            request.reply(Buffer.buffer(new byte[] {(byte) cutoverOutcome(keeper, done)}));
+            long startedAt = r.i64();
+            request.reply(Buffer.buffer(new byte[] {(byte) cutoverOutcome(keeper, committed, done, startedAt)}));
         } catch (ProtocolException | IllegalArgumentException e) {
             PeerFailure.MALFORMED.fail(request, "malformed cutover request: " + e.getMessage());
         }
@@ -139,13 +147,26 @@ public final class CoordinatorRequests {
 
     /**
      * The coordinator's decision on a cutover request, in the order PEERS.md gives: {@link #CUTOVER_ALREADY} when
-     * its newest table names the target, else {@link #CUTOVER_ACCEPTED} when the keeper proposed the cutover, else
-     * {@link #CUTOVER_REFUSED}. Pure but for the keeper's own proposal; the simulation answers with it too.
+     * its newest table names the target; {@link #CUTOVER_ACCEPTED} when the keeper proposed the cutover (the move
+     * is listed, and has been since before {@code startedAt}); {@link #CUTOVER_PENDING} when the keeper's newest
+     * table dropped the move but the committed one still lists it (the drop may yet be lost with this leader, and
+     * the source must stay fenced); else {@link #CUTOVER_REFUSED}. A source unfences only on REFUSED, which is
+     * given only when no later acceptance of this attempt is possible: the drop is committed, or the move is
+     * listed since after the attempt began, and every later keeper's listing starts later still.
+     * Pure but for the keeper's own proposal; the simulation answers with it too.
      */
-    public static int cutoverOutcome(TableKeeper keeper, Migration done) {
-        Member owner = keeper.table().owner(done.partition());
-        return owner != null && owner.nodeId().equals(done.toNode()) ? CUTOVER_ALREADY
-                : keeper.cutover(done) ? CUTOVER_ACCEPTED : CUTOVER_REFUSED;
+    public static int cutoverOutcome(TableKeeper keeper, PartitionTable committed, Migration done, long startedAt) {
+        int p = done.partition();
+        Member owner = keeper.table().owner(p);
+        if (owner != null && owner.nodeId().equals(done.toNode())) {
+            return CUTOVER_ALREADY;
+        }
+        if (keeper.cutover(done, startedAt)) {
+            return CUTOVER_ACCEPTED;
+        }
+        boolean listed = done.equals(keeper.table().migration(p));
+        boolean listedCommitted = committed != null && done.equals(committed.migration(p));
+        return !listed && listedCommitted ? CUTOVER_PENDING : CUTOVER_REFUSED;
     }
 
     /**

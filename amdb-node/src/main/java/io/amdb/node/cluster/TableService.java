@@ -1,6 +1,8 @@
 package io.amdb.node.cluster;
 
 import io.amdb.node.consensus.TableGroup;
+import io.amdb.node.consensus.Proposals;
+import io.amdb.node.consensus.TableEntry;
 import io.amdb.node.consensus.TableEvents;
 import io.amdb.node.consensus.VoterPlan;
 import io.amdb.node.ring.Membership;
@@ -27,8 +29,8 @@ import org.apache.ratis.protocol.RaftPeerId;
  * Keeps this node's partition table current, and, on the table log's leader, plans and commits the next ones
  * (docs/CLUSTER.md, "Table consensus"). Tables reach every node only through the log: each replica applies the
  * committed entries in order and hands each table to {@code install}. The leader of the log is the table
- * coordinator: once it has applied every earlier entry it runs a {@link TableKeeper}, whose every new table is
- * proposed on top of the one before it; a proposal that is not committed (leadership lost, or planned on a table
+ * coordinator: once it has applied every earlier entry it runs a {@link TableKeeper}, whose tables are proposed
+ * one at a time, each on top of the one before ({@link Proposals}: a burst coalesces); a proposal that is not committed (leadership lost, or planned on a table
  * that was not the newest) drops the keeper, and a leader still in office plans again from the committed table.
  * Hazelcast stays the failure detector: its membership events feed the keeper, and the leader adds every live
  * member to the log's configuration ({@link VoterPlan}: 1, 3 or 5 voters, the others listeners).
@@ -58,7 +60,7 @@ public final class TableService extends VerticleBase implements Membership.Liste
     private HazelcastMembership membership;
     private TableKeeper keeper; // non-null only while this node is the log's ready leader
     private Membership.Listener keeperListener;
-    private long proposedEpoch; // the epoch of the keeper's newest proposal (the base of the next)
+    private Proposals proposals; // the keeper's chain of proposals to the log
     private boolean configuring;
     private final java.util.Set<String> warnedRefusals = new java.util.HashSet<>();
     /** What each live member said it holds when it joined (see {@link #askHeld}); by node id. */
@@ -68,6 +70,9 @@ public final class TableService extends VerticleBase implements Membership.Liste
     private volatile String leaderNodeId;
     private volatile boolean serving; // caught up with the log: committed tables are installed
     private volatile int liveMembers;
+    /** Node ids Hazelcast reported gone and not back since: not reachable from here (thread-safe reads). */
+    private final java.util.Set<String> gone = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile Consumer<String> memberGone = id -> { };
     private boolean asking; // a round of askGroups() is out
     private boolean refusedAlready;
     private int waitingTicks;
@@ -76,7 +81,7 @@ public final class TableService extends VerticleBase implements Membership.Liste
     /**
      * @param group   this node's replica of the table log, already started with {@code relay} for its events
      * @param install told of every committed table, in log order, on the log's apply thread, once this node
-     *                caught up with the log's leader ({@link TableGroup#caughtUp()}): never a table older than
+     *                caught up with the log's leader (applied every entry the ready leader had committed when asked): never a table older than
      *                one the cluster committed before this node started
      * @param refused told, once, why this node cannot be a member: its data directory belongs to another
      *                cluster history (the leader asked it to join a group that is not its own)
@@ -133,6 +138,11 @@ public final class TableService extends VerticleBase implements Membership.Liste
         return "amdb.table.join." + nodeId;
     }
 
+    /** Where the log's ready leader answers its commit index ({@code i64}); any other node fails UNAVAILABLE. */
+    static String commitAddress(String nodeId) {
+        return "amdb.table.commit." + nodeId;
+    }
+
     /** The calls this node makes to the table coordinator: cutover, leave, accept-loss (see {@link CoordinatorRequests}). */
     public CoordinatorRequests requests() {
         return requests;
@@ -160,13 +170,21 @@ public final class TableService extends VerticleBase implements Membership.Liste
                 }
             });
         });
+        vertx.eventBus().<Buffer>consumer(commitAddress(self.nodeId()), m -> {
+            long index = group.leaderCommitIndex();
+            if (index < 0) {
+                PeerFailure.UNAVAILABLE.fail(m, self.nodeId() + " is not the table log's ready leader");
+            } else {
+                m.reply(Buffer.buffer().appendLong(index));
+            }
+        });
         vertx.eventBus().<Buffer>consumer(groupAddress(self.nodeId()), m -> {
             RaftGroupId own = group.groupId();
             m.reply(Buffer.buffer(own == null ? "" : own.getUuid().toString()));
         });
         requests = new CoordinatorRequests(vertx, self, () -> leaderNodeId);
         vertx.eventBus().<Buffer>consumer(CoordinatorRequests.cutoverAddress(self.nodeId()),
-                m -> CoordinatorRequests.answerCutover(keeper, self, m));
+                m -> CoordinatorRequests.answerCutover(keeper, group.table(), self, m));
         vertx.eventBus().<Buffer>consumer(CoordinatorRequests.leaveAddress(self.nodeId()),
                 m -> CoordinatorRequests.answerLeave(keeper, self, m, this::outOfLog));
         vertx.eventBus().<Buffer>consumer(CoordinatorRequests.acceptLossAddress(self.nodeId()),
@@ -196,7 +214,8 @@ public final class TableService extends VerticleBase implements Membership.Liste
      * INFO's table-log fields: {@code table_log_leader} (the coordinator's node id, empty when none is known),
      * {@code table_log_role} (leader, follower, listener, or none before this node is in the group),
      * {@code table_log_voters} and {@code table_log_listeners} (the configuration's sizes), and
-     * {@code table_log_caught_up} (1 once this node installs committed tables). Thread-safe.
+     * {@code table_log_caught_up} (1 once this node installs committed tables), and {@code live_members} (the
+ * members Hazelcast shows this node, itself included; fewer than the table's during a split). Thread-safe.
      */
     public Map<String, String> infoFields() {
         Map<String, String> f = new java.util.LinkedHashMap<>();
@@ -209,6 +228,7 @@ public final class TableService extends VerticleBase implements Membership.Liste
         f.put("table_log_voters", Integer.toString(conf.voters().size()));
         f.put("table_log_listeners", Integer.toString(conf.listeners().size()));
         f.put("table_log_caught_up", serving ? "1" : "0");
+        f.put("live_members", Integer.toString(liveMembers));
         return f;
     }
 
@@ -220,8 +240,22 @@ public final class TableService extends VerticleBase implements Membership.Liste
         return liveMembers <= 1;
     }
 
+    /**
+     * False for a node id that Hazelcast reported gone and that has not come back since: this node cannot reach it
+     * (a network split, or a death the table does not show yet). Thread-safe.
+     */
+    public boolean reachable(String nodeId) {
+        return !gone.contains(nodeId);
+    }
+
+    /** Told (on this service's context) of every node id Hazelcast reports gone. */
+    public void onMemberGone(Consumer<String> listener) {
+        memberGone = listener;
+    }
+
     @Override
     public void memberAdded(Member member) {
+        gone.remove(member.nodeId());
         liveMembers = membership.members().size();
         askHeld(List.of(member)).onComplete(ar -> {
             if (keeperListener != null && membership.members().contains(member)) {
@@ -265,6 +299,10 @@ public final class TableService extends VerticleBase implements Membership.Liste
 
     @Override
     public void memberRemoved(Member member) {
+        if (membership.members().stream().noneMatch(m -> m.nodeId().equals(member.nodeId()))) {
+            gone.add(member.nodeId());
+            memberGone.accept(member.nodeId());
+        }
         liveMembers = membership.members().size();
         held.remove(member.nodeId());
         if (keeperListener != null) {
@@ -334,35 +372,53 @@ public final class TableService extends VerticleBase implements Membership.Liste
      * or an operator's accept-loss), and must not serve with it. Says every few seconds why it still waits.
      */
     private void awaitCatchUp() {
-        if (group.caughtUp()) {
-            if (asking) {
-                return;
-            }
-            // A replica can be caught up with a group of its own (a single voter that came back alone) while the
-            // live members run another: serving then would make two tables. Ask them first.
-            asking = true;
-            askGroups().onComplete(ar -> {
-                asking = false;
-                RaftGroupId own = group.groupId();
-                String other = ar.result().stream().filter(g -> !g.isEmpty() && own != null
-                        && !g.equals(own.getUuid().toString())).findFirst().orElse(null);
-                if (other != null) {
-                    refuse(own, other);
-                } else if (!serving && !refusedAlready) {
-                    serving = true; // before reading the table: an entry applied in between is installed either way
-                    PartitionTable table = group.table();
-                    if (table != null) {
-                        install.accept(table);
-                    }
-                }
-            });
+        if (asking || refusedAlready) {
             return;
         }
-        if (++waitingTicks % WAIT_REPORT_TICKS == 0 && group.groupId() != null) {
-            LOG.warning(self.nodeId() + " waits for the table log: " + (group.leader() == null
-                    ? "no leader (a majority of the voters " + group.conf().voters() + " must be up)"
-                    : "catching up with leader " + group.leader()));
+        if (group.groupId() == null) {
+            return; // a fresh node: the leader adds it, or it founds the group (maybeFound)
         }
+        // Caught up first (applied every entry the ready leader had committed when it answered: a replica's own
+        // commit index after a restart can be older than the cluster's), then the live members' groups: a replica can be caught up with a group of its own (a single
+        // voter that came back alone) while the live members run another; serving then would make two tables.
+        asking = true;
+        Future<Void> caughtUp;
+        if (group.leaderCommitIndex() >= 0) {
+            caughtUp = Future.succeededFuture(); // a ready leader has applied every earlier entry
+        } else if (leaderNodeId == null) {
+            caughtUp = Future.failedFuture("no leader known");
+        } else {
+            caughtUp = vertx.eventBus().<Buffer>request(commitAddress(leaderNodeId), Buffer.buffer(),
+                    new DeliveryOptions().setSendTimeout(JOIN_ASK_MS)).compose(r -> {
+                        long commit = r.body().getLong(0);
+                        long applied = group.appliedIndex();
+                        return applied >= commit ? Future.succeededFuture()
+                                : Future.failedFuture("applied " + applied + " of the leader's " + commit + " entries");
+                    });
+        }
+        caughtUp.compose(v -> askGroups()).onComplete(ar -> {
+            asking = false;
+            if (ar.failed()) {
+                if (++waitingTicks % WAIT_REPORT_TICKS == 0) {
+                    LOG.warning(self.nodeId() + " waits for the table log: " + (group.leader() == null
+                            ? "no leader (a majority of the voters " + group.conf().voters() + " must be up)"
+                            : "catching up with leader " + group.leader() + " (" + ar.cause().getMessage() + ")"));
+                }
+                return;
+            }
+            RaftGroupId own = group.groupId();
+            String other = ar.result().stream().filter(g -> !g.isEmpty() && own != null
+                    && !g.equals(own.getUuid().toString())).findFirst().orElse(null);
+            if (other != null) {
+                refuse(own, other);
+            } else if (!serving && !refusedAlready) {
+                serving = true; // before reading the table: an entry applied in between is installed either way
+                PartitionTable table = group.table();
+                if (table != null) {
+                    install.accept(table);
+                }
+            }
+        });
     }
 
     /** True when {@code nodeId}'s replica is not in the table log's configuration (the leader's view). */
@@ -446,39 +502,39 @@ public final class TableService extends VerticleBase implements Membership.Liste
         refused.accept(why);
     }
 
-    /** This node now leads the log and has applied every earlier entry: it becomes the table coordinator. */
+    /**
+     * This node now leads the log and has applied every earlier entry: it becomes the table coordinator. The
+     * keeper's tables go to the log through a {@link Proposals} chain; a proposal that is not applied ends both.
+     */
     private void takeOffice() {
         PartitionTable committed = group.table();
         Membership view = keeperView();
-        proposedEpoch = committed == null ? 0 : committed.epoch();
+        Proposals[] chain = new Proposals[1];
+        chain[0] = new Proposals(committed, this::submit, why -> {
+            if (proposals == chain[0]) {
+                LOG.info(why + "; planning again from the committed table");
+                dropKeeper();
+                tick();
+            }
+        });
+        proposals = chain[0];
         keeper = committed == null
-                ? TableKeeper.start(planner, view, partitions, this::propose)
-                : TableKeeper.resume(planner, view, committed, this::propose);
-        LOG.info(self.nodeId() + " coordinates the partition table from epoch " + proposedEpoch);
+                ? TableKeeper.start(planner, view, partitions, chain[0]::offer)
+                : TableKeeper.resume(planner, view, committed, chain[0]::offer);
+        LOG.info(self.nodeId() + " coordinates the partition table from epoch " + (committed == null ? 0 : committed.epoch()));
     }
 
     private void dropKeeper() {
         keeper = null;
         keeperListener = null;
+        proposals = null;
     }
 
-    /** Proposes the keeper's next table on top of its previous one; any failure ends this keeper. */
-    private void propose(PartitionTable next) {
-        long base = proposedEpoch;
-        proposedEpoch = next.epoch();
-        TableKeeper proposer = keeper;
-        group.propose(base, next).whenComplete((outcome, e) -> context.runOnContext(v -> {
-            if (e == null && outcome.applied()) {
-                return;
-            }
-            if (keeper == proposer && keeper != null) {
-                LOG.info("table epoch " + next.epoch() + " was not committed ("
-                        + (e != null ? e.getMessage() : "the log holds epoch " + outcome.epoch())
-                        + "); planning again from the committed table");
-                dropKeeper();
-                tick();
-            }
-        }));
+    /** One proposal to the log; completes on this service's context. */
+    private void submit(TableEntry.Proposal proposal, PartitionTable plannedOn,
+            java.util.function.BiConsumer<TableEntry.Outcome, Throwable> done) {
+        group.propose(proposal.base(), proposal.table())
+                .whenComplete((outcome, e) -> context.runOnContext(v -> done.accept(outcome, e)));
     }
 
     /** The membership as the keeper sees it: the same members, with events forwarded by this service. */

@@ -298,21 +298,19 @@ public final class TableGroup implements AutoCloseable {
     }
 
     /**
-     * True once this replica has heard from a leader of the current term and applied every entry that leader
-     * had committed (a leader: once it applied every earlier entry). Before that, the table this replica holds
-     * may be older than the cluster's: a node restarted alone must not serve with it.
+     * The log's commit index, as this replica knows it, when it leads the group and has applied every earlier
+     * entry; -1 otherwise. A replica that applied up to this index holds every table committed before it was read.
      */
-    public boolean caughtUp() {
+    public long leaderCommitIndex() {
         RaftServer.Division d = division();
-        if (d == null) {
-            return false;
-        }
-        if (d.getInfo().isLeader()) {
-            return d.getInfo().isLeaderReady();
-        }
-        RaftPeerId leader = d.getInfo().getLeaderId();
-        return leader != null && d.getRaftLog().getLastCommittedIndex() > 0
-                && d.getInfo().getLastAppliedIndex() >= d.getRaftLog().getLastCommittedIndex();
+        return d != null && d.getInfo().isLeader() && d.getInfo().isLeaderReady()
+                ? d.getRaftLog().getLastCommittedIndex() : -1;
+    }
+
+    /** The index of the last entry this replica applied (0: none), or -1 before it is in a group. */
+    public long appliedIndex() {
+        RaftServer.Division d = division();
+        return d == null ? -1 : d.getInfo().getLastAppliedIndex();
     }
 
     /** The newest committed table this replica applied, or null. */

@@ -23,7 +23,7 @@ final class ApiErrors {
             case SLOW_CONSUMER -> 429;
             case INTERNAL_ERROR -> 500;
             case CONNECTION_LOST -> 502;
-            case TOO_MANY_CONNECTIONS, SHUTTING_DOWN, PARTITION_LOST, STORAGE_FULL -> 503;
+            case TOO_MANY_CONNECTIONS, SHUTTING_DOWN, PARTITION_LOST, STORAGE_FULL, OWNER_UNREACHABLE -> 503;
             case TIMEOUT -> 504;
         };
     }

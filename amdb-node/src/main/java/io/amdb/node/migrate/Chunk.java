@@ -7,13 +7,16 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * One message of a migration from source to target over the clustered event bus, as a binary Buffer:
- * {@code u32 partition, u8 flags, str fromNode, i64 attempt, u32 seq, u32 keys}, then the changes
+ * {@code u32 partition, u8 flags, str fromNode, i64 attempt, i64 startedAt, u32 seq, u32 keys}, then the changes
  * ({@link io.amdb.node.storage.Changes} format) to the end. {@link #RESET}: the first chunk (seq 0) of an
  * attempt, the target drops what it holds of the partition first; later chunks must come from the same
- * attempt in sequence, so a target that dropped a partial copy never applies the rest of it. {@link #FINAL}: sent after the source fenced the
- * partition; the target is then complete.
+ * attempt in sequence, so a target that dropped a partial copy never applies the rest of it
+ * ({@link MigrationService#chunkFollows}). {@link #FINAL}: sent after the source fenced the partition; the
+ * target is then complete. {@code startedAt}: the epoch of the table the source began the attempt with; a target
+ * whose table is older answers NOT_READY (it may yet install a table that drops the move, and with it the copy).
  */
-record Chunk(int partition, int flags, String fromNode, long attempt, int seq, int keys, byte[] ops, int off, int len) {
+record Chunk(int partition, int flags, String fromNode, long attempt, long startedAt, int seq, int keys, byte[] ops,
+        int off, int len) {
     static final int RESET = 1;
     static final int FINAL = 2;
 
@@ -23,7 +26,7 @@ record Chunk(int partition, int flags, String fromNode, long attempt, int seq, i
 
     Buffer encode() {
         WireWriter w = new WireWriter(len + 64);
-        w.u32(partition).u8(flags).str(fromNode).i64(attempt).u32(seq).u32(keys).raw(ops, off, len);
+        w.u32(partition).u8(flags).str(fromNode).i64(attempt).i64(startedAt).u32(seq).u32(keys).raw(ops, off, len);
         return Buffer.buffer(w.toByteArray());
     }
 
@@ -34,9 +37,10 @@ record Chunk(int partition, int flags, String fromNode, long attempt, int seq, i
         int flags = r.u8();
         String from = r.str();
         long attempt = r.i64();
+        long startedAt = r.i64();
         int seq = r.u32();
         int keys = r.u32();
         int off = bytes.length - r.remaining();
-        return new Chunk(partition, flags, from, attempt, seq, keys, bytes, off, r.remaining());
+        return new Chunk(partition, flags, from, attempt, startedAt, seq, keys, bytes, off, r.remaining());
     }
 }

@@ -15,7 +15,7 @@ import io.vertx.core.eventbus.Message;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Runs this node's side of every migration in the table: as source, at most {@link #PARALLEL} partitions
@@ -39,7 +39,7 @@ public final class MigrationService extends VerticleBase {
     private final ShardDispatcher shards;
     private final MigrationStats stats;
     private final NodeTable nodeTable;
-    private final Function<Migration, Future<Integer>> cutover;
+    private final BiFunction<Migration, Long, Future<Integer>> cutover;
     private final Map<Integer, Outbound> active = new HashMap<>();
     private final Map<Integer, Long> abortedAt = new HashMap<>();
     private final Map<Integer, long[]> inbound = new HashMap<>(); // partition -> {attempt, next seq}
@@ -49,10 +49,11 @@ public final class MigrationService extends VerticleBase {
     private final boolean[] recovered;
 
     /**
-     * @param cutover asks the coordinator to cut a finished migration over ({@code CoordinatorRequests.CUTOVER_*})
+     * @param cutover asks the coordinator to cut a finished migration over, for the attempt that began with the
+     *                table of the given epoch ({@code CoordinatorRequests.CUTOVER_*})
      */
     public MigrationService(Member self, ShardDispatcher shards, MigrationStats stats, NodeTable nodeTable,
-            Function<Migration, Future<Integer>> cutover) {
+            BiFunction<Migration, Long, Future<Integer>> cutover) {
         this(self, shards, stats, nodeTable, cutover, null);
     }
 
@@ -61,7 +62,7 @@ public final class MigrationService extends VerticleBase {
      *                  dropped like any other held partition once a table gives them to someone else
      */
     public MigrationService(Member self, ShardDispatcher shards, MigrationStats stats, NodeTable nodeTable,
-            Function<Migration, Future<Integer>> cutover, boolean[] recovered) {
+            BiFunction<Migration, Long, Future<Integer>> cutover, boolean[] recovered) {
         this.recovered = recovered;
         this.self = self;
         this.shards = shards;
@@ -122,8 +123,8 @@ public final class MigrationService extends VerticleBase {
         return table;
     }
 
-    Future<Integer> requestCutover(Migration done) {
-        return cutover.apply(done);
+    Future<Integer> requestCutover(Migration done, long startedAt) {
+        return cutover.apply(done, startedAt);
     }
 
 
@@ -172,9 +173,12 @@ public final class MigrationService extends VerticleBase {
                 return;
             }
             Long aborted = abortedAt.get(m.partition());
-            if (m.fromNode().equals(self.nodeId()) && !active.containsKey(m.partition())
+            // Only this process's moves: a table that names this node id at another address names a previous
+            // process, whose attempt (and its cutover request) may still complete; a new attempt would reset the
+            // target's copy under it.
+            if (self.equals(table.member(m.fromNode())) && !active.containsKey(m.partition())
                     && (aborted == null || now - aborted >= RETRY_AFTER_ABORT_MS)) {
-                Outbound move = new Outbound(m, this);
+                Outbound move = new Outbound(m, table.epoch(), this);
                 active.put(m.partition(), move);
                 stats.started();
                 move.start();
@@ -197,6 +201,17 @@ public final class MigrationService extends VerticleBase {
         startMoves();
     }
 
+    /**
+     * Whether a target applies a chunk, given what it holds of the partition's move ({@code expected}: the attempt
+     * and the next seq, or null): a RESET chunk starts an attempt unless it repeats the first chunk of the attempt
+     * in progress (a late copy of it would drop everything received since), and any other chunk must be the next
+     * one of the attempt in progress. The simulation receives with it too.
+     */
+    public static boolean chunkFollows(boolean reset, long attempt, int seq, long[] expected) {
+        boolean current = expected != null && expected[0] == attempt;
+        return reset ? !(current && expected[1] > seq) : current && expected[1] == seq;
+    }
+
     private void receive(Message<Buffer> message) {
         Chunk chunk;
         try {
@@ -207,13 +222,15 @@ public final class MigrationService extends VerticleBase {
         }
         int p = chunk.partition();
         Migration planned = table == null || p >= table.partitions() ? null : table.migration(p);
-        if (planned == null || !planned.fromNode().equals(chunk.fromNode()) || !planned.toNode().equals(self.nodeId())) {
+        if (planned == null || !planned.fromNode().equals(chunk.fromNode()) || !planned.toNode().equals(self.nodeId())
+                || table.epoch() < chunk.startedAt()) {
             PeerFailure.NOT_READY.fail(message, "no migration of partition " + p + " from " + chunk.fromNode() + " to "
-                    + self.nodeId() + " at epoch " + (table == null ? 0 : table.epoch()));
+                    + self.nodeId() + " at epoch " + (table == null ? 0 : table.epoch()) + " (the attempt began at epoch "
+                    + chunk.startedAt() + ")");
             return;
         }
         long[] expected = inbound.get(p);
-        if (!chunk.reset() && (expected == null || expected[0] != chunk.attempt() || expected[1] != chunk.seq())) {
+        if (!chunkFollows(chunk.reset(), chunk.attempt(), chunk.seq(), expected)) {
             PeerFailure.OUT_OF_SEQUENCE.fail(message, "chunk " + chunk.seq() + " of partition " + p + " does not follow what "
                     + self.nodeId() + " holds of that move; start over");
             return;

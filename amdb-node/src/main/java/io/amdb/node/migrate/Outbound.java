@@ -37,6 +37,7 @@ final class Outbound {
     private enum State { COPYING, FENCED, AWAITING_TABLE, ENDED }
 
     private final Migration migration;
+    private final long startedAt; // the epoch of the table with which this attempt began: the cutover names it
     private final MigrationService service;
     private final int shard;
     private State state = State.COPYING;
@@ -47,8 +48,9 @@ final class Outbound {
     private final long attempt = java.util.concurrent.ThreadLocalRandom.current().nextLong();
     private int seq;
 
-    Outbound(Migration migration, MigrationService service) {
+    Outbound(Migration migration, long startedAt, MigrationService service) {
         this.migration = migration;
+        this.startedAt = startedAt;
         this.service = service;
         this.shard = service.shards().shardOf(migration.partition());
     }
@@ -113,7 +115,8 @@ final class Outbound {
 
     /**
      * Asks the coordinator to cut over, one request at a time. Once fenced, only a REFUSED answer (the move is
-     * no longer planned and this node still owns the partition) may unfence it: after ACCEPTED or ALREADY, or
+     * no longer planned, or planned again since this attempt began, and this node still owns the partition) may
+     * unfence it: after ACCEPTED or ALREADY, or
      * no answer, the cutover may have happened, and unfencing could lose writes the target takes at the new
      * epoch. So the move waits for a table naming the target, re-reading the table and asking again every
      * {@link #CUTOVER_RETRY_MS} (the publication may have been lost with a coordinator that died).
@@ -121,7 +124,7 @@ final class Outbound {
     private void cutover() {
         state = State.AWAITING_TABLE;
         asking = true;
-        service.requestCutover(migration).onComplete(ar -> {
+        service.requestCutover(migration, startedAt).onComplete(ar -> {
             asking = false;
             if (state != State.AWAITING_TABLE) {
                 return;
@@ -150,7 +153,7 @@ final class Outbound {
     /** Sends the task's changes to the target; runs {@code next} once it applied them. */
     private void ship(HandoffTask task, int flags, Runnable next) {
         int allFlags = flags | (first ? Chunk.RESET : 0);
-        Chunk chunk = new Chunk(migration.partition(), allFlags, migration.fromNode(), attempt, seq, task.ops(),
+        Chunk chunk = new Chunk(migration.partition(), allFlags, migration.fromNode(), attempt, startedAt, seq, task.ops(),
                 task.bytes(), 0, task.size());
         service.vertx().eventBus().request(MigrationService.address(migration.toNode()), chunk.encode(),
                 new DeliveryOptions().setSendTimeout(SHIP_TIMEOUT_MS)).onComplete(ar -> {

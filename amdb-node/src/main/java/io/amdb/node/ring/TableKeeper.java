@@ -3,8 +3,10 @@ package io.amdb.node.ring;
 import io.amdb.protocol.Member;
 import io.amdb.protocol.Migration;
 import io.amdb.protocol.PartitionTable;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -22,12 +24,19 @@ import java.util.function.Consumer;
  * changes nothing publishes nothing. The leaving set lives here, not in the table: a coordinator that takes
  * over ({@link #resume}) does not know who was leaving, but the migrations in flight still carry the
  * leaver's partitions away, because the planner keeps migration targets.
+ *
+ * <p>Each listed migration remembers the epoch since which it has been listed without a break, as far as this
+ * keeper knows: the epoch of the table that listed it, or for one already listed when the keeper took over, the
+ * epoch of the table it took over. A cutover is accepted only for an attempt that began at or after that epoch,
+ * so a late request from an attempt that was refused (its source unfenced and took writes) can never cut over
+ * a move planned again later; see {@link #cutover}.
  */
 public final class TableKeeper implements Membership.Listener {
     private final TablePlanner planner;
     private final Membership membership;
     private final Consumer<PartitionTable> publish;
     private final Set<String> leaving = new HashSet<>();
+    private final Map<Migration, Listing> listings = new HashMap<>();
     private PartitionTable table;
 
     private TableKeeper(TablePlanner planner, Membership membership, Consumer<PartitionTable> publish) {
@@ -41,6 +50,7 @@ public final class TableKeeper implements Membership.Listener {
             Consumer<PartitionTable> publish) {
         TableKeeper keeper = new TableKeeper(planner, membership, publish);
         keeper.table = planner.initial(partitions, membership.members());
+        keeper.noteListings();
         publish.accept(keeper.table);
         membership.setListener(keeper);
         return keeper;
@@ -51,6 +61,7 @@ public final class TableKeeper implements Membership.Listener {
             Consumer<PartitionTable> publish) {
         TableKeeper keeper = new TableKeeper(planner, membership, publish);
         keeper.table = table;
+        keeper.noteListings();
         keeper.replan();
         membership.setListener(keeper);
         return keeper;
@@ -80,16 +91,30 @@ public final class TableKeeper implements Membership.Listener {
 
     /**
      * The fenced cutover of a finished migration: publishes {@code epoch + 1} with the target as owner.
-     * Returns false, changing nothing, when {@code done} is no longer the plan (replanned meanwhile); the
-     * migration layer then discards the target's copy.
+     * Returns false, changing nothing, when {@code done} is no longer the plan (replanned meanwhile), or when the
+     * attempt asking began before the move's current listing ({@code startedAt}, the epoch of the table with
+     * which the source began it, is below {@link #listedSince}): that attempt was abandoned, and the target's
+     * copy may miss writes the source took after it. The migration layer then discards the target's copy.
      */
-    public boolean cutover(Migration done) {
-        if (!done.equals(table.migration(done.partition()))) {
+    public boolean cutover(Migration done, long startedAt) {
+        if (!done.equals(table.migration(done.partition())) || startedAt < listedSince(done)) {
             return false;
         }
         update(table.completeMigration(done.partition()));
         return true;
     }
+
+    /** The epoch since which {@code m} has been listed without a break, as far as this keeper knows; -1: not listed. */
+    public long listedSince(Migration m) {
+        Listing l = listings.get(m);
+        return l == null ? -1 : l.since();
+    }
+
+    /**
+     * A listed move, since when, and between which members: a move whose source or target restarted (another
+     * address) is another move, even with the same ids; the restarted process knows nothing of the old attempts.
+     */
+    private record Listing(long since, Member from, Member to) {}
 
     /** <b>Loses data on purpose</b>: see {@link TablePlanner#reassignAllLostAsEmpty}. */
     public void reassignAllLostAsEmpty() {
@@ -117,7 +142,20 @@ public final class TableKeeper implements Membership.Listener {
         if (next != table) {
             assert next.epoch() > table.epoch() : next.epoch() + " after " + table.epoch();
             table = next;
+            noteListings();
             publish.accept(next);
+        }
+    }
+
+    private void noteListings() {
+        listings.keySet().retainAll(new HashSet<>(table.migrations()));
+        for (Migration m : table.migrations()) {
+            Member from = table.member(m.fromNode());
+            Member to = table.member(m.toNode());
+            Listing l = listings.get(m);
+            if (l == null || !l.from().equals(from) || !l.to().equals(to)) {
+                listings.put(m, new Listing(table.epoch(), from, to));
+            }
         }
     }
 

@@ -29,7 +29,7 @@ final class Fence {
         PartitionTable current = table.current();
         boolean[] owned = new boolean[current.partitions()];
         for (int p : current.partitionsOf(table.selfId())) {
-            owned[p] = true;
+            owned[p] = table.isSelf(current.owner(p));
         }
         return owned;
     }
@@ -42,7 +42,7 @@ final class Fence {
         if (owner == null) {
             throw new Rejected(ErrorCode.PARTITION_LOST, Forwarder.lost(partition, current).message());
         }
-        if (!owner.nodeId().equals(table.selfId())) {
+        if (!table.isSelf(owner)) {
             throw new Rejected(ErrorCode.WRONG_OWNER, "partition " + partition + " is owned by " + owner.nodeId()
                     + " at " + owner.host() + ":" + owner.port() + " (table epoch " + current.epoch() + ")");
         }
@@ -59,7 +59,7 @@ final class Fence {
         if (owner == null) {
             return Forwarder.lost(partition, current);
         }
-        String where = owner.nodeId().equals(table.selfId()) ? "its handoff was cancelled; retry"
+        String where = table.isSelf(owner) ? "its handoff was cancelled; retry"
                 : "it is now owned by " + owner.nodeId() + " at " + owner.host() + ":" + owner.port();
         return new Response.Error(ErrorCode.WRONG_OWNER, "partition " + partition + " moved while this request "
                 + "waited: " + where + " (table epoch " + current.epoch() + ")");

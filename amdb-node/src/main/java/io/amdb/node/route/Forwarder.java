@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -29,8 +30,10 @@ import java.util.function.Supplier;
  * per owner, sending the pieces in parallel over the clustered event bus as binary Buffers
  * ({@link PeerMessages}: one message per owner, however many keys), and gathering a result per item
  * ({@link ForwardedSplit}). Pieces carry this node's table epoch; an owner that no longer owns a key answers
- * WRONG_OWNER and the moved items are sent again once the table moved on (see {@link #mayRetry}). SCAN is
- * {@link ClusterScan}. Stateless between requests and thread-safe; call on a Vert.x context, the futures
+ * WRONG_OWNER and the moved items are sent again once the table moved on (see {@link #mayRetry}). An owner that
+ * is not a live member as this node sees the cluster (a network split, or a death the table does not show yet)
+ * is not sent anything: its items fail OWNER_UNREACHABLE at once; pieces out to an owner that stops being live
+ * fail TIMEOUT at once (they may have been applied). SCAN is {@link ClusterScan}. Stateless between requests and thread-safe; call on a Vert.x context, the futures
  * complete on it. (Not the table coordinator: that is the cluster layer's.)
  */
 public final class Forwarder {
@@ -55,14 +58,18 @@ public final class Forwarder {
     private final Limits limits;
     private final Partitioner partitioner;
     private final LongSupplier nanoClock;
+    private final Predicate<String> live;
     private final ConcurrentHashMap<String, Set<Outstanding>> outstanding = new ConcurrentHashMap<>();
 
-    public Forwarder(EventBus bus, NodeTable table, Limits limits, Partitioner partitioner, LongSupplier nanoClock) {
+    /** @param live whether a node id is a live member as this node sees the cluster now (thread-safe) */
+    public Forwarder(EventBus bus, NodeTable table, Limits limits, Partitioner partitioner, LongSupplier nanoClock,
+            Predicate<String> live) {
         this.bus = bus;
         this.table = table;
         this.limits = limits;
         this.partitioner = partitioner;
         this.nanoClock = nanoClock;
+        this.live = live;
     }
 
     /** Requests addressed by key (routed to the key's owner). */
@@ -146,18 +153,25 @@ public final class Forwarder {
         return Future.succeededFuture(piece.response());
     }
 
-    /**
-     * Sends one piece and decodes the owner's reply. Never fails: an owner that cannot be reached, or that
-     * leaves the table while the piece is out (a crash: its reply will never come), answers WRONG_OWNER
-     * (retryable: the table has moved its partitions or marked them LOST); a slow one TIMEOUT.
-     */
     /** The wall-clock deadline of a piece sent now (see {@link #DEADLINE_MARGIN_MS}). */
     long deadline() {
         return System.currentTimeMillis() + PIECE_TIMEOUT_MS;
     }
 
+    /**
+     * Sends one piece and decodes the owner's reply. Never fails. An owner that is not a live member here is not
+     * sent anything: OWNER_UNREACHABLE. An owner that has no handler (NO_HANDLERS: still starting, or gone from
+     * the event bus) answers WRONG_OWNER (retryable: the table moves its partitions or marks them LOST), or
+     * OWNER_UNREACHABLE once it is not live; one that leaves the table while the piece is out (a crash: its reply
+     * will never come) WRONG_OWNER; one that stops being live while the piece is out TIMEOUT at once (it may have
+     * run the piece); a slow one TIMEOUT.
+     */
     Future<Piece> send(Member owner, Buffer message) {
         Promise<Piece> result = Promise.promise();
+        if (!live.test(owner.nodeId())) {
+            result.complete(unreachable(owner.nodeId()));
+            return result.future();
+        }
         bus.<Buffer>request(PeerMessages.address(owner.nodeId()), message,
                 new DeliveryOptions().setSendTimeout(PIECE_TIMEOUT_MS + DEADLINE_MARGIN_MS)).onComplete(ar -> {
                     if (ar.succeeded()) {
@@ -167,9 +181,13 @@ public final class Forwarder {
                             result.tryComplete(new Piece(new Response.Error(ErrorCode.INTERNAL_ERROR, "bad reply from "
                                     + owner.nodeId() + ": " + e.getMessage()), 0));
                         }
+                    } else if (ar.cause() instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT) {
+                        result.tryComplete(new Piece(new Response.Error(ErrorCode.TIMEOUT,
+                                "owner " + owner.nodeId() + " did not answer: " + ar.cause().getMessage()), 0));
+                    } else if (!live.test(owner.nodeId())) {
+                        result.tryComplete(unreachable(owner.nodeId()));
                     } else {
-                        boolean timeout = ar.cause() instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT;
-                        result.tryComplete(new Piece(new Response.Error(timeout ? ErrorCode.TIMEOUT : ErrorCode.WRONG_OWNER,
+                        result.tryComplete(new Piece(new Response.Error(ErrorCode.WRONG_OWNER,
                                 "owner " + owner.nodeId() + " did not answer: " + ar.cause().getMessage()), 0));
                     }
                 });
@@ -179,8 +197,45 @@ public final class Forwarder {
         result.future().onComplete(ar -> toOwner.remove(entry));
         if (departed(table.current(), owner.nodeId())) { // it left before we registered
             ownerLeft(owner.nodeId(), entry);
+        } else if (!live.test(owner.nodeId())) { // it stopped being live before we registered
+            complete(entry, cutOff(owner.nodeId()));
         }
         return result.future();
+    }
+
+    private Piece unreachable(String ownerId) {
+        PartitionTable current = table.current();
+        return new Piece(new Response.Error(ErrorCode.OWNER_UNREACHABLE, "owner " + ownerId + " is not reachable from "
+                + table.selfId() + " (not a live member as " + table.selfId() + " sees the cluster: a network split, "
+                + "or a death the table does not show yet); nothing was sent, retry later"), current.epoch());
+    }
+
+    private Piece cutOff(String ownerId) {
+        return new Piece(new Response.Error(ErrorCode.TIMEOUT, "owner " + ownerId + " stopped being reachable from "
+                + table.selfId() + " before it answered; the piece may or may not have been applied"),
+                table.current().epoch());
+    }
+
+    /**
+     * Tells the forwarder that {@code nodeId} is no longer a live member here (thread-safe): pieces out to it are
+     * answered TIMEOUT at once, on their senders' contexts, rather than after {@link #PIECE_TIMEOUT_MS}.
+     */
+    public void memberGone(String nodeId) {
+        Set<Outstanding> out = outstanding.get(nodeId);
+        if (out != null) {
+            Piece answer = cutOff(nodeId);
+            for (Outstanding o : out) {
+                complete(o, answer);
+            }
+        }
+    }
+
+    private static void complete(Outstanding o, Piece answer) {
+        if (o.context() == null) {
+            o.piece().tryComplete(answer);
+        } else {
+            o.context().runOnContext(v -> o.piece().tryComplete(answer));
+        }
     }
 
     /** A piece in flight and the context its sender runs on (where it must be completed). */
@@ -211,12 +266,7 @@ public final class Forwarder {
     private void ownerLeft(String ownerId, Outstanding o) {
         Response.Error left = new Response.Error(ErrorCode.WRONG_OWNER, "owner " + ownerId
                 + " left the cluster before answering");
-        Piece answer = new Piece(left, table.current().epoch());
-        if (o.context() == null) {
-            o.piece().tryComplete(answer);
-        } else {
-            o.context().runOnContext(v -> o.piece().tryComplete(answer));
-        }
+        complete(o, new Piece(left, table.current().epoch()));
     }
 
     static Response.Error lost(int partition, PartitionTable table) {

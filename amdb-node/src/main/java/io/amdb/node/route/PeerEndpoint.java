@@ -137,7 +137,7 @@ public final class PeerEndpoint extends VerticleBase {
     private int firstNotOwned(PartitionTable current, boolean[] partitions) {
         for (int p = 0; p < partitions.length; p++) {
             Member owner = current.owner(p);
-            if (partitions[p] && (owner == null || !owner.nodeId().equals(table.selfId()))) {
+            if (partitions[p] && !table.isSelf(owner)) {
                 return p;
             }
         }

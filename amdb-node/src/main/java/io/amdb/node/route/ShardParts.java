@@ -83,7 +83,7 @@ final class ShardParts {
         for (PointBatch b : sent) {
             for (int i = 0; b.anyFenced() && i < b.size(); i++) {
                 Member owner = b.fenced(i) ? current.owner(b.partition(i)) : null;
-                if (owner != null && owner.nodeId().equals(table.selfId())) {
+                if (table.isSelf(owner)) {
                     return true;
                 }
             }

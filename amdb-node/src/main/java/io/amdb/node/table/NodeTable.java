@@ -1,5 +1,6 @@
 package io.amdb.node.table;
 
+import io.amdb.protocol.Member;
 import io.amdb.protocol.PartitionTable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -39,16 +40,16 @@ public final class NodeTable {
     /** The table and the facts derived from it, published as one reference so readers never mix two tables. */
     public record View(PartitionTable table, boolean ownsAll, int owned) {}
 
-    private final String selfId;
+    private final Member self;
     private final Timers timers;
     private final AtomicLong version = new AtomicLong();
     private final List<Consumer<PartitionTable>> listeners = new CopyOnWriteArrayList<>();
     private final Set<Wait> waits = ConcurrentHashMap.newKeySet();
     private volatile View view;
 
-    /** @param selfId this node's id, as the table's members name it */
-    public NodeTable(String selfId, Timers timers) {
-        this.selfId = selfId;
+    /** @param self this node as the table's members name it: its id and the address of this process */
+    public NodeTable(Member self, Timers timers) {
+        this.self = self;
         this.timers = timers;
     }
 
@@ -59,7 +60,16 @@ public final class NodeTable {
     }
 
     public String selfId() {
-        return selfId;
+        return self.nodeId();
+    }
+
+    /**
+     * True when {@code owner} is this process: the same node id and address. A table that names this node id at
+     * another address names a previous process of this node (restarted before the coordinator replanned): it
+     * serves none of that one's partitions, which a memory-only process does not have, until a table names it.
+     */
+    public boolean isSelf(Member owner) {
+        return self.equals(owner);
     }
 
     /** True when the current table gives this node every partition (a standalone node): SCAN is local. */
@@ -84,13 +94,22 @@ public final class NodeTable {
         if (current != null && table.epoch() <= current.table().epoch()) {
             return false;
         }
-        int owned = table.partitionsOf(selfId).length;
+        int owned = ownedBy(table, self);
         view = new View(table, owned == table.partitions(), owned);
         versionRose();
         for (Consumer<PartitionTable> listener : listeners) {
             listener.accept(table);
         }
         return true;
+    }
+
+    /** How many partitions {@code table} gives to exactly {@code self} (id and address). */
+    private static int ownedBy(PartitionTable table, Member self) {
+        int owned = 0;
+        for (int p : table.partitionsOf(self.nodeId())) {
+            owned += self.equals(table.owner(p)) ? 1 : 0;
+        }
+        return owned;
     }
 
     /** A handoff was aborted: its partition is served here again, so waits re-check. Thread-safe. */

@@ -161,4 +161,49 @@ class TableGroupTest {
         assertEquals(epochs + 1, last.epoch());
         assertEquals(epochs + 1, b.table().epoch());
     }
+
+    /**
+     * A voter restarted on its log replays the tables it had (its own commit index is older than the cluster's);
+     * once it has applied up to the ready leader's commit index it holds the newest table the cluster committed
+     * while it was down. Only a ready leader reports a commit index.
+     */
+    @Test
+    void appliedIndex_restartedVoterReachesLeadersCommitIndex_holdsTheNewestCommittedTable() throws Exception {
+        Recorder ra = new Recorder();
+        TableGroup a = start("a", ra);
+        TableGroup b = start("b", new Recorder());
+        TableGroup c = start("c", new Recorder());
+        assertEquals(-1, a.leaderCommitIndex(), "in no group yet");
+        a.found().get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(ra.ready.poll(WAIT_S, TimeUnit.SECONDS));
+        b.joinEmpty(a.groupId()).get(WAIT_S, TimeUnit.SECONDS);
+        a.configure(List.of(a.self(), b.self()), List.of()).get(WAIT_S, TimeUnit.SECONDS);
+        c.joinEmpty(a.groupId()).get(WAIT_S, TimeUnit.SECONDS);
+        a.configure(List.of(a.self(), b.self(), c.self()), List.of()).get(WAIT_S, TimeUnit.SECONDS);
+        for (long e = 1; e <= 3; e++) {
+            assertTrue(a.propose(e - 1, table(e, "a")).get(WAIT_S, TimeUnit.SECONDS).applied());
+        }
+        assertEquals(-1, b.leaderCommitIndex(), "a follower");
+        awaitApplied(c, a.leaderCommitIndex());
+        assertEquals(3, c.table().epoch());
+        c.close();
+        groups.remove(c);
+        for (long e = 4; e <= 10; e++) {
+            assertTrue(a.propose(e - 1, table(e, "a")).get(WAIT_S, TimeUnit.SECONDS).applied(), "a and b commit");
+        }
+
+        TableGroup back = start("c", new Recorder());
+        awaitApplied(back, a.leaderCommitIndex());
+        assertEquals(10, back.table().epoch(), "the restarted voter holds the table committed while it was down");
+    }
+
+    /** Polls (bounded) until {@code g} has applied up to {@code index}. */
+    private static void awaitApplied(TableGroup g, long index) throws InterruptedException {
+        assertTrue(index > 0, "a ready leader's commit index");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (g.appliedIndex() < index) {
+            assertTrue(System.nanoTime() < deadline, "applied " + g.appliedIndex() + " of " + index + " within " + WAIT_S + " s");
+            TimeUnit.MILLISECONDS.sleep(20); // polling interval, bounded by the deadline
+        }
+    }
 }

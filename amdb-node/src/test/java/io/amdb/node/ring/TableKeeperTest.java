@@ -57,12 +57,51 @@ class TableKeeperTest {
         TableKeeper keeper = TableKeeper.start(PLANNER, membership, P, t -> { });
         membership.add(member("c", 3));
         Migration m = keeper.table().migrations().get(0);
-        assertFalse(keeper.cutover(new Migration(m.partition(), m.fromNode(), "nobody")));
         long epoch = keeper.table().epoch();
-        assertTrue(keeper.cutover(m));
+        assertFalse(keeper.cutover(new Migration(m.partition(), m.fromNode(), "nobody"), epoch));
+        assertTrue(keeper.cutover(m, epoch));
         assertEquals(epoch + 1, keeper.table().epoch());
         assertEquals("c", keeper.table().owner(m.partition()).nodeId());
-        assertFalse(keeper.cutover(m), "already done");
+        assertFalse(keeper.cutover(m, epoch), "already done");
+    }
+
+    /**
+     * A move dropped and planned again is listed since the later epoch: a late request from an attempt that began
+     * under the earlier listing is refused (its source may have unfenced and taken writes since), and one from an
+     * attempt that began under the current listing is accepted.
+     */
+    @Test
+    void cutover_attemptStartedBeforeTheMoveWasPlannedAgain_refused() {
+        FakeMembership membership = new FakeMembership(member("a", 1), member("b", 2));
+        TableKeeper keeper = TableKeeper.start(PLANNER, membership, P, t -> { });
+        membership.add(member("c", 3));
+        Migration m = keeper.table().migrations().get(0);
+        long firstListing = keeper.listedSince(m);
+        assertEquals(keeper.table().epoch(), firstListing);
+        membership.remove("c"); // the move is dropped with its target...
+        assertEquals(-1, keeper.listedSince(m));
+        membership.add(member("c", 3)); // ...and planned again, identically
+        assertEquals(m, keeper.table().migration(m.partition()));
+        long again = keeper.listedSince(m);
+        assertTrue(again > firstListing, again + " after " + firstListing);
+
+        assertFalse(keeper.cutover(m, firstListing), "an attempt of the first listing");
+        assertEquals(m, keeper.table().migration(m.partition()), "nothing changed");
+        assertTrue(keeper.cutover(m, again));
+        assertEquals("c", keeper.table().owner(m.partition()).nodeId());
+    }
+
+    /** A keeper that takes over does not know since when a listed move was planned: it counts from its table. */
+    @Test
+    void resume_listedMove_countsFromTheTableTakenOver() {
+        FakeMembership membership = new FakeMembership(member("a", 1), member("b", 2), member("c", 3));
+        TableKeeper first = TableKeeper.start(PLANNER, new FakeMembership(member("a", 1), member("b", 2)), P, t -> { });
+        PartitionTable planned = PLANNER.plan(first.table(), membership.members(), Set.of());
+        Migration m = planned.migrations().get(0);
+        TableKeeper keeper = TableKeeper.resume(PLANNER, membership, planned, t -> { });
+        assertEquals(planned.epoch(), keeper.listedSince(m));
+        assertFalse(keeper.cutover(m, planned.epoch() - 1), "an attempt that began before the table taken over");
+        assertTrue(keeper.cutover(m, planned.epoch()));
     }
 
     @Test
@@ -72,7 +111,7 @@ class TableKeeperTest {
         keeper.leave("b");
         assertFalse(keeper.isDrained("b"));
         while (!keeper.table().migrations().isEmpty()) {
-            keeper.cutover(keeper.table().migrations().get(0));
+            keeper.cutover(keeper.table().migrations().get(0), keeper.table().epoch());
         }
         assertTrue(keeper.isDrained("b"));
         membership.remove("b");
@@ -164,7 +203,7 @@ class TableKeeperTest {
                 what = "cutovers";
                 List<Migration> in = new ArrayList<>(before.migrations());
                 for (int n = random.nextInt(1 + in.size()); n > 0; n--) {
-                    assertTrue(keeper.cutover(in.remove(random.nextInt(in.size()))), where("cutover"));
+                    assertTrue(keeper.cutover(in.remove(random.nextInt(in.size())), keeper.table().epoch()), where("cutover"));
                 }
             }
             changes += what.equals("cutovers") || what.equals("operator") ? 0 : 1;

@@ -31,7 +31,8 @@ final class SimMigrations {
     enum ChunkAnswer { OK, NOT_READY, OUT_OF_SEQUENCE, NONE }
 
     /** A migration chunk (migrate/Chunk): the changes to apply, in order. */
-    record Chunk(int partition, boolean reset, boolean last, String fromNode, long attempt, int seq, byte[] ops) {}
+    record Chunk(int partition, boolean reset, boolean last, String fromNode, long attempt, long startedAt, int seq,
+            byte[] ops) {}
 
     private final SimNode node;
     private final Map<Integer, Move> active = new HashMap<>();
@@ -86,10 +87,10 @@ final class SimMigrations {
                 return;
             }
             Long aborted = abortedAt.get(m.partition());
-            if (m.fromNode().equals(node.id) && !active.containsKey(m.partition())
+            if (node.member().equals(table.member(m.fromNode())) && !active.containsKey(m.partition())
                     && (aborted == null || node.sim.now() - aborted >= RETRY_AFTER_ABORT_MS)) {
                 node.sim.trace(node.id + " starts moving " + m);
-                Move move = new Move(m);
+                Move move = new Move(m, table.epoch());
                 active.put(m.partition(), move);
                 move.copyNext();
             }
@@ -115,11 +116,12 @@ final class SimMigrations {
         int p = chunk.partition();
         PartitionTable table = node.current();
         Migration planned = table == null ? null : table.migration(p);
-        if (planned == null || !planned.fromNode().equals(chunk.fromNode()) || !planned.toNode().equals(node.id)) {
+        if (planned == null || !planned.fromNode().equals(chunk.fromNode()) || !planned.toNode().equals(node.id)
+                || table.epoch() < chunk.startedAt()) {
             return ChunkAnswer.NOT_READY;
         }
         long[] expected = inbound.get(p);
-        if (!chunk.reset() && (expected == null || expected[0] != chunk.attempt() || expected[1] != chunk.seq())) {
+        if (!io.amdb.node.migrate.MigrationService.chunkFollows(chunk.reset(), chunk.attempt(), chunk.seq(), expected)) {
             return ChunkAnswer.OUT_OF_SEQUENCE;
         }
         inbound.put(p, new long[] {chunk.attempt(), chunk.seq() + 1L});
@@ -138,6 +140,7 @@ final class SimMigrations {
         private enum State { COPYING, FENCED, AWAITING_TABLE, ENDED }
 
         final Migration migration;
+        private final long startedAt;
         private State state = State.COPYING;
         private boolean cancelled;
         private boolean first = true;
@@ -146,8 +149,9 @@ final class SimMigrations {
         private final long attempt = node.sim.random.nextLong();
         private int seq;
 
-        Move(Migration migration) {
+        Move(Migration migration, long startedAt) {
             this.migration = migration;
+            this.startedAt = startedAt;
         }
 
         void onTable(PartitionTable table) {
@@ -213,7 +217,7 @@ final class SimMigrations {
             }
             String self = node.id;
             node.send(coordinator, c -> {
-                Integer answer = c.answerCutover(migration, attempt);
+                Integer answer = c.answerCutover(migration, attempt, startedAt);
                 c.send(self, back -> call.complete(answer));
             });
         }
@@ -229,7 +233,7 @@ final class SimMigrations {
         }
 
         private void ship(HandoffTask task, boolean last, Runnable next) {
-            Chunk chunk = new Chunk(migration.partition(), first, last, migration.fromNode(), attempt, seq,
+            Chunk chunk = new Chunk(migration.partition(), first, last, migration.fromNode(), attempt, startedAt, seq,
                     Arrays.copyOf(task.bytes(), task.size()));
             SimCall<ChunkAnswer> call = SimCall.of(node, SHIP_TIMEOUT_MS, ChunkAnswer.NONE, answer -> {
                 if (state == State.ENDED) {
@@ -249,6 +253,8 @@ final class SimMigrations {
             String self = node.id;
             node.send(migration.toNode(), target -> {
                 ChunkAnswer answer = target.migrations.receive(chunk);
+                node.sim.trace(target.id + " receives " + (chunk.last() ? "the final " : "a ") + "chunk of "
+                        + migration + " (attempt " + chunk.attempt() + ", seq " + chunk.seq() + "): " + answer);
                 target.send(self, back -> call.complete(answer));
             });
         }

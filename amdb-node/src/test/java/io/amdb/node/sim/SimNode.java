@@ -1,6 +1,7 @@
 package io.amdb.node.sim;
 
 import io.amdb.node.cluster.CoordinatorRequests;
+import io.amdb.node.consensus.Proposals;
 import io.amdb.node.consensus.TableEntry;
 import io.amdb.node.consensus.TableLogRule;
 import io.amdb.node.ring.Membership;
@@ -52,8 +53,7 @@ final class SimNode {
     String knownLeader;
     private TableKeeper keeper;
     private Membership.Listener keeperListener;
-    private long proposedEpoch;
-    private PartitionTable proposedTable; // the table the keeper's next proposal is planned on
+    private Proposals proposals; // the keeper's chain of proposals to the log
     private BitSet claims = new BitSet();
     private final List<Wait> waits = new ArrayList<>();
     SimRouting routing;
@@ -127,7 +127,7 @@ final class SimNode {
             saved = null;
             finalAttempt.clear();
         }
-        table = new NodeTable(id, null);
+        table = new NodeTable(member, null);
         serving = false;
         knownLeader = null;
         keeper = null;
@@ -256,31 +256,28 @@ final class SimNode {
         if (committed == null && !sim.members().contains(member)) {
             return; // a group is founded by a listed member (TableService.maybeFound); its membership event ticks again
         }
-        proposedEpoch = committed == null ? 0 : committed.epoch();
-        proposedTable = committed;
         Membership view = keeperView();
+        Proposals[] chain = new Proposals[1];
+        chain[0] = new Proposals(committed, (proposal, plannedOn, done) -> sim.log.propose(this, proposal, plannedOn,
+                outcome -> done.accept(outcome, outcome == null ? new IllegalStateException("not committed") : null)),
+                why -> { // TableService.takeOffice: a proposal that is not applied ends this keeper
+                    if (proposals == chain[0]) {
+                        keeper = null;
+                        keeperListener = null;
+                        proposals = null;
+                        tick();
+                    }
+                });
+        proposals = chain[0];
+        PartitionTable[] published = {committed};
+        Consumer<PartitionTable> offer = next -> {
+            sim.checks.keeperStep(published[0], next);
+            published[0] = next;
+            chain[0].offer(next);
+        };
         keeper = committed == null
-                ? TableKeeper.start(sim.planner, view, sim.options.partitions(), this::propose)
-                : TableKeeper.resume(sim.planner, view, committed, this::propose);
-    }
-
-    /** TableService.propose: on top of the previous proposal; any failure ends this keeper. */
-    private void propose(PartitionTable next) {
-        long base = proposedEpoch;
-        PartitionTable plannedOn = proposedTable;
-        proposedEpoch = next.epoch();
-        proposedTable = next;
-        TableKeeper proposer = keeper;
-        sim.log.propose(this, new TableEntry.Proposal(base, next), plannedOn, outcome -> {
-            if (outcome != null && outcome.applied()) {
-                return;
-            }
-            if (keeper == proposer && keeper != null) {
-                keeper = null;
-                keeperListener = null;
-                tick();
-            }
-        });
+                ? TableKeeper.start(sim.planner, view, sim.options.partitions(), offer)
+                : TableKeeper.resume(sim.planner, view, committed, offer);
     }
 
     private Membership keeperView() {
@@ -324,11 +321,17 @@ final class SimNode {
     }
 
     /** The coordinator's side of a cutover request: its answer, or null when this node does not coordinate. */
-    Integer answerCutover(Migration done, long attempt) {
-        Integer answer = keeper == null ? null : CoordinatorRequests.cutoverOutcome(keeper, done);
-        sim.trace(id + " answers cutover of " + done + ": " + answer);
-        if (answer != null && answer == CoordinatorRequests.CUTOVER_ACCEPTED) {
-            Long held = sim.nodes.get(done.toNode()).finalAttempt.get(done.partition());
+    Integer answerCutover(Migration done, long attempt, long startedAt) {
+        Member named = keeper == null ? null : keeper.table().member(done.toNode());
+        Integer answer = keeper == null ? null
+                : CoordinatorRequests.cutoverOutcome(keeper, replicaTable, done, startedAt);
+        sim.trace(id + " answers cutover of " + done + " (attempt started at epoch " + startedAt + "): " + answer);
+        SimNode target = sim.nodes.get(done.toNode());
+        // A target that restarted since the keeper last planned is handed the partition as its old incarnation:
+        // the keeper's next plan finds that incarnation gone and reports the partition LOST (an owner's crash).
+        boolean sameTarget = named != null && named.equals(target.member());
+        if (answer != null && answer == CoordinatorRequests.CUTOVER_ACCEPTED && sameTarget) {
+            Long held = target.finalAttempt.get(done.partition());
             if (held == null || held != attempt) {
                 sim.checks.staleCutover(done, attempt, held);
             }

@@ -134,7 +134,7 @@ final class SimRouting {
             reply.accept(new Reply(Status.LOST, null, t.epoch()));
             return;
         }
-        if (!owner.nodeId().equals(node.id)) {
+        if (!node.table.isSelf(owner)) { // Fence.ownedPartition
             reply.accept(new Reply(Status.WRONG_OWNER, null, t.epoch()));
             return;
         }

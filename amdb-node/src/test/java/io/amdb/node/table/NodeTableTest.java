@@ -19,7 +19,7 @@ class NodeTableTest {
     private static final Member OTHER = new Member("other", "127.0.0.1", 2);
 
     private final FakeTimers timers = new FakeTimers();
-    private final NodeTable table = new NodeTable(SELF.nodeId(), timers);
+    private final NodeTable table = new NodeTable(SELF, timers);
 
     /** A 4-partition table at {@code epoch}; this node owns the first {@code mine} partitions. */
     private static PartitionTable at(long epoch, int mine) {
