@@ -30,10 +30,11 @@ import org.apache.ratis.protocol.RaftPeerId;
  * (docs/CLUSTER.md, "Table consensus"). Tables reach every node only through the log: each replica applies the
  * committed entries in order and hands each table to {@code install}. The leader of the log is the table
  * coordinator: once it has applied every earlier entry it runs a {@link TableKeeper}, whose tables are proposed
- * one at a time, each on top of the one before ({@link Proposals}: a burst coalesces); a proposal that is not committed (leadership lost, or planned on a table
- * that was not the newest) drops the keeper, and a leader still in office plans again from the committed table.
+ * one at a time, each on top of the one before ({@link Proposals}: a burst coalesces); a proposal that is not
+ * committed (leadership lost, or planned on a table that was not the newest) drops the keeper, and a leader still
+ * in office plans again from the committed table.
  * Hazelcast stays the failure detector: its membership events feed the keeper, and the leader adds every live
- * member to the log's configuration ({@link VoterPlan}: 1, 3 or 5 voters, the others listeners).
+ * member to the log's configuration ({@link VoterPlan}: 1, 3, 4 or 5 voters, the others listeners).
  *
  * <p>All state lives on this verticle's context; Hazelcast events hop onto it in {@link HazelcastMembership}, and
  * the log's events (on Ratis's threads) hop onto it here.
@@ -317,6 +318,8 @@ public final class TableService extends VerticleBase implements Membership.Liste
     public void applied(PartitionTable table) {
         if (serving) {
             install.accept(table);
+        } else if (context != null) {
+            context.runOnContext(v -> tick()); // it may have caught up now: ask at once, not on the next tick
         }
     }
 

@@ -8,10 +8,13 @@ import java.util.Set;
 /**
  * Which members vote in the table log and which only follow it (Raft listeners), given who is alive.
  *
- * <p>Rules: 1 voter while fewer than 3 members live, 3 while fewer than 5, then 5; a live voter stays a voter
- * (the leader always; no live voter is demoted, since Ratis does not follow a role change in place well),
- * missing places go to the oldest live non-voters; voters and listeners that are not alive leave the
- * configuration; every other live member listens. Pure and
+ * <p>Rules: 1 voter while fewer than 3 members live, then every member up to 5 (3, 4, 5); a live voter stays a
+ * voter (the leader always; no live voter is demoted, since Ratis does not follow a role change in place well);
+ * missing places go first to live members the configuration does not hold yet (they join straight as voters),
+ * then to the oldest live listeners (a listener must leave and join again to vote, and applies no table
+ * meanwhile); voters and listeners that are not alive leave the configuration; every other live member
+ * listens. Four voters rather than three at four members cost nothing in safety (a majority of 3 still
+ * survives one loss) and spare the fifth member's arrival a listener's promotion. Pure and
  * deterministic: the same inputs give the same configuration, so the leader's plan does not flap. One plan is
  * one step: it adds at most one voter, so reaching the target can take several (see {@link #plan}).
  */
@@ -28,7 +31,7 @@ public final class VoterPlan {
 
     /** How many voters a cluster of {@code live} members keeps. */
     public static int voterCount(int live) {
-        return live >= 5 ? 5 : live >= 3 ? 3 : 1;
+        return live >= 5 ? 5 : live >= 3 ? live : 1;
     }
 
     /**
@@ -45,13 +48,14 @@ public final class VoterPlan {
                 voters.add(id);
             }
         }
-        for (String id : live) {
+        List<String> candidates = new ArrayList<>();
+        live.stream().filter(id -> !voters.contains(id) && !current.listeners().contains(id)).forEach(candidates::add);
+        live.stream().filter(id -> !voters.contains(id) && current.listeners().contains(id)).forEach(candidates::add);
+        for (String id : candidates) {
             if (voters.size() >= target) {
                 break;
             }
-            if (!voters.contains(id)) {
-                voters.add(id);
-            }
+            voters.add(id);
         }
         // Ratis refuses a configuration in which new voters are not outnumbered by old ones (RATIS-1912): a
         // step adds at most one voter; the others listen meanwhile and become voters on the following steps.
