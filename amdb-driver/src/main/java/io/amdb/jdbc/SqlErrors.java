@@ -113,7 +113,8 @@ final class SqlErrors {
                     new SQLTransientException(message, DISK_FULL, vendor, cause);
             case OWNER_UNREACHABLE ->
                     // Nothing was applied; the same statement can succeed once the network heals or the table moves.
-                    new SQLTransientException(message, UNAVAILABLE, vendor, cause);
+                    // 40001 like WRONG_OWNER: "retry", and never a class-08 state, on which pools evict the connection.
+                    new SQLTransactionRollbackException(message, RETRY, vendor, cause);
             case UNAUTHORIZED, FORBIDDEN -> // HTTP/WebSocket codes: the driver never receives them today
                     new SQLInvalidAuthorizationSpecException(message, INVALID_AUTHORIZATION, vendor, cause);
             case OK, INTERNAL_ERROR -> new SQLException(message, INTERNAL, vendor, cause);
