@@ -135,15 +135,24 @@ class PauseProcessIT {
         assertTrue(kill.waitFor(WAIT_S, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + signal + " " + pid);
     }
 
-    /** The index of the node that leads the table log now (INFO table_log_leader). */
+    /**
+     * The index of the node that leads the table log now (INFO table_log_leader), polled (bounded): right after a
+     * pause the node asked may not know the leader yet (a paused replica that wakes up can start an election).
+     */
     private int leader(AmDbClient client) throws Exception {
-        String id = client.info().get(WAIT_S, TimeUnit.SECONDS).get("table_log_leader");
-        for (int i = 0; i < NODES; i++) {
-            if (nodes[i].id().equals(id)) {
-                return i;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        String id = null;
+        while (System.nanoTime() < deadline) {
+            id = client.info().get(WAIT_S, TimeUnit.SECONDS).get("table_log_leader");
+            for (int i = 0; i < NODES; i++) {
+                if (nodes[i].id().equals(id)) {
+                    return i;
+                }
             }
+            TimeUnit.MILLISECONDS.sleep(100); // polling interval, bounded by the deadline
         }
-        throw new AssertionError("no table log leader among the nodes: '" + id + "'");
+        throw new AssertionError("seed " + seed + ": no table log leader among the nodes within " + WAIT_S + " s: '"
+                + id + "'");
     }
 
     private int follower(AmDbClient client) throws Exception {
