@@ -30,7 +30,8 @@ import java.util.function.Function;
  *
  * <p><b>Results.</b> Every operation returns a future. A failure completes it exceptionally with an
  * {@link AmDbException}: the node's error code and message, or CONNECTION_LOST / TIMEOUT raised by the
- * client, or PARTITION_LOST (without any network call) for a key whose partition the table marks LOST.
+ * client, or PARTITION_LOST for a key whose partition the table still marks LOST after one refresh (a LOST
+ * partition comes back when its owner returns with its data; nothing is sent to a LOST partition).
  * Null arguments throw NullPointerException at once. Key, value and list arguments must not be modified
  * until the future completes.
  *

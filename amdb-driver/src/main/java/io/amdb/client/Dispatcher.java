@@ -14,9 +14,10 @@ import java.util.function.Function;
  * Sends requests that go to one node, and owns the retry policy.
  *
  * <p><b>Routing.</b> A single-key request (GET, PUT, DELETE) goes to the owner of its key's partition in
- * the cached table, on the connection {@link Peer#connectionFor} picks for the key. A LOST partition fails
- * at once with PARTITION_LOST and a lost owner with CONNECTION_LOST: nothing is sent, and nothing is sent to
- * another node instead. Requests with no key (PING, INFO, SCAN, TABLE) go to any live node, the seed first.
+ * the cached table, on the connection {@link Peer#connectionFor} picks for the key. A partition the cached
+ * table marks LOST is looked up once more in a refreshed table (a LOST partition comes back when its owner
+ * returns with its data, or an operator accepts the loss), then fails with PARTITION_LOST; a lost owner fails
+ * with CONNECTION_LOST: nothing is sent, and nothing is sent to another node instead. Requests with no key (PING, INFO, SCAN, TABLE) go to any live node, the seed first.
  *
  * <p><b>Retry.</b> Only WRONG_OWNER is retried: the node did not apply the request, so sending it again is
  * safe. The table is refreshed first (coalesced, see {@link TableRefresher}), then the request is routed
@@ -47,12 +48,26 @@ final class Dispatcher {
 
     /** Sends a single-key request to the key's owner. */
     <T> void toOwner(Operation<T> op, Request request, byte[] key, Function<Response, T> mapper) {
-        attempt(op, request, key, mapper, 1);
+        attempt(op, request, key, mapper, 1, false);
     }
 
     /** Sends a request with no key to any live node. */
     <T> void toAny(Operation<T> op, Request request, Function<Response, T> mapper) {
-        attempt(op, request, null, mapper, 1);
+        attempt(op, request, null, mapper, 1, false);
+    }
+
+    /**
+     * A partition the table of {@code epoch} marks LOST may have come back since: runs {@code again} once the table
+     * is refreshed (coalesced with any refresh in flight), or {@code stillLost} when the refresh failed.
+     */
+    void afterLost(long epoch, Runnable again, Runnable stillLost) {
+        refresher.afterRefresh(epoch, failure -> {
+            if (failure == null) {
+                again.run();
+            } else {
+                stillLost.run();
+            }
+        });
     }
 
     /**
@@ -102,7 +117,8 @@ final class Dispatcher {
     }
 
     /** {@code key} null: any live node. */
-    private <T> void attempt(Operation<T> op, Request request, byte[] key, Function<Response, T> mapper, int attempt) {
+    private <T> void attempt(Operation<T> op, Request request, byte[] key, Function<Response, T> mapper, int attempt,
+            boolean lostChecked) {
         Router.Routing routing = router.routing();
         Connection target;
         if (key != null) {
@@ -110,7 +126,12 @@ final class Dispatcher {
             int partition = routing.table().partitionOfHash(hash);
             Peer owner = routing.ownerOf(partition);
             if (owner == null) {
-                op.fail(partitionLost(routing, partition));
+                if (lostChecked) {
+                    op.fail(partitionLost(routing, partition));
+                } else {
+                    afterLost(routing.epoch(), () -> attempt(op, request, key, mapper, attempt, true),
+                            () -> op.fail(partitionLost(routing, partition)));
+                }
                 return;
             }
             AmDbException refused = owner.rejection();
@@ -134,7 +155,7 @@ final class Dispatcher {
                 op.completeWith(response, mapper);
             } else if (retryable(failure)) {
                 afterWrongOwner(op.startNanos, epoch, attempt, (AmDbException) failure,
-                        () -> attempt(op, request, key, mapper, attempt + 1), op::fail);
+                        () -> attempt(op, request, key, mapper, attempt + 1, lostChecked), op::fail);
             } else {
                 op.fail(failure);
             }

@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * split, travels on one connection and keeps its order; and within a part, items keep the caller's
  * relative order, so items on one key in one call apply in order.
  *
- * <p><b>Failures.</b> Items whose partition is LOST, or whose owner is lost, fail at once without being
- * sent; a part that fails fails its items. What a failed item means is the subclass's business: a status
+ * <p><b>Failures.</b> Items whose partition the cached table marks LOST are routed once more with a refreshed
+ * table ({@link Dispatcher#afterLost}: it may have come back), then fail; items whose owner is lost fail at once;
+ * neither is sent; a part that fails fails its items. What a failed item means is the subclass's business: a status
  * for BATCH, the whole future for MGET. A part answered WRONG_OWNER is routed again with the refreshed
  * table (its items may now belong to several owners), under {@link Dispatcher#afterWrongOwner}.
  *
@@ -67,7 +68,7 @@ abstract class SplitRequest<T> {
         }
         int[] all = new int[size];
         Arrays.setAll(all, i -> i);
-        send(all, 1);
+        send(all, 1, false);
     }
 
     final void resolved(int count) {
@@ -79,10 +80,10 @@ abstract class SplitRequest<T> {
     /** Sends these items again once the table is refreshed, or fails them (see Dispatcher). */
     final void retry(int[] indices, long epoch, int attempt, AmDbException wrongOwner) {
         dispatcher.afterWrongOwner(op.startNanos, epoch, attempt, wrongOwner,
-                () -> send(indices, attempt + 1), giveUp -> failed(indices, giveUp));
+                () -> send(indices, attempt + 1, false), giveUp -> failed(indices, giveUp));
     }
 
-    private void send(int[] indices, int attempt) {
+    private void send(int[] indices, int attempt, boolean lostChecked) {
         if (op.isDone()) {
             return; // an MGET that already failed: nothing left to gather
         }
@@ -105,10 +106,17 @@ abstract class SplitRequest<T> {
             }
         }
         if (lostFailure != null) {
-            failed(lost.toArray(), lostFailure);
+            int[] lostItems = lost.toArray();
+            AmDbException stillLost = lostFailure;
+            if (lostChecked) {
+                failed(lostItems, stillLost);
+            } else {
+                dispatcher.afterLost(routing.epoch(), () -> send(lostItems, attempt, true),
+                        () -> failed(lostItems, stillLost));
+            }
         }
         refused.forEach((peer, items) -> failed(items.toArray(), peer.rejection()));
-        boolean all = attempt == 1 && parts.size() == 1 && lost.size() == 0 && refused.isEmpty();
+        boolean all = indices.length == size && parts.size() == 1 && lost.size() == 0 && refused.isEmpty();
         parts.forEach((connection, items) -> {
             if (!op.isDone()) {
                 sendPart(connection, items.toArray(), all, routing.epoch(), attempt);
