@@ -31,10 +31,10 @@ import java.util.function.Supplier;
  * ({@link PeerMessages}: one message per owner, however many keys), and gathering a result per item
  * ({@link ForwardedSplit}). Pieces carry this node's table epoch; an owner that no longer owns a key answers
  * WRONG_OWNER and the moved items are sent again once the table moved on (see {@link #mayRetry}). An owner that
- * is not a live member as this node sees the cluster (a network split, or a death the table does not show yet)
- * is not sent anything: its items fail OWNER_UNREACHABLE at once; pieces out to an owner that stops being live
- * fail TIMEOUT at once (they may have been applied). SCAN is {@link ClusterScan}. Stateless between requests and thread-safe; call on a Vert.x context, the futures
- * complete on it. (Not the table coordinator: that is the cluster layer's.)
+ * Hazelcast reported gone here (a network split, or a death the table does not show yet) is not sent anything:
+ * its items fail OWNER_UNREACHABLE at once; pieces out to an owner when it goes fail TIMEOUT at once (they may
+ * have been applied). SCAN is {@link ClusterScan}. Stateless between requests and thread-safe; call on a Vert.x
+ * context, the futures complete on it. (Not the table coordinator: that is the cluster layer's.)
  */
 public final class Forwarder {
     /**
@@ -61,7 +61,10 @@ public final class Forwarder {
     private final Predicate<String> live;
     private final ConcurrentHashMap<String, Set<Outstanding>> outstanding = new ConcurrentHashMap<>();
 
-    /** @param live whether a node id is a live member as this node sees the cluster now (thread-safe) */
+    /**
+     * @param live whether this node can reach a node id: false from when Hazelcast reports it gone until it is back
+     *             (thread-safe)
+     */
     public Forwarder(EventBus bus, NodeTable table, Limits limits, Partitioner partitioner, LongSupplier nanoClock,
             Predicate<String> live) {
         this.bus = bus;
