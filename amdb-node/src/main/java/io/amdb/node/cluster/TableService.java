@@ -82,8 +82,8 @@ public final class TableService extends VerticleBase implements Membership.Liste
     /**
      * @param group   this node's replica of the table log, already started with {@code relay} for its events
      * @param install told of every committed table, in log order, on the log's apply thread, once this node
-     *                caught up with the log's leader (applied every entry the ready leader had committed when asked): never a table older than
-     *                one the cluster committed before this node started
+     *                caught up with the log's leader (applied every entry the ready leader had committed when
+     *                asked): never a table older than one the cluster committed before this node started
      * @param refused told, once, why this node cannot be a member: its data directory belongs to another
      *                cluster history (the leader asked it to join a group that is not its own)
      */
@@ -216,7 +216,7 @@ public final class TableService extends VerticleBase implements Membership.Liste
      * {@code table_log_role} (leader, follower, listener, or none before this node is in the group),
      * {@code table_log_voters} and {@code table_log_listeners} (the configuration's sizes), and
      * {@code table_log_caught_up} (1 once this node installs committed tables), and {@code live_members} (the
- * members Hazelcast shows this node, itself included; fewer than the table's during a split). Thread-safe.
+     * members Hazelcast shows this node, itself included; fewer than the table's during a split). Thread-safe.
      */
     public Map<String, String> infoFields() {
         Map<String, String> f = new java.util.LinkedHashMap<>();
@@ -382,8 +382,9 @@ public final class TableService extends VerticleBase implements Membership.Liste
             return; // a fresh node: the leader adds it, or it founds the group (maybeFound)
         }
         // Caught up first (applied every entry the ready leader had committed when it answered: a replica's own
-        // commit index after a restart can be older than the cluster's), then the live members' groups: a replica can be caught up with a group of its own (a single
-        // voter that came back alone) while the live members run another; serving then would make two tables.
+        // commit index after a restart can be older than the cluster's), then the live members' groups: a replica
+        // can be caught up with a group of its own (a single voter that came back alone) while the live members
+        // run another; serving then would make two tables.
         asking = true;
         Future<Void> caughtUp;
         if (group.leaderCommitIndex() >= 0) {
@@ -424,10 +425,19 @@ public final class TableService extends VerticleBase implements Membership.Liste
         });
     }
 
+    /**
+     * The table-log replica of a live member, as it advertises it in {@code replicas} (Hazelcast metadata), or this
+     * node's own; null when the member advertises none (yet).
+     */
+    private HazelcastMembership.Replica replicaOf(String nodeId, Map<String, HazelcastMembership.Replica> replicas) {
+        return nodeId.equals(self.nodeId())
+                ? new HazelcastMembership.Replica(group.self().getId().toString(), group.self().getAddress(), null)
+                : replicas.get(nodeId);
+    }
+
     /** True when {@code nodeId}'s replica is not in the table log's configuration (the leader's view). */
     private boolean outOfLog(String nodeId) {
-        HazelcastMembership.Replica r = nodeId.equals(self.nodeId()) ? new HazelcastMembership.Replica(
-                group.self().getId().toString(), group.self().getAddress(), null) : membership.replicas().get(nodeId);
+        HazelcastMembership.Replica r = replicaOf(nodeId, membership.replicas());
         VoterPlan.Conf conf = group.conf();
         return r == null || (!conf.voters().contains(r.peerId()) && !conf.listeners().contains(r.peerId()));
     }
@@ -512,19 +522,19 @@ public final class TableService extends VerticleBase implements Membership.Liste
     private void takeOffice() {
         PartitionTable committed = group.table();
         Membership view = keeperView();
-        Proposals[] chain = new Proposals[1];
-        chain[0] = new Proposals(committed, this::submit, why -> {
-            if (proposals == chain[0]) {
+        Proposals chain = new Proposals(committed, this::submit, why -> {
+            if (proposals != null && proposals.ended()) { // this keeper's chain, not an earlier one's
                 LOG.info(why + "; planning again from the committed table");
                 dropKeeper();
                 tick();
             }
         });
-        proposals = chain[0];
+        proposals = chain;
         keeper = committed == null
-                ? TableKeeper.start(planner, view, partitions, chain[0]::offer)
-                : TableKeeper.resume(planner, view, committed, chain[0]::offer);
-        LOG.info(self.nodeId() + " coordinates the partition table from epoch " + (committed == null ? 0 : committed.epoch()));
+                ? TableKeeper.start(planner, view, partitions, chain::offer)
+                : TableKeeper.resume(planner, view, committed, chain::offer);
+        LOG.info(self.nodeId() + " coordinates the partition table from epoch "
+                + (committed == null ? 0 : committed.epoch()));
     }
 
     private void dropKeeper() {
@@ -580,8 +590,7 @@ public final class TableService extends VerticleBase implements Membership.Liste
         Map<String, RaftPeer> peers = new java.util.HashMap<>();
         Map<String, String> nodeOfPeer = new java.util.HashMap<>();
         for (Member m : membership.members()) {
-            HazelcastMembership.Replica r = m.equals(self) ? new HazelcastMembership.Replica(
-                    group.self().getId().toString(), group.self().getAddress(), null) : replicas.get(m.nodeId());
+            HazelcastMembership.Replica r = replicaOf(m.nodeId(), replicas);
             if (r != null) {
                 live.add(r.peerId());
                 peers.put(r.peerId(), RaftPeer.newBuilder().setId(r.peerId()).setAddress(r.address()).build());
@@ -591,15 +600,14 @@ public final class TableService extends VerticleBase implements Membership.Liste
         // A leaver that has handed everything off leaves the configuration before it stops: a voter that stops
         // while still voting could leave the others without a quorum. If that is this leader, an other voter
         // anchors the plan and this node steps down once the new configuration is committed.
-        VoterPlan.Conf current = group.conf();
-        if (current.voters().stream().filter(live::contains).count() * 2 <= current.voters().size()) {
+        VoterPlan.Conf now = group.conf();
+        if (now.voters().stream().filter(live::contains).count() * 2 <= now.voters().size()) {
             // The live voters are no majority of the configuration: a change could not commit, and would stay in
             // the log as a pending one that a later election may commit unexpectedly. Wait for voters to return.
             return;
         }
         java.util.Set<String> leaving = keeper == null ? java.util.Set.of() : keeper.leaving();
         live.removeIf(id -> leaving.contains(nodeOfPeer.get(id)) && keeper.isDrained(nodeOfPeer.get(id)));
-        VoterPlan.Conf now = group.conf();
         String anchor = group.self().getId().toString();
         if (!live.contains(anchor)) {
             anchor = live.stream().filter(now.voters()::contains).findFirst().orElse(live.isEmpty() ? null : live.get(0));

@@ -127,7 +127,6 @@ public final class MigrationService extends VerticleBase {
         return cutover.apply(done, startedAt);
     }
 
-
     private void reconcile(PartitionTable newer) {
         assert table == null || newer.epoch() > table.epoch() : "NodeTable calls its listeners in epoch order";
         table = newer;

@@ -116,10 +116,10 @@ final class Outbound {
     /**
      * Asks the coordinator to cut over, one request at a time. Once fenced, only a REFUSED answer (the move is
      * no longer planned, or planned again since this attempt began, and this node still owns the partition) may
-     * unfence it: after ACCEPTED or ALREADY, or
-     * no answer, the cutover may have happened, and unfencing could lose writes the target takes at the new
-     * epoch. So the move waits for a table naming the target, re-reading the table and asking again every
-     * {@link #CUTOVER_RETRY_MS} (the publication may have been lost with a coordinator that died).
+     * unfence it: after ACCEPTED, ALREADY or PENDING, or no answer, the cutover may have happened (or may still),
+     * and unfencing could lose writes the target takes at the new epoch. So the move waits for a table naming the
+     * target, re-reading the table and asking again every {@link #CUTOVER_RETRY_MS} (the publication may have been
+     * lost with a coordinator that died).
      */
     private void cutover() {
         state = State.AWAITING_TABLE;
@@ -153,8 +153,8 @@ final class Outbound {
     /** Sends the task's changes to the target; runs {@code next} once it applied them. */
     private void ship(HandoffTask task, int flags, Runnable next) {
         int allFlags = flags | (first ? Chunk.RESET : 0);
-        Chunk chunk = new Chunk(migration.partition(), allFlags, migration.fromNode(), attempt, startedAt, seq, task.ops(),
-                task.bytes(), 0, task.size());
+        Chunk chunk = new Chunk(migration.partition(), allFlags, migration.fromNode(), attempt, startedAt, seq,
+                task.ops(), task.bytes(), 0, task.size());
         service.vertx().eventBus().request(MigrationService.address(migration.toNode()), chunk.encode(),
                 new DeliveryOptions().setSendTimeout(SHIP_TIMEOUT_MS)).onComplete(ar -> {
                     if (ar.succeeded()) {

@@ -28,8 +28,10 @@ final class Fence {
         }
         PartitionTable current = table.current();
         boolean[] owned = new boolean[current.partitions()];
-        for (int p : current.partitionsOf(table.selfId())) {
-            owned[p] = table.isSelf(current.owner(p));
+        if (table.isSelf(current.member(table.selfId()))) { // else the table names a previous process of this node
+            for (int p : current.partitionsOf(table.selfId())) {
+                owned[p] = true;
+            }
         }
         return owned;
     }

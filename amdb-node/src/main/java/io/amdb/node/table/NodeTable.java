@@ -105,11 +105,7 @@ public final class NodeTable {
 
     /** How many partitions {@code table} gives to exactly {@code self} (id and address). */
     private static int ownedBy(PartitionTable table, Member self) {
-        int owned = 0;
-        for (int p : table.partitionsOf(self.nodeId())) {
-            owned += self.equals(table.owner(p)) ? 1 : 0;
-        }
-        return owned;
+        return self.equals(table.member(self.nodeId())) ? table.partitionsOf(self.nodeId()).length : 0;
     }
 
     /** A handoff was aborted: its partition is served here again, so waits re-check. Thread-safe. */

@@ -257,23 +257,22 @@ final class SimNode {
             return; // a group is founded by a listed member (TableService.maybeFound); its membership event ticks again
         }
         Membership view = keeperView();
-        Proposals[] chain = new Proposals[1];
-        chain[0] = new Proposals(committed, (proposal, plannedOn, done) -> sim.log.propose(this, proposal, plannedOn,
-                outcome -> done.accept(outcome, outcome == null ? new IllegalStateException("not committed") : null)),
+        Proposals chain = new Proposals(committed, (proposal, plannedOn, done) -> sim.log.propose(this, proposal,
+                plannedOn, outcome -> done.accept(outcome, outcome == null ? new IllegalStateException("not committed") : null)),
                 why -> { // TableService.takeOffice: a proposal that is not applied ends this keeper
-                    if (proposals == chain[0]) {
+                    if (proposals != null && proposals.ended()) {
                         keeper = null;
                         keeperListener = null;
                         proposals = null;
                         tick();
                     }
                 });
-        proposals = chain[0];
+        proposals = chain;
         PartitionTable[] published = {committed};
         Consumer<PartitionTable> offer = next -> {
             sim.checks.keeperStep(published[0], next);
             published[0] = next;
-            chain[0].offer(next);
+            chain.offer(next);
         };
         keeper = committed == null
                 ? TableKeeper.start(sim.planner, view, sim.options.partitions(), offer)
