@@ -87,6 +87,16 @@ public final class AmDbMain implements Callable<Integer> {
     @Option(names = "--recover", paramLabel = "MODE", description = "strict (default): refuse to start on a corrupt "
             + "log; truncate: keep what precedes the corruption and drop the rest.")
     String recover;
+    @Option(names = "--replication-factor", paramLabel = "R", description = "Copies of each partition a new cluster "
+            + "keeps, its primary included, on distinct nodes (1-7, default 2; a cluster of fewer nodes keeps what it "
+            + "can and says so). Taken from the founding node; a joining node follows the cluster's.")
+    String replicationFactor;
+    @Option(names = "--min-in-sync", paramLabel = "M", description = "A primary refuses writes while fewer than M "
+            + "copies of the partition are in sync (1-R, default 1). Taken from the founding node.")
+    String minInSync;
+    @Option(names = "--rack", paramLabel = "NAME", description = "This node's rack or host group: copies of one "
+            + "partition go to distinct racks when the members name enough of them (default: none).")
+    String rack;
     @Option(names = "--cluster-name", paramLabel = "NAME", description = "Join the AmDb cluster of this name "
             + "(default: " + DEFAULT_CLUSTER + "; nodes started on one machine find each other with no flags).")
     String clusterName;
@@ -145,13 +155,20 @@ public final class AmDbMain implements Callable<Integer> {
         System.out.printf("AmDb %s node %s ready on %s (jdbc:amdb://%s)%s, %d shards, %d partitions, %s%s%n",
                 Version.VERSION, node.config().nodeId(), where, where,
                 node.httpPort() < 0 ? "" : ", console http://" + config.host() + ":" + node.httpPort() + "/",
-                config.shards(), config.partitions(), storageLine(node),
+                config.shards(), config.partitions(), storageLine(node) + ", " + replicationLine(node.table()),
                 config.clustered() ? ", cluster " + config.clusterName() + " (members=" + node.table().members().size()
                         + ", table epoch " + node.table().epoch() + ", " + consensusLine(node.table().members().size())
                         + ")" : "");
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** "replication 2 (min in-sync 1)", and how many partitions lack copies when some do. */
+    static String replicationLine(io.amdb.protocol.PartitionTable table) {
+        String line = "replication " + table.replicationFactor() + " (min in-sync " + table.replicaSets().minInSync() + ")";
+        int under = table.underReplicated();
+        return under == 0 ? line : line + ", " + under + " of " + table.partitions() + " partitions under-replicated";
     }
 
     /** What the table log's quorum survives at this size (docs/CLUSTER.md, "Table consensus"). */

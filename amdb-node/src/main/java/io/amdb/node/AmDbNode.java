@@ -8,6 +8,7 @@ import io.amdb.node.cluster.CoordinatorRequests;
 import io.amdb.node.cluster.TableService;
 import io.amdb.node.consensus.TableGroup;
 import io.amdb.node.config.NodeConfig;
+import io.amdb.node.config.ReplicationConfig;
 import io.amdb.node.http.HttpContext;
 import io.amdb.node.http.HttpFrontEnd;
 import io.amdb.node.http.NodeMetrics;
@@ -52,6 +53,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -182,7 +184,7 @@ public final class AmDbNode {
         if (config.clustered()) {
             options.setEventBusOptions(new EventBusOptions().setHost(config.host()).setPort(0)
                     .setClusterNodeMetadata(HazelcastMembership.metadata(self,
-                            claims(remembered, self, recovered), replicaOf(tableLog))));
+                            claims(remembered, self, recovered), replicaOf(tableLog), config.replication().rack())));
             built = Vertx.builder().with(options).withMetrics(metrics.vertxFactory()).withClusterManager(new HazelcastClusterManager(
                     HazelcastConfigs.create(config.clusterName(), config.host(), config.clusterPort(), config.join())))
                     .buildClustered();
@@ -584,9 +586,14 @@ public final class AmDbNode {
         });
     }
 
-    /** A node that runs alone is the only member and owns every partition, at epoch 1. */
+    /**
+     * A node that runs alone is the only member and owns every partition, at epoch 1; with a replication factor
+     * above 1 every partition is under-replicated, and the table says so.
+     */
     private PartitionTable standaloneTable() {
-        return new PartitionTable(1, config.partitions(), List.of(self), new int[config.partitions()], List.of());
+        ReplicationConfig r = config.replication();
+        return new TablePlanner(PlacementPolicy.DEFAULT).initial(config.partitions(), List.of(self),
+                new TablePlanner.Replication(r.factor(), r.minInSync(), Map.of(self.nodeId(), r.rack())));
     }
 
     /** Clustered: deploys the table service and waits for the first table the coordinator publishes. */
@@ -594,7 +601,8 @@ public final class AmDbNode {
         if (!config.clustered()) {
             return Future.succeededFuture();
         }
-        TableService service = new TableService(self, config.partitions(), new TablePlanner(PlacementPolicy.DEFAULT),
+        TableService service = new TableService(self, config.partitions(), config.replication(),
+                new TablePlanner(PlacementPolicy.DEFAULT),
                 tableLog, relay, this::installTable, why -> firstTable.tryFail(why));
         tableService = service;
         stats.setTableLogFields(service::infoFields);

@@ -113,5 +113,9 @@ final class NodeStats implements NodeCounters {
         f.put("partitions_owned", t == null ? "0" : Integer.toString(v.owned()));
         f.put("partitions_lost", t == null ? "0" : Integer.toString(t.lostPartitions()));
         f.put("migrations_in_flight", t == null ? "0" : Integer.toString(t.migrations().size()));
+        f.put("replication_factor", t == null ? "0" : Integer.toString(t.replicationFactor()));
+        f.put("min_in_sync", t == null ? "0" : Integer.toString(t.replicaSets().minInSync()));
+        f.put("partitions_backup", t == null ? "0" : Integer.toString(t.backupPartitionsOf(table.selfId()).length));
+        f.put("partitions_under_replicated", t == null ? "0" : Integer.toString(t.underReplicated()));
     }
 }

@@ -28,8 +28,9 @@ import java.util.stream.IntStream;
  * owner died without handing off; its data is gone, requests fail with PARTITION_LOST, and the partition
  * stays LOST until its owner comes back with its data (a durable node restarted on its data directory; the
  * table remembers whom each LOST partition was lost with, {@link #lostFrom}) or an operator accepts the loss
- * ({@link #reassignLostAsEmpty}). <b>Replicas</b> arrive in
- * wave 2: {@link #replicas} is empty today and the wire format reserves a field for them.
+ * ({@link #reassignLostAsEmpty}). <b>Replicas</b>: {@link ReplicaSets} holds each partition's term, backups
+ * and in-sync set; the owner is the primary. Every change of a partition's primary sets its term to the new
+ * table's epoch.
  */
 public final class PartitionTable {
     /** Owner index of a partition whose owner died before handing it off. */
@@ -46,6 +47,7 @@ public final class PartitionTable {
     private final Migration[] migrationByPartition;
     /** For a LOST partition, the id of the member it was lost with, when known; null elsewhere. */
     private final String[] lostFrom;
+    private final ReplicaSets replicaSets;
 
     /**
      * Requires the invariants in the class comment; {@code owners[p]} is an index into {@code members} or
@@ -64,6 +66,12 @@ public final class PartitionTable {
      */
     public PartitionTable(long epoch, int partitions, List<Member> members, int[] owners,
             List<Migration> migrations, String[] lostFrom) {
+        this(epoch, partitions, members, owners, migrations, lostFrom, ReplicaSets.none(partitions, members.size()));
+    }
+
+    /** As the other constructors, with the replica sets (their member indexes refer to {@code members}). */
+    public PartitionTable(long epoch, int partitions, List<Member> members, int[] owners,
+            List<Migration> migrations, String[] lostFrom, ReplicaSets replicaSets) {
         requireArgument(epoch >= 1, "epoch must be >= 1: " + epoch);
         this.epoch = epoch;
         this.partitioner = new Partitioner(partitions);
@@ -92,6 +100,8 @@ public final class PartitionTable {
                 throw new IllegalArgumentException("partition " + p + " is not LOST but names a member it was lost with");
             }
         }
+        this.replicaSets = replicaSets;
+        replicaSets.check(partitions, this.members.size(), this.owners);
     }
 
     /**
@@ -175,10 +185,83 @@ public final class PartitionTable {
         return IntStream.range(0, owners.length).filter(p -> owners[p] == i).toArray();
     }
 
-    /** Wave 2: the partition's replicas, nearest first. Always empty until replication exists. */
+    /** The replication part: R, M, racks, and per partition its term, backups and in-sync set. */
+    public ReplicaSets replicaSets() {
+        return replicaSets;
+    }
+
+    /** R: how many copies of each partition the cluster keeps, its primary included. */
+    public int replicationFactor() {
+        return replicaSets.factor();
+    }
+
+    /** The epoch at which the partition's current primary became primary (0 in tables of older versions). */
+    public long term(int partition) {
+        return replicaSets.term(checkPartition(partition));
+    }
+
+    /** The partition's copies: its primary (the owner) first, then its backups; empty when LOST. */
     public List<Member> replicas(int partition) {
+        List<Member> out = new ArrayList<>();
+        Member owner = owner(partition);
+        if (owner != null) {
+            out.add(owner);
+        }
+        out.addAll(backups(partition));
+        return out;
+    }
+
+    /** The partition's backups, planned ones first, in sync or not. */
+    public List<Member> backups(int partition) {
         checkPartition(partition);
-        return List.of();
+        List<Member> out = new ArrayList<>(replicaSets.backupCount(partition));
+        for (int i = 0; i < replicaSets.backupCount(partition); i++) {
+            out.add(members.get(replicaSets.backup(partition, i)));
+        }
+        return out;
+    }
+
+    /** The partition's in-sync set: its primary and its in-sync backups; empty when LOST. */
+    public List<Member> inSync(int partition) {
+        List<Member> out = new ArrayList<>();
+        Member owner = owner(partition);
+        if (owner == null) {
+            return out;
+        }
+        out.add(owner);
+        for (int i = 0; i < replicaSets.backupCount(partition); i++) {
+            if (replicaSets.inSync(partition, i)) {
+                out.add(members.get(replicaSets.backup(partition, i)));
+            }
+        }
+        return out;
+    }
+
+    /** The partitions that are not LOST and whose in-sync set holds fewer than R members. */
+    public int underReplicated() {
+        int n = 0;
+        for (int p = 0; p < owners.length; p++) {
+            n += owners[p] != LOST && replicaSets.inSyncCount(p, false) < replicaSets.factor() ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** The partitions of which this member is a backup, in sync or not, ascending. */
+    public int[] backupPartitionsOf(String nodeId) {
+        Integer i = indexById.get(nodeId);
+        if (i == null) {
+            return new int[0];
+        }
+        return IntStream.range(0, owners.length).filter(p -> isBackup(p, i)).toArray();
+    }
+
+    private boolean isBackup(int partition, int member) {
+        for (int k = 0; k < replicaSets.backupCount(partition); k++) {
+            if (replicaSets.backup(partition, k) == member) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The migrations in flight, sorted by partition. Unmodifiable. */
@@ -207,10 +290,22 @@ public final class PartitionTable {
         Migration m = migration(partition);
         requireArgument(m != null, "no migration of partition " + partition + " is in flight");
         int[] next = owners.clone();
-        next[partition] = indexById.get(m.toNode());
+        int to = indexById.get(m.toNode());
+        next[partition] = to;
         List<Migration> rest = new ArrayList<>(migrations);
         rest.remove(m);
-        return new PartitionTable(epoch + 1, partitions(), members, next, rest, lostFrom);
+        ReplicaSets.Builder sets = replicaSets.toBuilder().term(partition, epoch + 1);
+        int[] backups = new int[replicaSets.backupCount(partition)];
+        int kept = 0;
+        int inSync = 0;
+        for (int i = 0; i < backups.length; i++) { // the new primary is no longer one of its backups
+            if (replicaSets.backup(partition, i) != to) {
+                inSync |= replicaSets.inSync(partition, i) ? 1 << kept : 0;
+                backups[kept++] = replicaSets.backup(partition, i);
+            }
+        }
+        sets.backups(partition, Arrays.copyOf(backups, kept), inSync);
+        return new PartitionTable(epoch + 1, partitions(), members, next, rest, lostFrom, sets.build());
     }
 
     /**
@@ -227,17 +322,18 @@ public final class PartitionTable {
         next[partition] = i;
         String[] stillLost = lostFrom.clone();
         stillLost[partition] = null;
-        return new PartitionTable(epoch + 1, partitions(), members, next, migrations, stillLost);
+        ReplicaSets sets = replicaSets.toBuilder().term(partition, epoch + 1).build();
+        return new PartitionTable(epoch + 1, partitions(), members, next, migrations, stillLost, sets);
     }
 
     /** True when the tables are equal but for their epochs: republishing would change nothing. */
     public boolean sameContentAs(PartitionTable other) {
         return partitions() == other.partitions() && members.equals(other.members)
                 && Arrays.equals(owners, other.owners) && migrations.equals(other.migrations)
-                && Arrays.equals(lostFrom, other.lostFrom);
+                && Arrays.equals(lostFrom, other.lostFrom) && replicaSets.equals(other.replicaSets);
     }
 
-    /** Tables are equal when epoch, P, members (in order), owners and migrations are equal. */
+    /** Tables are equal when epoch, P, members (in order), owners, migrations, lost-from and replica sets are. */
     @Override
     public boolean equals(Object o) {
         return o instanceof PartitionTable t && epoch == t.epoch && sameContentAs(t);
@@ -262,7 +358,9 @@ public final class PartitionTable {
         for (int i = 0; i < counts.length; i++) {
             s.append(i == 0 ? "" : ", ").append(members.get(i)).append(" owns ").append(counts[i]);
         }
-        return s.append("], migrations=").append(migrations.size()).append('}').toString();
+        return s.append("], migrations=").append(migrations.size()).append(", replication=")
+                .append(replicaSets.factor()).append(", underReplicated=").append(underReplicated()).append('}')
+                .toString();
     }
 
     private void checkMigration(Migration m) {

@@ -38,7 +38,7 @@ public final class PartitionTableCodec {
             int owner = table.ownerIndex(p);
             w.u16(owner == PartitionTable.LOST ? WIRE_LOST : owner);
         }
-        w.u8(0); // replica slots per partition: 0 until wave 2
+        encodeReplicaSets(w, table);
         w.u32(table.migrations().size());
         for (Migration m : table.migrations()) {
             w.u32(m.partition()).u16(table.memberIndex(m.fromNode())).u16(table.memberIndex(m.toNode()));
@@ -81,11 +81,11 @@ public final class PartitionTableCodec {
                         + Partitioner.MAX_PARTITIONS);
         List<Member> members = readMembers(r);
         int[] owners = readOwners(r, partitions, members.size());
-        int replicaSlots = r.u8();
-        check(replicaSlots == 0, "replica slots " + replicaSlots + " are not supported before wave 2");
         try { // the table's own checks (two members with one id, a migration not from the owner) remain
+            ReplicaSets sets = readReplicaSets(r, partitions, members.size());
             List<Migration> migrations = readMigrations(r, partitions, members);
-            return new PartitionTable(epoch, partitions, members, owners, migrations, readLostFrom(r, partitions));
+            return new PartitionTable(epoch, partitions, members, owners, migrations, readLostFrom(r, partitions),
+                    sets);
         } catch (IllegalArgumentException e) {
             throw malformed("invalid partition table: " + e.getMessage());
         }
@@ -121,6 +121,51 @@ public final class PartitionTableCodec {
             owners[p] = owner == WIRE_LOST ? PartitionTable.LOST : owner;
         }
         return owners;
+    }
+
+    private static void encodeReplicaSets(WireWriter w, PartitionTable table) {
+        ReplicaSets sets = table.replicaSets();
+        w.u8(sets.factor()).u8(sets.minInSync());
+        for (int i = 0; i < sets.members(); i++) {
+            w.str(sets.rack(i));
+        }
+        for (int p = 0; p < sets.partitions(); p++) {
+            w.i64(sets.term(p)).u8(sets.backupCount(p));
+            for (int i = 0; i < sets.backupCount(p); i++) {
+                w.u16(sets.backup(p, i));
+            }
+            w.u8(sets.inSyncMask(p));
+        }
+    }
+
+    /** The replication section; a factor of 0 (older versions) means none: R = 1, terms 0, no backups. */
+    private static ReplicaSets readReplicaSets(WireReader r, int partitions, int members) throws ProtocolException {
+        int factor = r.u8();
+        if (factor == 0) {
+            return ReplicaSets.none(partitions, members);
+        }
+        check(factor <= ReplicaSets.MAX_FACTOR, "replication factor " + factor + " is above " + ReplicaSets.MAX_FACTOR);
+        int minInSync = r.u8();
+        check(minInSync >= 1 && minInSync <= factor, "min in-sync " + minInSync + " is not 1-" + factor);
+        ReplicaSets.Builder b = new ReplicaSets.Builder(factor, minInSync, partitions, members);
+        for (int i = 0; i < members; i++) {
+            b.rack(i, r.str());
+        }
+        check(10L * partitions <= r.remaining(),
+                partitions + " replica sets do not fit in the " + r.remaining() + " bytes left");
+        for (int p = 0; p < partitions; p++) {
+            b.term(p, r.i64());
+            int n = r.u8();
+            if (n > ReplicaSets.MAX_BACKUPS) { // no message built per partition
+                throw malformed("partition " + p + " lists " + n + " backups, more than " + ReplicaSets.MAX_BACKUPS);
+            }
+            int[] backups = new int[n];
+            for (int i = 0; i < n; i++) {
+                backups[i] = r.u16();
+            }
+            b.backups(p, backups, r.u8());
+        }
+        return b.build();
     }
 
     private static List<Migration> readMigrations(WireReader r, int partitions, List<Member> members)

@@ -20,10 +20,28 @@ class PartitionTableCodecTest {
     /** The tiny table of docs/PROTOCOL.md, "Partition table". */
     static final PartitionTable TINY = new PartitionTable(2, 2,
             List.of(new Member("a", "h", 7070), new Member("b", "h", 7071)),
-            new int[] {0, PartitionTable.LOST}, List.of(new Migration(0, "a", "b")), new String[] {null, "c"});
+            new int[] {0, PartitionTable.LOST}, List.of(new Migration(0, "a", "b")), new String[] {null, "c"},
+            new ReplicaSets.Builder(2, 1, 2, 2).rack(0, "x").rack(1, "y").term(0, 1).term(1, 1)
+                    .backups(0, new int[] {1}, 1).build());
     static final String TINY_HEX = "00 00 00 00 00 00 00 02 00 00 00 02 00 00 00 02 00 01 61 00 01 68 1b 9e"
+            + " 00 01 62 00 01 68 1b 9f 00 00 ff ff"
+            + " 02 01 00 01 78 00 01 79 00 00 00 00 00 00 00 01 01 00 01 01 00 00 00 00 00 00 00 01 00 00"
+            + " 00 00 00 01 00 00 00 00 00 00 00 01"
+            + " 00 00 00 01 00 00 00 01 00 01 63";
+    /** The same table as an older version encoded it, before replication: a 0 where the replication section begins. */
+    static final String LEGACY_HEX = "00 00 00 00 00 00 00 02 00 00 00 02 00 00 00 02 00 01 61 00 01 68 1b 9e"
             + " 00 01 62 00 01 68 1b 9f 00 00 ff ff 00 00 00 00 01 00 00 00 00 00 00 00 01"
             + " 00 00 00 01 00 00 00 01 00 01 63";
+
+    @Test
+    void decode_olderVersionsBytes_tableWithoutReplication() throws Exception {
+        PartitionTable t = PartitionTableCodec.decode(HEX.parseHex(LEGACY_HEX));
+        assertEquals(new PartitionTable(2, 2, TINY.members(), new int[] {0, PartitionTable.LOST}, TINY.migrations(),
+                new String[] {null, "c"}), t);
+        assertEquals(1, t.replicationFactor());
+        assertEquals(0, t.term(0));
+        assertEquals(List.of(), t.backups(0));
+    }
 
     @Test
     void encode_tinyTable_matchesGoldenBytes() {
@@ -73,11 +91,18 @@ class PartitionTableCodecTest {
         corrupt("P = 0", b -> b[11] = 0);
         corrupt("P = 2^17", b -> { b[9] = 2; b[11] = 0; });
         corrupt("owner index = member count", b -> b[33] = 2);
-        corrupt("replica slots 1", b -> b[36] = 1);
-        corrupt("migration partition >= P", b -> b[44] = 2);
-        corrupt("migration from == to", b -> b[48] = 0);
-        corrupt("migration from a non-owner", b -> { b[46] = 1; b[48] = 0; });
-        corrupt("migration to index out of range", b -> b[48] = 9);
+        corrupt("replication factor 8", b -> b[36] = 8);
+        corrupt("min in-sync 0", b -> b[37] = 0);
+        corrupt("min in-sync above R", b -> b[37] = 3);
+        corrupt("negative term", b -> b[44] = (byte) 0x80);
+        corrupt("backup index = member count", b -> b[54] = 2);
+        corrupt("backup = owner", b -> b[54] = 0);
+        corrupt("in-sync bit beyond the backups", b -> b[55] = 3);
+        corrupt("9 backups", b -> b[52] = 9);
+        corrupt("migration partition >= P", b -> b[73] = 2);
+        corrupt("migration from == to", b -> b[77] = 0);
+        corrupt("migration from a non-owner", b -> { b[75] = 1; b[77] = 0; });
+        corrupt("migration to index out of range", b -> b[77] = 9);
         corrupt("port 0", b -> { b[22] = 0; b[23] = 0; });
         corrupt("duplicate member id", b -> b[26] = 'a');
         corrupt("empty member id", b -> { b[16] = 0; b[17] = 0; b[18] = 0; });
@@ -151,7 +176,33 @@ class PartitionTableCodecTest {
             lostFrom[p] = owners[p] == PartitionTable.LOST && random.nextBoolean() ? "gone-" + random.nextInt(9) : null;
         }
         return new PartitionTable(1 + random.nextLong(Long.MAX_VALUE - 1), partitions, members, owners, migrations,
-                lostFrom);
+                lostFrom, randomReplicaSets(random, partitions, members.size(), owners));
+    }
+
+    /** R and M at random; random racks, terms, and backups (distinct, not the owner) with random in-sync bits. */
+    private static ReplicaSets randomReplicaSets(SplittableRandom random, int partitions, int members, int[] owners) {
+        int factor = 1 + random.nextInt(ReplicaSets.MAX_FACTOR);
+        ReplicaSets.Builder b = new ReplicaSets.Builder(factor, 1 + random.nextInt(factor), partitions, members);
+        for (int m = 0; m < members; m++) {
+            b.rack(m, random.nextBoolean() ? "" : "rack-" + random.nextInt(3));
+        }
+        for (int p = 0; p < partitions; p++) {
+            b.term(p, random.nextLong(Long.MAX_VALUE));
+            if (owners[p] == PartitionTable.LOST) {
+                continue;
+            }
+            List<Integer> others = new ArrayList<>();
+            for (int m = 0; m < members; m++) {
+                if (m != owners[p]) {
+                    others.add(m);
+                }
+            }
+            java.util.Collections.shuffle(others, new java.util.Random(random.nextLong()));
+            int n = random.nextInt(1 + Math.min(ReplicaSets.MAX_BACKUPS, others.size()));
+            int[] backups = others.subList(0, n).stream().mapToInt(Integer::intValue).toArray();
+            b.backups(p, backups, n == 0 ? 0 : random.nextInt(1 << n));
+        }
+        return b.build();
     }
 
     private static void corrupt(String what, Consumer<byte[]> edit) {

@@ -60,8 +60,64 @@ class PartitionTableTest {
     }
 
     @Test
-    void replicas_anyPartition_emptyUntilWave2() {
-        assertEquals(List.of(), table(1, new int[] {0, 1}).replicas(1));
+    void replicas_tableWithoutReplication_onlyTheOwner() {
+        PartitionTable t = table(1, new int[] {0, LOST});
+        assertEquals(List.of(t.owner(0)), t.replicas(0));
+        assertEquals(List.of(), t.replicas(1));
+        assertEquals(1, t.replicationFactor());
+        assertEquals(0, t.underReplicated());
+    }
+
+    @Test
+    void replicas_backupsAndInSync_primaryFirstThenPlannedOrder() {
+        PartitionTable t = replicated(new int[] {0, 1, LOST, 2}, new int[][] {{2, 1}, {0}, {}, {}},
+                new int[] {2, 0, 0, 0});
+        assertEquals(List.of(A, C, B), t.replicas(0));
+        assertEquals(List.of(C, B), t.backups(0));
+        assertEquals(List.of(A, B), t.inSync(0));
+        assertEquals(List.of(B), t.inSync(1));
+        assertEquals(List.of(), t.inSync(2));
+        assertEquals(3, t.underReplicated()); // R = 3: 2, 1 and 1 in sync; a LOST partition is not counted
+        assertArrayEquals(new int[] {1}, t.backupPartitionsOf("a"));
+        assertArrayEquals(new int[] {0}, t.backupPartitionsOf("c"));
+    }
+
+    @Test
+    void completeMigration_toABackup_backupBecomesPrimaryWithNewTerm() {
+        PartitionTable t = new PartitionTable(4, 2, List.of(A, B, C), new int[] {0, 1},
+                List.of(new Migration(0, "a", "c")), null,
+                new ReplicaSets.Builder(3, 1, 2, 3).term(0, 2).term(1, 3).backups(0, new int[] {1, 2}, 0b10).build());
+        PartitionTable next = t.completeMigration(0);
+        assertEquals(C, next.owner(0));
+        assertEquals(5, next.term(0));
+        assertEquals(3, next.term(1));
+        assertEquals(List.of(B), next.backups(0));
+        assertEquals(List.of(C), next.inSync(0));
+    }
+
+    @Test
+    void constructor_brokenReplicaSets_throwIllegalArgument() {
+        List<Executable> broken = List.of(
+                () -> replicated(new int[] {0, 1, 2, 0}, new int[][] {{0}, {}, {}, {}}, new int[4]),
+                () -> replicated(new int[] {0, 1, 2, 0}, new int[][] {{1, 1}, {}, {}, {}}, new int[4]),
+                () -> replicated(new int[] {0, 1, 2, 0}, new int[][] {{3}, {}, {}, {}}, new int[4]),
+                () -> replicated(new int[] {LOST, 1, 2, 0}, new int[][] {{1}, {}, {}, {}}, new int[4]),
+                () -> replicated(new int[] {0, 1, 2, 0}, new int[][] {{1}, {}, {}, {}}, new int[] {2, 0, 0, 0}),
+                () -> new ReplicaSets.Builder(3, 4, 3, 3),
+                () -> new ReplicaSets.Builder(8, 1, 3, 3));
+        for (Executable e : broken) {
+            assertThrows(IllegalArgumentException.class, e);
+        }
+        replicated(new int[] {0, 1, 2, 0}, new int[][] {{1}, {}, {}, {}}, new int[] {1, 0, 0, 0}); // the valid form
+    }
+
+    /** Members a, b, c; R = 3, M = 2; P = owners.length; each term = its partition + 1. */
+    private static PartitionTable replicated(int[] owners, int[][] backups, int[] inSync) {
+        ReplicaSets.Builder b = new ReplicaSets.Builder(3, 2, owners.length, 3);
+        for (int p = 0; p < owners.length; p++) {
+            b.term(p, p + 1).backups(p, backups[p], inSync[p]);
+        }
+        return new PartitionTable(9, owners.length, List.of(A, B, C), owners, List.of(), null, b.build());
     }
 
     @Test
@@ -155,6 +211,6 @@ class PartitionTableTest {
     void toString_table_summarisesEpochLostAndLoads() {
         String s = table(7, new int[] {0, 0, LOST, 2}, new Migration(1, "a", "b")).toString();
         assertEquals("PartitionTable{epoch=7, partitions=4, lost=1, members=[a@h:7070 owns 2, b@h:7071 owns 0,"
-                + " c@h:7072 owns 1], migrations=1}", s);
+                + " c@h:7072 owns 1], migrations=1, replication=1, underReplicated=0}", s);
     }
 }

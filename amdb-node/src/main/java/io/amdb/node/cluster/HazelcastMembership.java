@@ -38,6 +38,7 @@ public final class HazelcastMembership implements Membership {
     private final Context context;
     private final Map<String, Member> byVertxId = new LinkedHashMap<>();
     private final Map<String, BitSet> claimsByVertxId = new HashMap<>();
+    private final Map<String, String> rackByVertxId = new HashMap<>();
     private final Map<String, Replica> replicaByVertxId = new HashMap<>();
     private final Map<String, Member> duplicates = new HashMap<>(); // later processes under a member's id
     private Listener listener;
@@ -56,7 +57,7 @@ public final class HazelcastMembership implements Membership {
 
     /** The event-bus metadata that advertises {@code self}; set it on EventBusOptions before clustering. */
     public static JsonObject metadata(Member self) {
-        return metadata(self, new BitSet(), null);
+        return metadata(self, new BitSet(), null, "");
     }
 
     /**
@@ -64,9 +65,12 @@ public final class HazelcastMembership implements Membership {
      * gave it, which it recovered from its data directory: see {@link Membership#claims()}) and its replica of
      * the table log (null: none).
      */
-    public static JsonObject metadata(Member self, BitSet claims, Replica replica) {
+    public static JsonObject metadata(Member self, BitSet claims, Replica replica, String rack) {
         JsonObject md = new JsonObject().put("amdb.nodeId", self.nodeId()).put("amdb.host", self.host())
                 .put("amdb.port", self.port());
+        if (!rack.isEmpty()) {
+            md.put("amdb.rack", rack);
+        }
         if (!claims.isEmpty()) {
             md.put("amdb.claims", Base64.getEncoder().encodeToString(claims.toByteArray()));
         }
@@ -82,6 +86,11 @@ public final class HazelcastMembership implements Membership {
     @Override
     public Map<String, BitSet> claims() {
         return byNodeId(claimsByVertxId);
+    }
+
+    @Override
+    public Map<String, String> racks() {
+        return byNodeId(rackByVertxId);
     }
 
     /** Each live member's table-log replica, by node id; members that advertise none are absent. */
@@ -177,6 +186,11 @@ public final class HazelcastMembership implements Membership {
                 if (!claimed.isEmpty()) {
                     claimsByVertxId.put(vertxId, claimed);
                 }
+                String rack = info.metadata().getString("amdb.rack");
+                if (rack != null && !rack.isEmpty() && rack.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                        <= Member.MAX_TEXT_BYTES) {
+                    rackByVertxId.put(vertxId, rack);
+                }
                 Replica replica = replicaOf(info);
                 if (replica != null) {
                     replicaByVertxId.put(vertxId, replica);
@@ -227,6 +241,7 @@ public final class HazelcastMembership implements Membership {
         duplicates.remove(vertxId);
         Member member = byVertxId.remove(vertxId);
         claimsByVertxId.remove(vertxId);
+        rackByVertxId.remove(vertxId);
         replicaByVertxId.remove(vertxId);
         if (member != null && listener != null) {
             listener.memberRemoved(member);

@@ -7,6 +7,7 @@ import io.amdb.node.consensus.TableEvents;
 import io.amdb.node.consensus.VoterPlan;
 import io.amdb.node.ring.Membership;
 import io.amdb.node.ring.TableKeeper;
+import io.amdb.node.config.ReplicationConfig;
 import io.amdb.node.ring.TablePlanner;
 import io.amdb.protocol.Member;
 import io.amdb.protocol.PartitionTable;
@@ -54,6 +55,7 @@ public final class TableService extends VerticleBase implements Membership.Liste
     private final Member self;
     private final int partitions;
     private final TablePlanner planner;
+    private final ReplicationConfig replication;
     private final Consumer<PartitionTable> install;
     private final Consumer<String> refused;
     private final TableGroup group;
@@ -87,8 +89,9 @@ public final class TableService extends VerticleBase implements Membership.Liste
      * @param refused told, once, why this node cannot be a member: its data directory belongs to another
      *                cluster history (the leader asked it to join a group that is not its own)
      */
-    public TableService(Member self, int partitions, TablePlanner planner, TableGroup group, Relay relay,
-            Consumer<PartitionTable> install, Consumer<String> refused) {
+    public TableService(Member self, int partitions, ReplicationConfig replication, TablePlanner planner,
+            TableGroup group, Relay relay, Consumer<PartitionTable> install, Consumer<String> refused) {
+        this.replication = replication;
         this.refused = refused;
         this.relay = relay;
         this.self = self;
@@ -531,7 +534,8 @@ public final class TableService extends VerticleBase implements Membership.Liste
         });
         proposals = chain;
         keeper = committed == null
-                ? TableKeeper.start(planner, view, partitions, chain::offer)
+                ? TableKeeper.start(planner, view, partitions, replication.factor(), replication.minInSync(),
+                        chain::offer)
                 : TableKeeper.resume(planner, view, committed, chain::offer);
         LOG.info(self.nodeId() + " coordinates the partition table from epoch "
                 + (committed == null ? 0 : committed.epoch()));
@@ -567,6 +571,11 @@ public final class TableService extends VerticleBase implements Membership.Liste
                     return union;
                 }));
                 return all;
+            }
+
+            @Override
+            public Map<String, String> racks() {
+                return membership.racks();
             }
 
             @Override

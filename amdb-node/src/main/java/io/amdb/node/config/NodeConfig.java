@@ -15,12 +15,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record NodeConfig(String host, int port, HttpConfig http, int shards, int partitions, String nodeId,
                          Limits limits, int maxConnections, String clusterName, int clusterPort, List<String> join,
-                         StorageConfig storage) {
+                         StorageConfig storage, ReplicationConfig replication) {
 
     public static final List<String> NAMES = List.of("host", "port", "http-port", "shards", "partitions",
             "node-id", "max-key-bytes", "max-value-bytes", "max-frame-bytes", "max-batch-items", "max-scan-limit",
             "max-connections", "cluster-name", "cluster-port", "join", "auth-token", "http-allowed-origins",
-            "data-dir", "durability", "fsync-interval-ms", "recover");
+            "data-dir", "durability", "fsync-interval-ms", "recover", "replication-factor", "min-in-sync", "rack");
     public static final Set<String> KNOWN = Set.copyOf(NAMES);
 
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -79,7 +79,7 @@ public record NodeConfig(String host, int port, HttpConfig http, int shards, int
                 clusterName.isEmpty() ? null : clusterName,
                 s.integer("cluster-port", HazelcastConfigs.DEFAULT_PORT, 1, 65535),
                 join.isEmpty() ? HazelcastConfigs.defaultMembers(host) : List.of(join.split(",")),
-                storage);
+                storage, ReplicationConfig.from(s));
     }
 
     /**
@@ -135,39 +135,44 @@ public record NodeConfig(String host, int port, HttpConfig http, int shards, int
 
     /** This config on protocol port {@code newPort}; port 0 also moves HTTP to any free port, as in {@link #from}. */
     public NodeConfig withPort(int newPort) {
-        return new NodeConfig(host, newPort, newPort == 0 && http.enabled() ? http.withPort(0) : http, shards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join, storage);
+        return new NodeConfig(host, newPort, newPort == 0 && http.enabled() ? http.withPort(0) : http, shards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join, storage, replication);
     }
 
     public NodeConfig withShards(int newShards) {
-        return new NodeConfig(host, port, http, newShards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join, storage);
+        return new NodeConfig(host, port, http, newShards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join, storage, replication);
     }
 
     public NodeConfig withLimits(Limits newLimits) {
-        return new NodeConfig(host, port, http, shards, partitions, nodeId, newLimits, maxConnections, clusterName, clusterPort, join, storage);
+        return new NodeConfig(host, port, http, shards, partitions, nodeId, newLimits, maxConnections, clusterName, clusterPort, join, storage, replication);
     }
 
     /** This config joining cluster {@code name}: Hazelcast on {@code clusterPort}, contacting {@code join}. */
     public NodeConfig withCluster(String name, String newNodeId, int newClusterPort, List<String> newJoin) {
         return new NodeConfig(host, port, http, shards, partitions, newNodeId, limits, maxConnections, name,
-                newClusterPort, List.copyOf(newJoin), storage);
+                newClusterPort, List.copyOf(newJoin), storage, replication);
     }
 
     public NodeConfig withHttp(HttpConfig newHttp) {
-        return new NodeConfig(host, port, newHttp, shards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join, storage);
+        return new NodeConfig(host, port, newHttp, shards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort, join, storage, replication);
     }
 
     public NodeConfig withStorage(StorageConfig newStorage) {
         return new NodeConfig(host, port, http, shards, partitions, nodeId, limits, maxConnections, clusterName, clusterPort,
-                join, newStorage);
+                join, newStorage, replication);
     }
 
     /** This config under node id {@code id} (a node on an existing data directory takes the id recorded there). */
     public NodeConfig withNodeId(String id) {
         return new NodeConfig(host, port, http, shards, partitions, id, limits, maxConnections, clusterName, clusterPort,
-                join, storage);
+                join, storage, replication);
+    }
+
+    public NodeConfig withReplication(ReplicationConfig newReplication) {
+        return new NodeConfig(host, port, http, shards, partitions, nodeId, limits, maxConnections, clusterName,
+                clusterPort, join, storage, newReplication);
     }
 
     public NodeConfig withMaxConnections(int n) {
-        return new NodeConfig(host, port, http, shards, partitions, nodeId, limits, n, clusterName, clusterPort, join, storage);
+        return new NodeConfig(host, port, http, shards, partitions, nodeId, limits, n, clusterName, clusterPort, join, storage, replication);
     }
 }

@@ -95,6 +95,10 @@ public final class NodeMetrics {
         gauge("amdb.partitions.owned", "Partitions this node serves", node, n -> tableValue(n, t -> t.partitionsOf(self).length));
         gauge("amdb.partitions.lost", "Partitions whose owner died before handing them off", node,
                 n -> tableValue(n, PartitionTable::lostPartitions));
+        gauge("amdb.partitions.backup", "Partitions this node keeps a backup of, in sync or not", node,
+                n -> tableValue(n, t -> t.backupPartitionsOf(self).length));
+        gauge("amdb.partitions.under.replicated", "Partitions with fewer in-sync copies than the replication factor",
+                node, n -> tableValue(n, PartitionTable::underReplicated));
         gauge("amdb.cluster.members", "Members in the partition table", node, n -> tableValue(n, t -> t.members().size()));
         gauge("amdb.table.epoch", "Epoch of the partition table", node, n -> tableValue(n, PartitionTable::epoch));
         gauge("amdb.migrations.in.flight", "Partition moves in the table", node, n -> tableValue(n, t -> t.migrations().size()));

@@ -24,6 +24,11 @@ public interface Membership {
         return Map.of();
     }
 
+    /** The rack each live member named (by node id); members that named none are absent. */
+    default Map<String, String> racks() {
+        return Map.of();
+    }
+
     /** Registers the one listener for changes; a second call replaces it. */
     void setListener(Listener listener);
 

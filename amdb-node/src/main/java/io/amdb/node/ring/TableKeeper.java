@@ -45,11 +45,21 @@ public final class TableKeeper implements Membership.Listener {
         this.publish = publish;
     }
 
-    /** Starts a fresh cluster: publishes the epoch-1 table for the current members and listens. */
+    /** As {@link #start(TablePlanner, Membership, int, int, int, Consumer)} without replication. */
     public static TableKeeper start(TablePlanner planner, Membership membership, int partitions,
             Consumer<PartitionTable> publish) {
+        return start(planner, membership, partitions, 1, 1, publish);
+    }
+
+    /**
+     * Starts a fresh cluster: publishes the epoch-1 table for the current members, keeping {@code factor} copies of
+     * each partition (at least {@code minInSync} in sync for writes), and listens.
+     */
+    public static TableKeeper start(TablePlanner planner, Membership membership, int partitions, int factor,
+            int minInSync, Consumer<PartitionTable> publish) {
         TableKeeper keeper = new TableKeeper(planner, membership, publish);
-        keeper.table = planner.initial(partitions, membership.members());
+        keeper.table = planner.initial(partitions, membership.members(),
+                new TablePlanner.Replication(factor, minInSync, membership.racks()));
         keeper.noteListings();
         publish.accept(keeper.table);
         membership.setListener(keeper);
@@ -135,7 +145,7 @@ public final class TableKeeper implements Membership.Listener {
         List<Member> live = membership.members();
         // A leaver that is gone, or back at a new address (restarted), is no longer leaving.
         leaving.removeIf(id -> live.stream().noneMatch(m -> m.equals(table.member(id))));
-        update(planner.plan(table, live, leaving, membership.claims()));
+        update(planner.plan(table, live, leaving, membership.claims(), membership.racks()));
     }
 
     private void update(PartitionTable next) {

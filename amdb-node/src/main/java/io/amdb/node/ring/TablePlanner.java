@@ -3,6 +3,7 @@ package io.amdb.node.ring;
 import io.amdb.protocol.Member;
 import io.amdb.protocol.Migration;
 import io.amdb.protocol.PartitionTable;
+import io.amdb.protocol.ReplicaSets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -51,8 +52,16 @@ public final class TablePlanner {
         return policy;
     }
 
-    /** The first table of a fresh cluster: epoch 1, the canonical placement, nothing LOST or moving. */
+    /** As {@link #initial(int, Collection, Replication)} without replication (R = M = 1). */
     public PartitionTable initial(int partitions, Collection<Member> members) {
+        return initial(partitions, members, Replication.NONE);
+    }
+
+    /**
+     * The first table of a fresh cluster: epoch 1, the canonical placement, nothing LOST or moving, every term 1,
+     * and R - 1 backups per partition (fewer while there are fewer other members), none in sync yet.
+     */
+    public PartitionTable initial(int partitions, Collection<Member> members, Replication replication) {
         List<Member> sorted = sortById(members);
         requireArgument(!sorted.isEmpty(), "a cluster needs at least one member");
         Placement placement = policy.place(ids(sorted), partitions);
@@ -60,7 +69,27 @@ public final class TablePlanner {
         for (int p = 0; p < partitions; p++) {
             owners[p] = Assignment.indexOf(sorted, placement.owner(p));
         }
-        return new PartitionTable(1, partitions, sorted, owners, List.of());
+        ReplicaSets.Builder sets = new ReplicaSets.Builder(replication.factor(), replication.minInSync(), partitions,
+                sorted.size());
+        for (int p = 0; p < partitions; p++) {
+            sets.term(p, 1);
+        }
+        PartitionTable owned = new PartitionTable(1, partitions, sorted, owners, List.of(), null, sets.build());
+        ReplicaSets backups = BackupPlan.plan(owned, sorted, owners, owners, new HashSet<>(ids(sorted)),
+                replication.racks(), policy, 1);
+        return new PartitionTable(1, partitions, sorted, owners, List.of(), null, backups);
+    }
+
+    /**
+     * How a new cluster replicates: R, M and the members' racks (by node id; a member missing names none).
+     * Later tables keep R and M from the table before them.
+     */
+    public record Replication(int factor, int minInSync, Map<String, String> racks) {
+        public static final Replication NONE = new Replication(1, 1, Map.of());
+
+        public Replication {
+            racks = Map.copyOf(racks);
+        }
     }
 
     /**
@@ -82,6 +111,15 @@ public final class TablePlanner {
      */
     public PartitionTable plan(PartitionTable current, Collection<Member> live, Set<String> leaving,
             Map<String, BitSet> claims) {
+        return plan(current, live, leaving, claims, Map.of());
+    }
+
+    /**
+     * As {@link #plan(PartitionTable, Collection, Set, Map)}, with the live members' racks by node id (a member
+     * missing keeps the rack {@code current} gave it). The backups are planned by {@link BackupPlan}.
+     */
+    public PartitionTable plan(PartitionTable current, Collection<Member> live, Set<String> leaving,
+            Map<String, BitSet> claims, Map<String, String> racks) {
         List<Member> members = sortById(live);
         String[] lostFrom = new String[current.partitions()];
         int[] owners = survivingOwners(current, members, lostFrom);
@@ -89,6 +127,7 @@ public final class TablePlanner {
         placeable.removeAll(leaving);
         Set<String> returned = giveBack(owners, lostFrom, members, placeable, claims);
         List<Migration> migrations = new ArrayList<>();
+        int[] planned = owners.clone();
         if (!placeable.isEmpty()) { // else there is nowhere to move to: leavers hold on
             Assignment plan = keep(current, members, owners, placeable);
             Set<String> newcomers = newcomers(current, members, placeable);
@@ -98,13 +137,16 @@ public final class TablePlanner {
             plan.placeUnplaced();
             for (int p = 0; p < owners.length; p++) {
                 if (owners[p] != PartitionTable.LOST && plan.planned(p) != owners[p]) {
+                    planned[p] = plan.planned(p);
                     migrations.add(new Migration(p, members.get(owners[p]).nodeId(),
                             members.get(plan.planned(p)).nodeId()));
                 }
             }
         }
+        ReplicaSets sets = BackupPlan.plan(current, members, owners, planned, placeable, racks, policy,
+                current.epoch() + 1);
         PartitionTable next = new PartitionTable(current.epoch() + 1, current.partitions(), members, owners,
-                migrations, lostFrom);
+                migrations, lostFrom, sets);
         return next.sameContentAs(current) ? current : next;
     }
 
@@ -160,8 +202,14 @@ public final class TablePlanner {
                 plan.set(p, owners[p]);
             }
         }
+        int[] planned = owners.clone();
+        for (Migration m : current.migrations()) {
+            planned[m.partition()] = Assignment.indexOf(members, m.toNode());
+        }
+        ReplicaSets sets = BackupPlan.plan(current, members, owners, planned, placeable, Map.of(), policy,
+                current.epoch() + 1);
         return new PartitionTable(current.epoch() + 1, current.partitions(), members, owners, current.migrations(),
-                lostFrom);
+                lostFrom, sets);
     }
 
     /** Rule 2: the plan before any move, over the new members; {@code owners} are the survivors. */
@@ -197,10 +245,27 @@ public final class TablePlanner {
         for (int p = 0; p < owners.length; p++) {
             Member owner = current.owner(p);
             boolean survives = owner != null && sameIncarnation(current, members, owner.nodeId());
-            owners[p] = survives ? Assignment.indexOf(members, owner.nodeId()) : PartitionTable.LOST;
-            lostFrom[p] = survives ? null : owner != null ? owner.nodeId() : current.lostFrom(p);
+            Member heir = survives || owner == null ? null : promotable(current, members, p);
+            Member next = survives ? owner : heir;
+            owners[p] = next != null ? Assignment.indexOf(members, next.nodeId()) : PartitionTable.LOST;
+            lostFrom[p] = next != null ? null : owner != null ? owner.nodeId() : current.lostFrom(p);
         }
         return owners;
+    }
+
+    /**
+     * Rule Death, with replicas: the first in-sync backup of the partition that is live at the same address, which
+     * holds every write the dead primary acknowledged; null when there is none.
+     */
+    private static Member promotable(PartitionTable current, List<Member> members, int partition) {
+        ReplicaSets sets = current.replicaSets();
+        for (int pos = 0; pos < sets.backupCount(partition); pos++) {
+            Member b = current.members().get(sets.backup(partition, pos));
+            if (sets.inSync(partition, pos) && sameIncarnation(current, members, b.nodeId())) {
+                return b;
+            }
+        }
+        return null;
     }
 
     /** Placeable members that are not in {@code current} at the same address. */

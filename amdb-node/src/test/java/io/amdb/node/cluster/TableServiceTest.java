@@ -42,12 +42,14 @@ class TableServiceTest {
         TableGroup log = TableGroup.start(self.nodeId() + "~t", "127.0.0.1", 0, null, relay);
         EventBusOptions bus = new EventBusOptions().setHost("127.0.0.1").setPort(0)
                 .setClusterNodeMetadata(HazelcastMembership.metadata(self, new java.util.BitSet(),
-                        new HazelcastMembership.Replica(log.self().getId().toString(), log.self().getAddress(), null)));
+                        new HazelcastMembership.Replica(log.self().getId().toString(), log.self().getAddress(), null),
+                        "rack-" + self.nodeId()));
         Vertx vertx = Vertx.builder().with(new VertxOptions().setEventBusOptions(bus))
                 .withClusterManager(new HazelcastClusterManager(HazelcastConfigs.create(cluster, "127.0.0.1", hzPort, seeds)))
                 .buildClustered().await(WAIT_S, TimeUnit.SECONDS);
         AtomicReference<PartitionTable> table = new AtomicReference<>();
-        vertx.deployVerticle(new TableService(self, P, new TablePlanner(PlacementPolicy.DEFAULT), log, relay, table::set, why -> { }))
+        vertx.deployVerticle(new TableService(self, P,
+                new io.amdb.node.config.ReplicationConfig(2, 1, "rack-" + self.nodeId()), new TablePlanner(PlacementPolicy.DEFAULT), log, relay, table::set, why -> { }))
                 .await(WAIT_S, TimeUnit.SECONDS);
         return new Node(vertx, self, table, log);
     }
@@ -92,6 +94,14 @@ class TableServiceTest {
             }
             PartitionTable all = awaitAll(nodes, t -> ids(t).equals(Set.of("n0", "n1", "n2")));
             assertEquals(0, all.lostPartitions());
+            assertEquals(2, all.replicationFactor(), "the founder's --replication-factor");
+            for (Member m : all.members()) {
+                assertEquals("rack-" + m.nodeId(), all.replicaSets().rack(all.memberIndex(m.nodeId())),
+                        "each member's --rack, from its Hazelcast metadata");
+            }
+            for (int p = 0; p < all.partitions(); p++) {
+                assertEquals(2, all.replicas(p).size(), "partition " + p + ": a backup on another member");
+            }
             awaitVoters(nodes.get(0), 3); // a 2-voter group cannot lose a voter: wait for the third
             int n0Owned = all.partitionsOf("n0").length; // no migration engine here: nothing moves off n0
 

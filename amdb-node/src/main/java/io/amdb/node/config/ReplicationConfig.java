@@ -1,0 +1,34 @@
+package io.amdb.node.config;
+
+import io.amdb.protocol.Member;
+import io.amdb.protocol.ReplicaSets;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * How many copies a cluster keeps of each partition, and where this node stands (see {@code docs/REPLICATION.md}).
+ * R and M are the founding node's: a cluster's first table records them and later tables keep them, so on a
+ * node that joins an existing cluster they are ignored.
+ *
+ * @param factor    R, {@code --replication-factor}: copies of each partition, its primary included (1-7)
+ * @param minInSync M, {@code --min-in-sync}: a primary refuses writes while fewer copies are in sync (1-R)
+ * @param rack      {@code --rack}: this node's rack or host group, "" for none; copies of one partition go to
+ *                  distinct racks when the members name enough of them
+ */
+public record ReplicationConfig(int factor, int minInSync, String rack) {
+    public static final int DEFAULT_FACTOR = 2;
+    public static final int DEFAULT_MIN_IN_SYNC = 1;
+
+    static ReplicationConfig from(Settings s) throws ConfigException {
+        int factor = s.integer("replication-factor", DEFAULT_FACTOR, 1, ReplicaSets.MAX_FACTOR);
+        int minInSync = s.integer("min-in-sync", DEFAULT_MIN_IN_SYNC, 1, ReplicaSets.MAX_FACTOR);
+        if (minInSync > factor) {
+            throw new ConfigException("min-in-sync = " + minInSync + " (from " + s.get("min-in-sync", "").source()
+                    + ") must not exceed replication-factor = " + factor);
+        }
+        String rack = s.string("rack", "");
+        if (rack.getBytes(StandardCharsets.UTF_8).length > Member.MAX_TEXT_BYTES) {
+            throw new ConfigException("rack must be at most " + Member.MAX_TEXT_BYTES + " bytes of UTF-8");
+        }
+        return new ReplicationConfig(factor, minInSync, rack);
+    }
+}
