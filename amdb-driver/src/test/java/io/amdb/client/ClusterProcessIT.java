@@ -51,7 +51,7 @@ class ClusterProcessIT {
                 if (i == 3) {
                     continue; // the 4th joins later
                 }
-                nodes.add(procs.start("p" + i, "--port", "0", "--shards", "1", "--cluster-name", cluster,
+                nodes.add(procs.start("p" + i, "--port", "0", "--shards", "1", "--replication-factor", "1", "--cluster-name", cluster,
                         "--cluster-port", Integer.toString(hz[i]), "--join", join));
                 ports.add(NodeProcesses.awaitReady(nodes.get(i)));
             }

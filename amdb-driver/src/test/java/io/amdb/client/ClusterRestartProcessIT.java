@@ -209,7 +209,7 @@ class ClusterRestartProcessIT {
         String[][] flags = new String[NODES][];
         for (int i = 0; i < NODES; i++) {
             Path dir = Files.createDirectory(dataRoot.resolve("p" + i));
-            flags[i] = new String[] {"--port", "0", "--shards", "1", "--cluster-name", cluster,
+            flags[i] = new String[] {"--port", "0", "--shards", "1", "--replication-factor", "1", "--cluster-name", cluster,
                 "--cluster-port", Integer.toString(hz[i]), "--join", join, "--data-dir", dir.toString()};
         }
         return flags;

@@ -95,7 +95,7 @@ class NetworkSplitProcessIT {
         for (int i = 0; i < NODES; i++) {
             nodes[i] = procs.start(net.exec(i), Map.of("JAVA_OPTS", "-Xmx384m"), IDS[i],
                     "--host", net.address(i), "--port", Integer.toString(PORT), "--http-port", "-1",
-                    "--cluster-port", Integer.toString(HZ_PORT), "--join", join, "--cluster-name", cluster,
+                    "--cluster-port", Integer.toString(HZ_PORT), "--join", join, "--replication-factor", "1", "--cluster-name", cluster,
                     "--durability", "none", "--shards", "1", "--partitions", "64");
             NodeProcesses.awaitReady(nodes[i]); // one at a time: five JVMs starting at once starve two cores
         }

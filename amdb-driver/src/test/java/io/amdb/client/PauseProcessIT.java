@@ -165,7 +165,7 @@ class PauseProcessIT {
         String join = Arrays.stream(hz).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
         String[][] flags = new String[NODES][];
         for (int i = 0; i < NODES; i++) {
-            flags[i] = new String[] {"--port", "0", "--shards", "1", "--cluster-name", cluster,
+            flags[i] = new String[] {"--port", "0", "--shards", "1", "--replication-factor", "1", "--cluster-name", cluster,
                 "--cluster-port", Integer.toString(hz[i]), "--join", join, "--durability", "none"};
         }
         return flags;

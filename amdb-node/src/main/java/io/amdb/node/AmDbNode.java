@@ -27,6 +27,10 @@ import io.amdb.node.shard.LocalCodec;
 import io.amdb.node.shard.ShardVerticle;
 import io.amdb.node.config.StorageConfig;
 import io.amdb.node.persist.DataDir;
+import io.amdb.node.replicate.LeaseGrants;
+import io.amdb.node.replicate.ReplicaEndpoint;
+import io.amdb.node.replicate.Replication;
+import io.amdb.node.replicate.RolesCache;
 import io.amdb.node.persist.NodeStorage;
 import io.amdb.node.persist.Snapshotter;
 import io.amdb.node.persist.StorageInfo;
@@ -73,7 +77,18 @@ public final class AmDbNode {
     private final NodeStats stats;
     private final Promise<Void> firstTable = Promise.promise();
     private final List<ShardVerticle> shardVerticles = new ArrayList<>();
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AmDbNode.class.getName());
     private final NodeTable table;
+    private final RolesCache roles;
+    /** Requests {@link #execute} has not answered yet. */
+    private final java.util.Set<Future<Response>> executing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * How long a stopping node waits for the requests it is executing: a forwarded piece's bound (32 s) plus a
+     * margin, so none is left without an answer.
+     */
+    static final long STOP_DRAIN_MS = 35_000;
+    private final Replication replication;
+    private final LeaseGrants grants;
     private final MigrationStats migrationStats = new MigrationStats(System::nanoTime);
     private final AtomicLong loopLagNanos = new AtomicLong();
     private final AtomicLong shardTaskNanos = new AtomicLong();
@@ -108,6 +123,9 @@ public final class AmDbNode {
         this.vertx = vertx;
         this.self = self;
         this.table = new NodeTable(self, new VertxTimers(vertx));
+        this.roles = new RolesCache(self);
+        this.grants = new LeaseGrants(config.partitions());
+        this.replication = new Replication(self.nodeId(), table::current, roles, grants, table::handoffAborted);
         this.metrics = metrics;
         this.stats = new NodeStats(table, config.shards(), config.partitions(), connections,
                 System::currentTimeMillis, migrationStats, loopLagNanos, shardTaskNanos);
@@ -428,6 +446,9 @@ public final class AmDbNode {
      */
     public Future<Response> execute(Request request) {
         Promise<Response> done = Promise.promise();
+        Future<Response> answered = done.future();
+        executing.add(answered);
+        answered.onComplete(ar -> executing.remove(answered));
         try {
             Exchange exchange = new Exchange(routes, forwarder);
             exchange.add(0, request);
@@ -521,7 +542,9 @@ public final class AmDbNode {
             for (String id : listenerDeployments) {
                 undeploys.add(vertx.undeploy(id));
             }
-            stopped = Future.join(undeploys).transform(ar -> vertx.close()).andThen(ar -> {
+            // Requests this node is executing (HTTP, WebSocket, in-process) are answered before Vert.x closes.
+            Future<?> answered = Future.join(new ArrayList<>(executing)).timeout(STOP_DRAIN_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            stopped = Future.join(undeploys).transform(ar -> answered).transform(ar -> vertx.close()).andThen(ar -> {
                 closeTableLog(tableLog);
                 tableSaver.shutdown();
                 closeStorage(storage);
@@ -538,8 +561,8 @@ public final class AmDbNode {
         Future<?> chain = Future.succeededFuture();
         for (int i = 0; i < config.shards(); i++) {
             ShardVerticle shard = storage == null
-                    ? new ShardVerticle(i, new ShardStore(config.partitions(), seed + i), null, shardTaskNanos)
-                    : new ShardVerticle(i, storage.store(i), shardStorage(i), shardTaskNanos);
+                    ? new ShardVerticle(i, new ShardStore(config.partitions(), seed + i), null, shardTaskNanos, replication)
+                    : new ShardVerticle(i, storage.store(i), shardStorage(i), shardTaskNanos, replication);
             shardVerticles.add(shard);
             chain = chain.compose(v -> vertx.deployVerticle(shard));
         }
@@ -612,7 +635,10 @@ public final class AmDbNode {
                 service::reachable);
         service.onMemberGone(forwarder::memberGone);
         table.addListener(forwarder::tableInstalled);
+        replication.setInSyncRequests(changes -> service.requests().changeInSync(changes)
+                .onFailure(e -> LOG.fine(() -> "in-sync changes " + changes + " not asked: " + e.getMessage())));
         return vertx.deployVerticle(new PeerEndpoint(routes))
+                .compose(id -> vertx.deployVerticle(new ReplicaEndpoint(self, table, dispatcher, roles, grants)))
                 .compose(id -> vertx.deployVerticle(moves)).compose(id -> {
             table.addListener(moves::tableInstalled); // deployed: it has a context to take tables on
             return vertx.deployVerticle(service);

@@ -38,7 +38,7 @@ class ClusterFailoverTest {
     void coordinatorDiesMidRebalance_survivorsConverge_onlyItsPartitionsAreLost() throws Exception {
         long seed = TestSeed.get();
         System.out.println("ClusterFailoverTest seed " + seed);
-        try (AmDbCluster cluster = AmDbCluster.start(3, TestNodes.config())) {
+        try (AmDbCluster cluster = AmDbCluster.start(3, TestNodes.unreplicated())) {
             cluster.awaitBalanced(WAIT);
             AckedWrites model = new AckedWrites(KEYS);
             assertTrue(cluster.batchPut(model.items(0, KEYS)).success());

@@ -51,7 +51,7 @@ class ClusterNodeTest {
         List<AmDbNode> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                NodeConfig c = TestNodes.config().withCluster(cluster, "n" + i, hz[i], join);
+                NodeConfig c = TestNodes.unreplicated().withCluster(cluster, "n" + i, hz[i], join);
                 nodes.add(TestNodes.start(c));
             }
             awaitTables(nodes, t -> t.members().size() == 3 && t.migrations().isEmpty());

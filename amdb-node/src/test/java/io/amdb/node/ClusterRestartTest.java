@@ -240,7 +240,7 @@ class ClusterRestartTest {
     }
 
     private NodeConfig config(int i) {
-        return TestNodes.config().withCluster(cluster, "node-" + i, hzPorts.get(i), join)
+        return TestNodes.unreplicated().withCluster(cluster, "node-" + i, hzPorts.get(i), join)
                 .withStorage(StorageConfig.durable(Durability.ASYNC, dirs.resolve("node-" + i)));
     }
 

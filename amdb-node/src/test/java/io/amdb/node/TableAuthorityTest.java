@@ -59,7 +59,7 @@ class TableAuthorityTest {
     }
 
     private NodeConfig config(String id, int i) {
-        return TestNodes.config().withCluster(cluster, id, hzPorts.get(i), join);
+        return TestNodes.unreplicated().withCluster(cluster, id, hzPorts.get(i), join);
     }
 
     private PartitionTable startThree() throws Exception {

@@ -11,6 +11,11 @@ final class TestNodes {
         return NodeConfig.defaults().withPort(0).withShards(2);
     }
 
+    /** As {@link #config()} with one copy per partition: a node's death makes its partitions LOST. */
+    static NodeConfig unreplicated() {
+        return config().withReplication(new io.amdb.node.config.ReplicationConfig(1, 1, ""));
+    }
+
     static AmDbNode start(NodeConfig config) throws Exception {
         return AmDbNode.start(config).await(30, TimeUnit.SECONDS);
     }

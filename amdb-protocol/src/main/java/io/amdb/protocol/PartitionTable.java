@@ -326,6 +326,14 @@ public final class PartitionTable {
         return new PartitionTable(epoch + 1, partitions(), members, next, migrations, stillLost, sets);
     }
 
+    /**
+     * Returns the table at {@code epoch + 1} with these replica sets (their member indexes refer to this table's
+     * members) and everything else unchanged: an in-sync set grew or shrank.
+     */
+    public PartitionTable withReplicaSets(ReplicaSets next) {
+        return new PartitionTable(epoch + 1, partitions(), members, owners, migrations, lostFrom, next);
+    }
+
     /** True when the tables are equal but for their epochs: republishing would change nothing. */
     public boolean sameContentAs(PartitionTable other) {
         return partitions() == other.partitions() && members.equals(other.members)

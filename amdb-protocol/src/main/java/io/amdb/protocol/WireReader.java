@@ -90,6 +90,24 @@ public final class WireReader {
         return n;
     }
 
+    /** Steps over {@code n} bytes. */
+    public void skip(int n) throws ProtocolException {
+        if (n < 0) {
+            throw malformed("cannot skip " + n + " bytes");
+        }
+        need(n);
+        pos += n;
+    }
+
+    /** Steps over one {@code bytes} field without copying it. */
+    public void skipBytes() throws ProtocolException {
+        int len = u32();
+        if (len < 0) {
+            throw malformed("byte string length " + (len & 0xFFFFFFFFL) + " is too large");
+        }
+        skip(len);
+    }
+
     /** Requires that the frame has been read completely. */
     public void expectEnd() throws ProtocolException {
         if (pos != end) {

@@ -1,5 +1,6 @@
 package io.amdb.node.cluster;
 
+import io.amdb.node.ring.InSyncChange;
 import io.amdb.node.ring.TableKeeper;
 import io.amdb.protocol.Member;
 import io.amdb.protocol.Migration;
@@ -12,6 +13,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -53,6 +56,68 @@ public final class CoordinatorRequests {
 
     static String acceptLossAddress(String nodeId) {
         return "amdb.table.accept-loss." + nodeId;
+    }
+
+    static String inSyncAddress(String nodeId) {
+        return "amdb.table.in-sync." + nodeId;
+    }
+
+    /**
+     * Asks the coordinator to change in-sync sets of partitions this node is primary of (thread-safe). The answer
+     * only tells what the coordinator proposed: a change holds once a committed table shows it, which is what the
+     * asker watches for; it asks again while it does not.
+     */
+    public Future<List<Integer>> changeInSync(List<InSyncChange> changes) {
+        String coordinator = coordinatorId.get();
+        if (coordinator == null) {
+            return Future.failedFuture("no coordinator known yet");
+        }
+        WireWriter w = new WireWriter(64 + 32 * changes.size());
+        w.str(self.nodeId()).u32(changes.size());
+        for (InSyncChange c : changes) {
+            w.u32(c.partition()).i64(c.term()).str(c.backup()).u8(c.inSync() ? 1 : 0);
+        }
+        return vertx.eventBus().<Buffer>request(inSyncAddress(coordinator), Buffer.buffer(w.toByteArray()),
+                new DeliveryOptions().setSendTimeout(TIMEOUT_MS)).map(m -> {
+                    List<Integer> out = new ArrayList<>();
+                    for (int i = 0; i < m.body().length(); i++) {
+                        out.add((int) m.body().getByte(i));
+                    }
+                    return out;
+                });
+    }
+
+    /** The coordinator's side of {@link #changeInSync}. */
+    static void answerInSync(TableKeeper keeper, Member self, Message<Buffer> request) {
+        if (keeper == null) {
+            PeerFailure.UNAVAILABLE.fail(request, self.nodeId() + " is not the coordinator");
+            return;
+        }
+        try {
+            byte[] b = request.body().getBytes();
+            WireReader r = new WireReader(b, 0, b.length);
+            String primary = r.str();
+            int n = r.count(4 + 8 + 2 + 1 + 1);
+            List<InSyncChange> changes = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                int partition = r.u32();
+                long term = r.i64();
+                String backup = r.str();
+                int inSync = r.u8();
+                if (inSync > 1) {
+                    throw new IllegalArgumentException("in-sync flag " + inSync);
+                }
+                changes.add(new InSyncChange(partition, term, backup, inSync == 1));
+            }
+            List<Integer> outcomes = keeper.changeInSync(primary, changes);
+            byte[] reply = new byte[outcomes.size()];
+            for (int i = 0; i < reply.length; i++) {
+                reply[i] = (byte) (int) outcomes.get(i);
+            }
+            request.reply(Buffer.buffer(reply));
+        } catch (ProtocolException | IllegalArgumentException e) {
+            PeerFailure.MALFORMED.fail(request, "malformed in-sync request: " + e.getMessage());
+        }
     }
 
     /**

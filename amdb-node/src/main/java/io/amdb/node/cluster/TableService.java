@@ -193,6 +193,8 @@ public final class TableService extends VerticleBase implements Membership.Liste
                 m -> CoordinatorRequests.answerLeave(keeper, self, m, this::outOfLog));
         vertx.eventBus().<Buffer>consumer(CoordinatorRequests.acceptLossAddress(self.nodeId()),
                 m -> CoordinatorRequests.answerAcceptLoss(keeper, self, m));
+        vertx.eventBus().<Buffer>consumer(CoordinatorRequests.inSyncAddress(self.nodeId()),
+                m -> CoordinatorRequests.answerInSync(keeper, self, m));
         return HazelcastMembership.start(vertx, ((VertxInternal) vertx).clusterManager(), context).compose(m -> {
             membership = m;
             Member twin = m.duplicateOf(self, ((VertxInternal) vertx).clusterManager().getNodeId());

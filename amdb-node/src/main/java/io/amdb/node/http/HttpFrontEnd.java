@@ -94,6 +94,11 @@ public final class HttpFrontEnd {
         return readiness().equals("serving its partitions");
     }
 
+    /** The node's current partition table, or null before its first. */
+    io.amdb.protocol.PartitionTable table() {
+        return node.currentTable();
+    }
+
     String readiness() {
         PartitionTable table = node.currentTable();
         if (stopping) {

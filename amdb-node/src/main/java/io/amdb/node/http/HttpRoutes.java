@@ -34,7 +34,7 @@ final class HttpRoutes {
                 "no endpoint " + ctx.request().method() + " " + ctx.request().path() + " (see docs/HTTP.md)"));
         router.get("/metrics").handler(PrometheusScrapingHandler.create(fe.metrics().registry()));
         router.get("/health/live").handler(ctx -> health(ctx, true, "the process answers"));
-        router.get("/health/ready").handler(ctx -> health(ctx, fe.ready(), fe.readiness()));
+        router.get("/health/ready").handler(ctx -> ready(ctx, fe));
         router.route("/*").handler(StaticHandler.create("console").setCachingEnabled(false));
         router.route().failureHandler(HttpRoutes::failure);
         return router;
@@ -67,6 +67,27 @@ final class HttpRoutes {
         } else {
             ApiErrors.send(ctx, verdict, AccessGuard.reason(verdict));
         }
+    }
+
+    /**
+     * 200 UP when the node serves and every partition has R copies in sync; 200 DEGRADED when it serves but some
+     * partitions are LOST or under-replicated (counts included: the node still serves every other key, so a load
+     * balancer keeps it); 503 DOWN while it does not serve.
+     */
+    private static void ready(RoutingContext ctx, HttpFrontEnd fe) {
+        io.amdb.protocol.PartitionTable t = fe.table();
+        if (!fe.ready() || t == null) {
+            health(ctx, false, fe.readiness());
+            return;
+        }
+        int lost = t.lostPartitions();
+        int under = t.underReplicated();
+        String detail = lost > 0 ? lost + " partitions LOST: their keys fail PARTITION_LOST"
+                : under > 0 ? under + " of " + t.partitions() + " partitions have fewer than " + t.replicationFactor()
+                        + " copies in sync" : fe.readiness();
+        KvHandlers.json(ctx, 200, new JsonObject().put("status", lost + under == 0 ? "UP" : "DEGRADED")
+                .put("detail", detail).put("lostPartitions", lost).put("underReplicatedPartitions", under)
+                .put("replicationFactor", t.replicationFactor()).put("members", t.members().size()));
     }
 
     private static void health(RoutingContext ctx, boolean up, String detail) {

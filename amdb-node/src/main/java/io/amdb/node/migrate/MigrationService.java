@@ -143,11 +143,12 @@ public final class MigrationService extends VerticleBase {
             Migration m = newer.migration(p);
             boolean mine = owner != null && owner.nodeId().equals(self.nodeId());
             boolean incoming = m != null && m.toNode().equals(self.nodeId());
-            if (mine || incoming) {
+            boolean backup = newer.backups(p).contains(self); // streamed by its primary, not moved here
+            if (mine || incoming || backup) {
                 held[p] = true;
                 if (handedOff[p]) {
                     handedOff[p] = false;
-                    if (!incoming) { // given back empty (a lost partition reassigned): serve it from scratch
+                    if (!incoming && !backup) { // given back empty (a lost partition reassigned): serve it from scratch
                         shards.send(shards.shardOf(p), ReceiveTask.reclaim(p));
                     } // receiving it: the first chunk, a RESET, reclaims it
                 }

@@ -30,7 +30,8 @@ import java.util.Set;
  *       planned ones while it is in sync and some planned backup is not, so moving a copy never lowers the
  *       in-sync count; then it goes. Backups of dead members go at once.
  * </ol>
- * When no member is placeable (every member leaving), the surviving backups stay as they are.
+ * The member a partition's migration goes to is never its backup: the migration gives it its copy. When no member
+ * is placeable (every member leaving), the surviving backups stay as they are.
  */
 final class BackupPlan {
     private final PartitionTable current;
@@ -258,7 +259,8 @@ final class BackupPlan {
         int old = current.replicaSets().backupCount(p);
         for (int pos = 0; pos < old && backups.size() < ReplicaSets.MAX_BACKUPS; pos++) {
             int m = survivor(p, pos);
-            boolean outgoing = m >= 0 && m != owner && !backups.contains(m);
+            // The member a migration brings the partition to takes a copy by the migration, not as a backup.
+            boolean outgoing = m >= 0 && m != owner && m != plannedOwner && !backups.contains(m);
             if (outgoing && (ring == null || !allInSync && current.replicaSets().inSync(p, pos))) {
                 mask |= current.replicaSets().inSync(p, pos) ? 1 << backups.size() : 0;
                 backups.add(m);

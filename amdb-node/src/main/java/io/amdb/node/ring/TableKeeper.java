@@ -93,9 +93,12 @@ public final class TableKeeper implements Membership.Listener {
         replan();
     }
 
-    /** True when the node owns nothing and nothing is migrating to it: it may exit without losing data. */
+    /**
+     * True when the node owns nothing, nothing is migrating to it, and it is no partition's backup (its copies were
+     * replaced, or there is no one to replace them): it may exit without losing data, and no primary waits for it.
+     */
     public boolean isDrained(String nodeId) {
-        return table.partitionsOf(nodeId).length == 0
+        return table.partitionsOf(nodeId).length == 0 && table.backupPartitionsOf(nodeId).length == 0
                 && table.migrations().stream().noneMatch(m -> m.toNode().equals(nodeId));
     }
 
@@ -125,6 +128,52 @@ public final class TableKeeper implements Membership.Listener {
      * address) is another move, even with the same ids; the restarted process knows nothing of the old attempts.
      */
     private record Listing(long since, Member from, Member to) {}
+
+    /** Answers to {@link #changeInSync}. */
+    public static final int IN_SYNC_REFUSED = 0;
+    public static final int IN_SYNC_ACCEPTED = 1;
+    public static final int IN_SYNC_ALREADY = 2;
+
+    /**
+     * A primary's in-sync changes: each is ACCEPTED (and published in one new table with the others) when
+     * {@code primary} owns the partition at the change's term and the backup is listed; ALREADY when the set says
+     * so already; else REFUSED. Then replans, since a backup now in sync may let an outgoing one go.
+     */
+    public List<Integer> changeInSync(String primary, List<InSyncChange> changes) {
+        io.amdb.protocol.ReplicaSets sets = table.replicaSets();
+        io.amdb.protocol.ReplicaSets.Builder next = sets.toBuilder();
+        java.util.ArrayList<Integer> outcomes = new java.util.ArrayList<>();
+        int[] masks = new int[table.partitions()];
+        for (int p = 0; p < masks.length; p++) {
+            masks[p] = sets.inSyncMask(p);
+        }
+        boolean changed = false;
+        for (InSyncChange c : changes) {
+            int p = c.partition();
+            Member owner = p >= 0 && p < table.partitions() ? table.owner(p) : null;
+            int pos = owner == null || !owner.nodeId().equals(primary) || table.term(p) != c.term() ? -1
+                    : table.backups(p).stream().map(Member::nodeId).toList().indexOf(c.backup());
+            if (pos < 0) {
+                outcomes.add(IN_SYNC_REFUSED);
+            } else if (((masks[p] >> pos) & 1) == (c.inSync() ? 1 : 0)) {
+                outcomes.add(IN_SYNC_ALREADY);
+            } else {
+                masks[p] ^= 1 << pos;
+                int[] backups = new int[sets.backupCount(p)];
+                for (int i = 0; i < backups.length; i++) {
+                    backups[i] = sets.backup(p, i);
+                }
+                next.backups(p, backups, masks[p]);
+                outcomes.add(IN_SYNC_ACCEPTED);
+                changed = true;
+            }
+        }
+        if (changed) {
+            update(table.withReplicaSets(next.build()));
+            replan();
+        }
+        return outcomes;
+    }
 
     /** <b>Loses data on purpose</b>: see {@link TablePlanner#reassignAllLostAsEmpty}. */
     public void reassignAllLostAsEmpty() {

@@ -76,7 +76,16 @@ final class LocalRoutes {
         if (b.fenced(i)) {
             return fence.moved(b.partition(i));
         }
+        if (b.unknown(i)) {
+            return unknownOutcome(b.partition(i));
+        }
         return b.refused(i) ? STORAGE_FULL : ok;
+    }
+
+    /** A write whose partition changed primary before its backups confirmed it: it may or may not survive. */
+    private static Response unknownOutcome(int partition) {
+        return new Response.Error(ErrorCode.TIMEOUT, "partition " + partition + " changed primary before this write "
+                + "reached its in-sync backups; it may or may not have taken effect");
     }
 
     private static final Response STORAGE_FULL = new Response.Error(ErrorCode.STORAGE_FULL,
@@ -86,7 +95,8 @@ final class LocalRoutes {
         Rejected.checkKey(limits, key);
         PointBatch b = parts.point(PointBatch.GET, fence.ownedPartition(key), key, null);
         int i = b.size() - 1;
-        return parts.guarded(List.of(b), () -> b.fenced(i) ? fence.moved(b.partition(i)) : new Response.Value(b.value(i)));
+        return parts.guarded(List.of(b), () -> b.fenced(i) || b.unknown(i) ? fence.moved(b.partition(i))
+                : new Response.Value(b.value(i)));
     }
 
     private Supplier<Response> mget(List<byte[]> keys) throws Rejected {
@@ -105,7 +115,7 @@ final class LocalRoutes {
         return parts.guarded(List.of(owner), () -> {
             List<byte[]> values = new ArrayList<>(owner.length);
             for (int k = 0; k < owner.length; k++) {
-                if (owner[k].fenced(index[k])) {
+                if (owner[k].fenced(index[k]) || owner[k].unknown(index[k])) {
                     return fence.moved(owner[k].partition(index[k]));
                 }
                 values.add(owner[k].value(index[k]));
@@ -145,6 +155,8 @@ final class LocalRoutes {
             for (int k = 0; k < statuses.length; k++) {
                 if (owner[k] != null && owner[k].fenced(index[k])) {
                     statuses[k] = ErrorCode.WRONG_OWNER; // handed off meanwhile: the client resends it
+                } else if (owner[k] != null && owner[k].unknown(index[k])) {
+                    statuses[k] = ErrorCode.TIMEOUT; // outcome unknown: never resent
                 } else if (owner[k] != null && owner[k].refused(index[k])) {
                     statuses[k] = ErrorCode.STORAGE_FULL;
                 }

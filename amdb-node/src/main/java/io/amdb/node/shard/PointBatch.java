@@ -24,6 +24,7 @@ public final class PointBatch implements ShardTask {
     private boolean[] existed = new boolean[16];
     private boolean[] fenced = new boolean[16];
     private boolean[] refused = new boolean[16];
+    private boolean[] unknown; // null until a partition's primary changed while the batch waited for its backups
     private boolean anyFenced;
     private boolean ranWrites;
     private int size;
@@ -63,6 +64,37 @@ public final class PointBatch implements ShardTask {
     /** Whether the write at {@code index} was refused, not applied, because the disk is full (STORAGE_FULL). */
     public boolean refused(int index) {
         return refused[index];
+    }
+
+    /**
+     * Whether the operation at {@code index} ended with an unknown outcome: its partition changed primary before
+     * its backups confirmed it (a write may or may not survive; a read may have seen such a write).
+     */
+    public boolean unknown(int index) {
+        return unknown != null && unknown[index];
+    }
+
+    /** Marks every operation on {@code partition} as {@link #unknown(int)}. */
+    public void markUnknown(int partition) {
+        if (unknown == null) {
+            unknown = new boolean[ops.length];
+        }
+        for (int i = 0; i < size; i++) {
+            unknown[i] |= partitions[i] == partition;
+        }
+    }
+
+    /** The distinct partitions the batch touches. */
+    public int[] partitions() {
+        int[] out = Arrays.copyOf(partitions, size);
+        Arrays.sort(out);
+        int n = 0;
+        for (int i = 0; i < out.length; i++) {
+            if (n == 0 || out[n - 1] != out[i]) {
+                out[n++] = out[i];
+            }
+        }
+        return Arrays.copyOf(out, n);
     }
 
     /** Whether any operation was refused for a cutover; see {@link #fenced(int)}. */

@@ -40,9 +40,13 @@ public final class ReceiveTask implements ShardTask {
         return new ReceiveTask(Kind.DROP, partition, true, new byte[0], 0, 0);
     }
 
-    /** The node was given the partition empty (an operator accepted its loss): serve it from scratch. */
+    /**
+     * The node serves a partition it handed off before (given back empty after an operator accepted its loss):
+     * clears the handed-off marker. Nothing is dropped: the handoff dropped the copy, and whatever the node holds
+     * of the partition since came through a later copy (as a backup) that it now serves.
+     */
     public static ReceiveTask reclaim(int partition) {
-        return new ReceiveTask(Kind.RECLAIM, partition, true, new byte[0], 0, 0);
+        return new ReceiveTask(Kind.RECLAIM, partition, false, new byte[0], 0, 0);
     }
 
     /** A received chunk is fsynced before it is answered: the source's cutover follows the last one. */
@@ -57,8 +61,9 @@ public final class ReceiveTask implements ShardTask {
         if (reader == null) {
             if (reset) {
                 store.dropPartition(partition);
+                store.follow(partition, -1); // a copy by migration follows no primary's stream
             }
-            if (kind != Kind.DROP && reset) {
+            if (kind == Kind.RECLAIM || kind != Kind.DROP && reset) {
                 store.reclaim(partition);
             }
             reader = new WireReader(ops, off, len);

@@ -3,6 +3,7 @@ package io.amdb.node.shard;
 import io.amdb.node.persist.LogWriter;
 import io.amdb.node.persist.ShardLog;
 import io.amdb.node.persist.Snapshotter;
+import io.amdb.node.storage.Journal;
 import io.amdb.node.storage.ShardStore;
 import io.amdb.node.storage.WriteObserver;
 import io.vertx.core.Future;
@@ -42,6 +43,9 @@ public final class ShardVerticle extends VerticleBase {
     private final ShardStorage storage; // null: memory only
     private final ArrayDeque<Message<ShardTask>> queue = new ArrayDeque<>();
     private final AtomicLong longestTaskNanos;
+    private final ShardReplication.Factory replicationFactory; // null: no replication (a bare shard)
+    private ShardReplication replication;
+    private long replicationTimer = -1;
     private boolean draining;
     private MessageConsumer<ShardTask> consumer;
     private ShardLog log;
@@ -54,11 +58,25 @@ public final class ShardVerticle extends VerticleBase {
      *                         shard ran (shared by the node's shards)
      */
     public ShardVerticle(int index, ShardStore store, ShardStorage storage, AtomicLong longestTaskNanos) {
+        this(index, store, storage, longestTaskNanos, null);
+    }
+
+    /**
+     * As the other constructor, replicating through what {@code replication} makes: the shard then serves only the
+     * partitions it is primary of, ships their changes to their backups, and answers a request only once its
+     * partitions' in-sync backups hold what it could have seen.
+     */
+    public ShardVerticle(int index, ShardStore store, ShardStorage storage, AtomicLong longestTaskNanos,
+            ShardReplication.Factory replication) {
         this.index = index;
         this.store = store;
         this.storage = storage;
         this.longestTaskNanos = longestTaskNanos;
+        this.replicationFactory = replication;
     }
+
+    /** How often an idle shard looks at its replication (a new table, a backup to retry, a copy to go on). */
+    static final long REPLICATION_TICK_MS = 50;
 
     /** Sets or clears the observer of this shard's client writes (see {@link WriteObserver}). */
     public void setObserver(WriteObserver observer) {
@@ -74,6 +92,17 @@ public final class ShardVerticle extends VerticleBase {
         if (storage != null) {
             openLog();
         }
+        if (replicationFactory != null) {
+            replication = replicationFactory.create(index, store, log == null ? Journal.NONE : log, vertx, context);
+            store.setJournal(replication);
+            store.setGate(replication::serves);
+            replicationTimer = vertx.setPeriodic(REPLICATION_TICK_MS, id -> {
+                if (!draining) {
+                    replication.refresh();
+                    replication.flush();
+                }
+            });
+        }
         consumer = vertx.eventBus().localConsumer(address(index), this::enqueue);
         return consumer.completion();
     }
@@ -86,6 +115,12 @@ public final class ShardVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         Future<Void> unregistered = consumer.unregister();
+        if (replicationTimer >= 0) {
+            vertx.cancelTimer(replicationTimer);
+        }
+        if (replication != null) {
+            replication.close();
+        }
         if (log == null) {
             return unregistered;
         }
@@ -148,6 +183,9 @@ public final class ShardVerticle extends VerticleBase {
                     return;
                 }
                 ShardTask task = head.body();
+                if (replication != null) {
+                    replication.refresh();
+                }
                 long encodedBefore = log == null ? 0 : log.encoded();
                 boolean done;
                 // Point batches (the hot path) are bounded by SLICE_OPS and not timed: a CPU-time read costs ~0.5 µs.
@@ -177,6 +215,9 @@ public final class ShardVerticle extends VerticleBase {
                 log.commit();
                 snapshotter.maybeStart();
             }
+            if (replication != null) {
+                replication.flush();
+            }
         }
     }
 
@@ -185,10 +226,27 @@ public final class ShardVerticle extends VerticleBase {
      * DELETE, whose answer depends on earlier writes being durable).
      */
     private void answer(Message<ShardTask> message, boolean waitForLog) {
+        ShardTask task = message.body();
+        boolean waitForCopies = replication != null && task instanceof PointBatch;
+        int[] waits = {(waitForLog ? 1 : 0) + (waitForCopies ? 1 : 0)};
+        Runnable one = () -> {
+            if (--waits[0] == 0) {
+                message.reply(task, LocalCodec.DELIVERY);
+            }
+        };
+        if (waits[0] == 0) {
+            message.reply(task, LocalCodec.DELIVERY);
+            return;
+        }
         if (waitForLog) {
-            log.whenDurable(() -> message.reply(message.body(), LocalCodec.DELIVERY), message.body().needsSync());
-        } else {
-            message.reply(message.body(), LocalCodec.DELIVERY);
+            log.whenDurable(one, task.needsSync());
+        }
+        if (waitForCopies) {
+            PointBatch b = (PointBatch) task;
+            replication.whenReplicated(b.partitions(), one, partition -> {
+                b.markUnknown(partition);
+                one.run();
+            });
         }
     }
 }

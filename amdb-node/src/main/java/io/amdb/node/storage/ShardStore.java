@@ -41,6 +41,8 @@ public final class ShardStore {
     private long memoryBytes;
     private volatile WriteObserver observer;
     private Handoff[] handoffs; // null until a partition of this shard first migrates away
+    private long[] followed; // null until this shard first keeps a backup: see followedTerm
+    private java.util.function.IntPredicate gate = p -> true;
     private SkipList.Appender[] appenders; // only while a snapshot loads
 
     /**
@@ -224,14 +226,60 @@ public final class ShardStore {
         return list == null ? SkipList.emptyCursor() : list.seek(fromKey);
     }
 
+    /**
+     * True when the partition's migration away fenced it (or handed it off): every write applied here before went to
+     * the target in the migration's last chunk.
+     */
+    public boolean handedOver(int partition) {
+        Handoff h = handoffs == null ? null : handoffs[checkPartition(partition)];
+        return h != null && (h.fenced() || h.isGone());
+    }
+
     /** The partition's outgoing migration, or null when it is not migrating away. */
     public Handoff handoff(int partition) {
         return handoffs == null ? null : handoffs[checkPartition(partition)];
     }
 
-    /** True when the partition is fenced for its cutover: its requests must not be served here. */
+    /**
+     * True when the partition's requests must not be served here: it is fenced for its cutover, or the gate
+     * ({@link #setGate}) says this shard does not serve it now.
+     */
     public boolean isFenced(int partition) {
-        return handoffs != null && handoffs[partition] != null && handoffs[partition].fenced();
+        return handoffs != null && handoffs[partition] != null && handoffs[partition].fenced() || !gate.test(partition);
+    }
+
+    /**
+     * Sets which partitions this shard serves client requests for (the replication layer: those it is primary of in
+     * the node's current table). Event loop only; the default serves every partition.
+     */
+    public void setGate(java.util.function.IntPredicate gate) {
+        this.gate = Objects.requireNonNull(gate, "gate");
+    }
+
+    /**
+     * The term of the primary whose stream this shard's copy of the partition follows (a backup), or of its own
+     * primacy; -1 when it follows none in this process (a copy recovered from disk, or never streamed).
+     */
+    public long followedTerm(int partition) {
+        return followed == null ? -1 : followed[checkPartition(partition)];
+    }
+
+    /** Records that the partition's copy follows the stream of {@code term} from here on. */
+    public void follow(int partition, long term) {
+        if (followed == null) {
+            followed = new long[lists.length];
+            Arrays.fill(followed, -1);
+        }
+        followed[checkPartition(partition)] = term;
+    }
+
+    /**
+     * A backup's RESET: drops every entry of the partition and sets its sequence number to exactly {@code sequence}
+     * (even below the one it had: what this copy held beyond it is another primary's unacknowledged history).
+     */
+    public void resetPartition(int partition, long sequence) {
+        dropPartition(partition);
+        sequences[partition] = sequence;
     }
 
     /**

@@ -46,7 +46,10 @@ class MetricsHealthTest {
         assertEquals("UP", new JsonObject(live.body()).getString("status"));
         HttpResponse<String> ready = db.get("/health/ready");
         assertEquals(200, ready.statusCode());
-        assertEquals("serving its partitions", new JsonObject(ready.body()).getString("detail"));
+        JsonObject readiness = new JsonObject(ready.body());
+        assertEquals("DEGRADED", readiness.getString("status"), "one node of R = 2: every partition lacks a copy");
+        assertEquals(db.node.table().partitions(), readiness.getInteger("underReplicatedPartitions"));
+        assertEquals(0, readiness.getInteger("lostPartitions"));
     }
 
     @Test

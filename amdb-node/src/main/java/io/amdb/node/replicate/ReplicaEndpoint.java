@@ -1,0 +1,129 @@
+package io.amdb.node.replicate;
+
+import io.amdb.node.cluster.PeerFailure;
+import io.amdb.node.replicate.StreamFormat.Refusal;
+import io.amdb.node.replicate.StreamFormat.Section;
+import io.amdb.node.route.ShardDispatcher;
+import io.amdb.node.shard.ReplicaTask;
+import io.amdb.node.table.NodeTable;
+import io.amdb.protocol.Member;
+import io.amdb.protocol.PartitionTable;
+import io.amdb.protocol.ProtocolException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A backup node's end of the replication stream: takes the messages primaries' shards send to
+ * {@code amdb.replica.<id>}, checks each section against this node's table, hands the sections to the shards of
+ * their partitions ({@link ReplicaTask}), and replies once every shard applied its part and its log acknowledged
+ * it (by this node's durability mode), naming the partitions it did not take. Contract: docs/PEERS.md,
+ * "Replication stream".
+ *
+ * <p>State: none of its own; it reads the node's table on its context.
+ */
+public final class ReplicaEndpoint extends VerticleBase {
+    private final Member self;
+    private final NodeTable table;
+    private final ShardDispatcher shards;
+    private final RolesCache roles;
+
+    private final LeaseGrants grants;
+
+    public ReplicaEndpoint(Member self, NodeTable table, ShardDispatcher shards, RolesCache roles, LeaseGrants grants) {
+        this.self = self;
+        this.table = table;
+        this.shards = shards;
+        this.roles = roles;
+        this.grants = grants;
+    }
+
+    public static String address(String nodeId) {
+        return "amdb.replica." + nodeId;
+    }
+
+    @Override
+    public Future<?> start() {
+        return vertx.eventBus().<Buffer>consumer(address(self.nodeId()), this::receive).completion();
+    }
+
+    private void receive(Message<Buffer> message) {
+        PartitionTable current = table.current();
+        if (current == null) {
+            PeerFailure.NOT_READY.fail(message, self.nodeId() + " has no table yet");
+            return;
+        }
+        StreamFormat.Message m;
+        try {
+            m = StreamFormat.decode(message.body().getBytes(), current.partitions());
+        } catch (ProtocolException e) {
+            PeerFailure.MALFORMED.fail(message, "malformed replication message: " + e.getMessage());
+            return;
+        }
+        // A section of a term this node's table has not reached yet waits for the table (about 5 s at most).
+        table.await(() -> behind(m).isEmpty(), () -> apply(message, m));
+    }
+
+    /** The partitions whose sections carry a term above this node's table. */
+    private Set<Integer> behind(StreamFormat.Message m) {
+        PartitionTable t = table.current();
+        Set<Integer> out = new HashSet<>();
+        for (Section s : m.sections()) {
+            if (t.term(s.partition()) < s.term()) {
+                out.add(s.partition());
+            }
+        }
+        return out;
+    }
+
+    private void apply(Message<Buffer> message, StreamFormat.Message m) {
+        for (Section s : m.sections()) {
+            grants.granted(s.partition()); // before the table is read: see LeaseGrants
+        }
+        PartitionTable t = table.current();
+        Roles mine = roles.of(t);
+        List<Refusal> refusals = new ArrayList<>();
+        Set<Integer> stale = new HashSet<>();
+        @SuppressWarnings("unchecked")
+        List<Section>[] byShard = new List[shards.shards()];
+        for (Section s : m.sections()) {
+            int p = s.partition();
+            boolean follows = m.from().equals(mine.primaryOf(p)) && t.term(p) == s.term();
+            if (!follows) {
+                if (stale.add(p)) {
+                    refusals.add(new Refusal(p, StreamFormat.STALE, -1));
+                }
+                continue;
+            }
+            if (s.kind() == StreamFormat.LEASE) {
+                continue; // checked: granted, nothing to apply
+            }
+            int shard = shards.shardOf(p);
+            if (byShard[shard] == null) {
+                byShard[shard] = new ArrayList<>();
+            }
+            byShard[shard].add(s);
+        }
+        List<Future<ReplicaTask>> parts = new ArrayList<>();
+        for (int shard = 0; shard < byShard.length; shard++) {
+            if (byShard[shard] != null) {
+                parts.add(shards.send(shard, new ReplicaTask(byShard[shard])));
+            }
+        }
+        Future.all(parts).onComplete(ar -> {
+            if (ar.failed()) {
+                PeerFailure.FAILED.fail(message, "applying replication from " + m.from() + ": " + ar.cause().getMessage());
+                return;
+            }
+            for (Future<ReplicaTask> f : parts) {
+                refusals.addAll(f.result().refusals());
+            }
+            message.reply(Buffer.buffer(StreamFormat.encodeReply(refusals)));
+        });
+    }
+}

@@ -1,0 +1,698 @@
+package io.amdb.node.replicate;
+
+import io.amdb.node.replicate.StreamFormat.Refusal;
+import io.amdb.node.ring.InSyncChange;
+import io.amdb.node.storage.Changes;
+import io.amdb.node.shard.ShardReplication;
+import io.amdb.node.storage.Journal;
+import io.amdb.node.storage.ShardStore;
+import io.amdb.node.storage.SkipList;
+import io.amdb.protocol.PartitionTable;
+import io.amdb.protocol.WireWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * The primary's side of replication on one shard: every change the shard makes to a partition it is primary of
+ * goes to each of the partition's backups, and a request that touched such a partition is answered only once
+ * every backup in the in-sync set holds every write of it that the request could have seen.
+ *
+ * <p><b>Threads.</b> Event loop of the shard only; the {@link Transport} completes on it too.
+ *
+ * <p><b>Streams.</b> One stream per backup node ({@link Link}): the changes of one turn of the event loop go as one
+ * message, one message in flight at a time (the next gathers meanwhile, as the log's groups do). Per partition and
+ * backup a {@link Follower} says where the backup stands: a backup the table lists in sync is first asked to
+ * confirm it continues this primary's history (START); any other, or one that does not, is RESET and sent a copy
+ * of the partition (COPY sections, a chunk in flight at a time) while it also receives every new change; once the
+ * copy is acknowledged, the primary asks the coordinator to add it to the in-sync set. Contract: docs/PEERS.md,
+ * "Replication stream"; rules: docs/REPLICATION.md.
+ *
+ * <p><b>Acknowledgement.</b> A request waits until, for each partition it touched and each backup that is in the
+ * partition's in-sync set (or is being added to it), the backup acknowledged the stream up to the last message that
+ * carried a change of that partition when the request ran. A backup that fails (no answer, a gap, a refusal) is
+ * asked to leave the in-sync set through the coordinator; the requests waiting on it go on only once this node's
+ * table no longer lists it in sync. When this node stops being the partition's primary (or its term changes) first,
+ * the requests waiting on the partition end with an unknown outcome (their writes may or may not survive), unless
+ * a migration took the partition away: its last chunk carried every write applied here to the new primary.
+ */
+public final class Replicator implements ShardReplication {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Replicator.class.getName());
+    static final int COPY_ENTRIES = 4096;
+    static final long COPY_BYTES = 1 << 20;
+    /** At most this many copy chunks ride in one message, so new changes never queue behind a long copy. */
+    static final int COPY_CHUNKS_PER_MESSAGE = 4;
+    /** A backup that refused or failed is tried again no sooner than this. */
+    static final long RETRY_NANOS = 200_000_000L;
+    /** In-sync changes asked of the coordinator are asked again after this while the table does not show them. */
+    static final long ASK_AGAIN_NANOS = 500_000_000L;
+
+    /** How the replicator reaches other nodes; callbacks run on the shard's event loop. */
+    public interface Transport {
+        /** Sends one stream message to {@code node}; completes with the reply's refusals, or fails. */
+        void send(String node, byte[] body, java.util.function.BiConsumer<List<Refusal>, Throwable> done);
+
+        /** Asks the table coordinator to add ({@code inSync}) or remove backups of partitions from the in-sync set. */
+        void changeInSync(List<InSyncChange> changes);
+
+        /** Whether a failed send may have only been slow (a timeout), so sending it again may succeed. */
+        boolean transient_(Throwable failure);
+
+        /** Runs {@code task} on the shard's event loop after {@code ms} milliseconds. */
+        void later(long ms, Runnable task);
+    }
+
+    private enum State { NEW, PROBING, COPYING, STREAMING, FAILED }
+
+    /** Where one backup stands for one partition. */
+    private static final class Follower {
+        final int partition;
+        final String node;
+        State state = State.NEW;
+        boolean inSync; // as the installed table says
+        boolean adding; // this primary asked to add it and counts it as in sync meanwhile
+        long askedAt; // when an in-sync change for it was last asked, System.nanoTime()
+        long stream; // the link stream its state belongs to
+        boolean inBuilding; // the message being built carries a section of it
+        boolean chunkInBuilding; // ... and that section is a copy chunk
+        boolean chunkInFlight; // the message in flight carries a copy chunk of it
+        boolean lastChunkInFlight; // ... the last one
+        long sentVersion = -1; // the partition's sequence when the message in flight was sent
+        long confirmed = -1; // the backup holds this primary's history of the partition up to this version
+        boolean gapped; // its copy did not continue this history: out of the in-sync set before it is reset
+        byte[] cursor; // the copy resumes after this key; null: from the start
+        boolean copied; // the copy reached the end of the partition
+        long retryAt;
+        long pendingSentAt; // when the message in flight that carries a section of it was sent
+        long grantedAt; // when the latest message it took a section of was sent: its lease grant
+
+        Follower(int partition, String node) {
+            this.partition = partition;
+            this.node = node;
+            this.grantedAt = System.nanoTime() - 10 * LeaseGrants.LEASE_NANOS; // no grant yet
+        }
+
+        boolean required() {
+            return inSync || adding;
+        }
+    }
+
+    /** A partition this shard is primary of. */
+    private static final class Primary {
+        final long term;
+        final long termStart;
+        final long servesFrom; // System.nanoTime() from which it serves (a promoted backup waits out the old lease)
+        final Map<String, Follower> followers = new LinkedHashMap<>();
+
+        Primary(long term, long termStart, long servesFrom) {
+            this.term = term;
+            this.termStart = termStart;
+            this.servesFrom = servesFrom;
+        }
+    }
+
+    /** The stream to one backup node. */
+    private static final class Link {
+        final String node;
+        long stream = ThreadLocalRandom.current().nextLong();
+        int seq; // the number of the message being built
+        WireWriter building = new WireWriter(4096);
+        List<Follower> inBuilding = new ArrayList<>();
+        List<Follower> inFlight = new ArrayList<>();
+        int copyChunks;
+        boolean busy; // a message is in flight
+
+        Link(String node) {
+            this.node = node;
+        }
+    }
+
+    /**
+     * What a request waits for: {@code follower} holding the partition up to {@code version}, and having granted
+     * the primary's lease by a round sent after {@code leaseSince} (so no other primary served before the request).
+     */
+    private record Need(int partition, long term, Follower follower, long version, long leaseSince) {}
+
+    private record Waiter(List<Need> needs, Runnable done, IntConsumer unknown, long since) {}
+
+    /** A request that waited this long for its backups ends with an unknown outcome (its primary may be cut off). */
+    static final long MAX_WAIT_NANOS = 10_000_000_000L;
+
+    private final String self;
+    private final int shard;
+    private final ShardStore store;
+    private final Journal log;
+    private final Transport transport;
+    private final Supplier<PartitionTable> table;
+    private final RolesCache rolesCache;
+    private final LeaseGrants grants;
+    private final Runnable wake;
+    private long wakeAt; // when a promoted partition starts being served (0: none pending)
+    private long lastHeartbeat = System.nanoTime();
+    private final Primary[] primaries;
+    private final boolean[] handedOver; // no longer primary here: a migration took every write to its target
+    private final Map<String, Link> links = new HashMap<>();
+    private final Set<Follower> unsettled = new LinkedHashSet<>(); // followers flush() must move on
+    private final List<Waiter> waiters = new ArrayList<>();
+    private final List<InSyncChange> asks = new ArrayList<>(); // in-sync changes gathered by this turn's flush
+    private Roles roles;
+
+    /**
+     * @param log   the shard's log ({@link Journal#NONE} when memory-only): every change goes there first
+     * @param table the node's current table (null before the first)
+     */
+    public Replicator(String self, int shard, ShardStore store, Journal log, Transport transport,
+            Supplier<PartitionTable> table, RolesCache rolesCache, LeaseGrants grants, Runnable wake) {
+        this.grants = grants;
+        this.wake = wake;
+        this.self = self;
+        this.shard = shard;
+        this.store = store;
+        this.log = log;
+        this.transport = transport;
+        this.table = table;
+        this.rolesCache = rolesCache;
+        this.primaries = new Primary[store.partitions()];
+        this.handedOver = new boolean[store.partitions()];
+    }
+
+    /** True when this shard serves the partition now: the node's current table makes it its primary. */
+    @Override
+    public boolean serves(int partition) {
+        refresh();
+        Primary pr = primaries[partition];
+        return pr != null && (pr.servesFrom == 0 || System.nanoTime() - pr.servesFrom >= 0);
+    }
+
+    /** Brings the roles up to the node's current table; call before each task. */
+    @Override
+    public void refresh() {
+        PartitionTable t = table.get();
+        if (t != null && (roles == null || roles.epoch() != t.epoch())) {
+            install(rolesCache.of(t), t);
+        }
+    }
+
+    private void install(Roles next, PartitionTable table) {
+        roles = next;
+        for (int p = 0; p < primaries.length; p++) {
+            Primary was = primaries[p];
+            if (!next.isPrimary(p)) {
+                if (was != null) {
+                    was.followers.values().forEach(unsettled::remove);
+                    primaries[p] = null;
+                    io.amdb.protocol.Member owner = table.owner(p);
+                    // Moved by a migration (its target is never a backup): the target has every write applied here.
+                    handedOver[p] = store.handedOver(p) && owner != null && !was.followers.containsKey(owner.nodeId());
+                }
+                continue;
+            }
+            handedOver[p] = false;
+            Primary now = was;
+            if (was == null || was.term != next.term(p)) {
+                if (was != null) {
+                    was.followers.values().forEach(unsettled::remove);
+                }
+                // A backup promoted (its copy follows the old primary's stream) waits out that primary's lease; a
+                // migration's target does not: the old primary stopped serving when it fenced the partition.
+                long from = store.followedTerm(p) >= 0 ? grants.servesFrom(p) : 0;
+                boolean waits = from != 0 && from - System.nanoTime() > 0;
+                now = primaries[p] = new Primary(next.term(p), store.sequence(p), waits ? from : 0);
+                if (waits && (wakeAt == 0 || from - wakeAt > 0)) {
+                    wakeAt = from;
+                }
+                store.follow(p, next.term(p));
+            }
+            Map<String, Follower> kept = new LinkedHashMap<>();
+            for (Roles.Backup b : next.backups(p)) {
+                Follower f = now.followers.get(b.nodeId());
+                if (f == null) {
+                    f = new Follower(p, b.nodeId());
+                    unsettled.add(f);
+                }
+                if (f.inSync != b.inSync()) {
+                    unsettled.add(f);
+                }
+                f.inSync = b.inSync();
+                f.adding &= !f.inSync;
+                kept.put(b.nodeId(), f);
+            }
+            for (Follower gone : now.followers.values()) {
+                if (!kept.containsKey(gone.node)) {
+                    unsettled.remove(gone);
+                }
+            }
+            now.followers.clear();
+            now.followers.putAll(kept);
+        }
+        checkWaiters();
+    }
+
+    // --- Journal: every change of the store, in order -------------------------------------------------------
+
+    @Override
+    public void put(int partition, long version, byte[] key, byte[] value) {
+        log.put(partition, version, key, value);
+        Primary pr = primaries[partition];
+        if (pr != null) {
+            for (Follower f : pr.followers.values()) {
+                if (receiving(f)) {
+                    Link l = link(f.node);
+                    StreamFormat.change(l.building, partition, pr.term);
+                    Changes.put(l.building, key, value, version);
+                    appended(l, f);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void delete(int partition, long version, byte[] key) {
+        log.delete(partition, version, key);
+        Primary pr = primaries[partition];
+        if (pr != null) {
+            for (Follower f : pr.followers.values()) {
+                if (receiving(f)) {
+                    Link l = link(f.node);
+                    StreamFormat.change(l.building, partition, pr.term);
+                    Changes.delete(l.building, key, version);
+                    appended(l, f);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void drop(int partition) {
+        log.drop(partition);
+        Primary pr = primaries[partition];
+        if (pr != null) { // the primary let go of its copy: every backup starts over
+            for (Follower f : pr.followers.values()) {
+                fail(f);
+            }
+        }
+    }
+
+    @Override
+    public boolean acceptsWrites() {
+        return log.acceptsWrites();
+    }
+
+    /** Whether new changes of its partition go to the follower: it was started (and has not failed since). */
+    private static boolean receiving(Follower f) {
+        return f.state == State.PROBING || f.state == State.COPYING || f.state == State.STREAMING;
+    }
+
+    private void appended(Link l, Follower f) {
+        if (!f.inBuilding) {
+            f.inBuilding = true;
+            l.inBuilding.add(f);
+        }
+    }
+
+    // --- Waiting ------------------------------------------------------------------------------------------------
+
+    /**
+     * Runs {@code done} once every in-sync backup of the given partitions holds every change of them this shard
+     * made so far, or {@code unknown} with a partition whose primary changed first (then {@code done} never runs).
+     * Partitions this shard is not primary of need nothing.
+     */
+    @Override
+    public void whenReplicated(int[] partitions, Runnable done, IntConsumer unknown) {
+        List<Need> needs = null;
+        long now = System.nanoTime();
+        long leaseSince = now - LeaseGrants.LEASE_NANOS;
+        for (int p : partitions) {
+            Primary pr = primaries[p];
+            if (pr == null) {
+                continue;
+            }
+            long version = store.sequence(p);
+            for (Follower f : pr.followers.values()) {
+                if (f.required() && (f.confirmed < version || f.grantedAt - leaseSince <= 0)) {
+                    if (needs == null) {
+                        needs = new ArrayList<>(2);
+                    }
+                    needs.add(new Need(p, pr.term, f, version, leaseSince));
+                }
+            }
+        }
+        if (needs == null) {
+            done.run();
+            return;
+        }
+        Waiter w = new Waiter(needs, done, unknown, now);
+        if (!settle(w)) {
+            waiters.add(w);
+        }
+    }
+
+    /** Ends the waiter if it can; returns whether it ended. */
+    private boolean settle(Waiter w) {
+        for (Need n : w.needs()) {
+            Primary pr = primaries[n.partition()];
+            if ((pr == null || pr.term != n.term()) && !(pr == null && handedOver[n.partition()])) {
+                w.unknown().accept(n.partition());
+                return true;
+            }
+        }
+        for (Need n : w.needs()) {
+            Primary pr = primaries[n.partition()];
+            if (pr == null) {
+                continue; // handed over by a migration
+            }
+            Follower f = pr.followers.get(n.follower().node);
+            boolean needed = f == n.follower() && f.required();
+            if (needed && (f.confirmed < n.version() || f.grantedAt - n.leaseSince() <= 0)) {
+                if (System.nanoTime() - w.since() > MAX_WAIT_NANOS) {
+                    LOG.warning(() -> self + " shard " + shard + ": a request waited " + MAX_WAIT_NANOS / 1_000_000_000
+                            + " s for " + f.node + " on partition " + n.partition() + " (" + f.state + ", in sync "
+                            + f.inSync + ", adding " + f.adding + ", holds " + f.confirmed + " of " + n.version()
+                            + "): its outcome is unknown");
+                    w.unknown().accept(n.partition());
+                    return true;
+                }
+                return false;
+            }
+        }
+        w.done().run();
+        return true;
+    }
+
+    /** The shard stops: every request still waiting ends with an unknown outcome (it must not hang). */
+    @Override
+    public void close() {
+        List<Waiter> all = new ArrayList<>(waiters);
+        waiters.clear();
+        for (Waiter w : all) {
+            w.unknown().accept(w.needs().get(0).partition());
+        }
+    }
+
+    private void checkWaiters() {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        List<Waiter> all = new ArrayList<>(waiters);
+        waiters.clear();
+        for (Waiter w : all) {
+            if (!settle(w)) {
+                waiters.add(w);
+            }
+        }
+    }
+
+    // --- Sending ------------------------------------------------------------------------------------------------
+
+    /** Sends what the turn gathered: the next message of every link that has something and nothing in flight. */
+    @Override
+    public void flush() {
+        long now = System.nanoTime();
+        if (wakeAt != 0 && now - wakeAt >= 0) { // a promoted partition is served from now on
+            wakeAt = 0;
+            wake.run();
+        }
+        heartbeat(now);
+        if (!unsettled.isEmpty()) {
+            for (Iterator<Follower> it = unsettled.iterator(); it.hasNext();) {
+                if (advance(it.next(), now)) {
+                    it.remove();
+                }
+            }
+        }
+        for (Link l : links.values()) {
+            if (!l.busy && !l.inBuilding.isEmpty()) {
+                send(l);
+            }
+        }
+        if (!asks.isEmpty()) { // one request for all the turn's in-sync changes
+            transport.changeInSync(List.copyOf(asks));
+            asks.clear();
+        }
+    }
+
+    /** Moves one follower on; returns true when it needs nothing more until an answer or a table arrives. */
+    private boolean advance(Follower f, long now) {
+        Primary pr = primaries[f.partition];
+        int p = f.partition;
+        if (f.state == State.FAILED) {
+            if (f.inSync && now - f.askedAt >= ASK_AGAIN_NANOS) { // it may lack acknowledged writes: out first
+                f.askedAt = now;
+                asks.add(new InSyncChange(p, pr.term, f.node, false));
+            }
+            if (now - f.retryAt < 0) {
+                return false;
+            }
+            f.state = State.NEW;
+        }
+        Link l = link(f.node);
+        if (f.state == State.NEW) {
+            if (f.inSync && f.gapped) { // resetting it now would empty a copy the table counts in sync
+                if (now - f.askedAt >= ASK_AGAIN_NANOS) {
+                    f.askedAt = now;
+                    asks.add(new InSyncChange(p, pr.term, f.node, false));
+                }
+                return false;
+            }
+            f.stream = l.stream;
+            f.chunkInFlight = false;
+            if (f.inSync) { // it should continue this primary's history: ask
+                StreamFormat.start(l.building, p, pr.term, pr.termStart, store.sequence(p));
+                f.state = State.PROBING;
+            } else {
+                StreamFormat.reset(l.building, p, pr.term, store.sequence(p));
+                f.gapped = false;
+                f.cursor = null;
+                f.copied = false;
+                f.confirmed = -1;
+                f.state = State.COPYING;
+            }
+            appended(l, f);
+        }
+        if (f.state == State.COPYING) {
+            if (!f.copied && !f.chunkInFlight && !f.chunkInBuilding && l.copyChunks < COPY_CHUNKS_PER_MESSAGE) {
+                copyChunk(pr, f, l);
+            }
+            return false; // moved on by the answers
+        }
+        if (f.state == State.STREAMING && !f.inSync) {
+            // Asked only while it holds everything this shard applied: from this turn on, every write waits for it.
+            if (f.confirmed == store.sequence(p) && !f.adding && now - f.askedAt >= ASK_AGAIN_NANOS) {
+                f.askedAt = now;
+                f.adding = true;
+                asks.add(new InSyncChange(p, pr.term, f.node, true));
+            } else if (f.adding && now - f.askedAt >= ASK_AGAIN_NANOS) {
+                f.adding = false; // not granted in time: ask again once it holds everything again
+            }
+            return false;
+        }
+        return f.state == State.STREAMING || f.state == State.PROBING;
+    }
+
+    /**
+     * Renews the leases: every quarter of a lease, each in-sync backup (or one being added) whose grant is a
+     * quarter of a lease old gets a LEASE section of its partition in the next message, so reads of a partition
+     * that nobody writes go on being served, however busy the stream is with other partitions.
+     */
+    private void heartbeat(long now) {
+        if (now - lastHeartbeat < LeaseGrants.LEASE_NANOS / 8) {
+            return;
+        }
+        lastHeartbeat = now;
+        long old = now - LeaseGrants.LEASE_NANOS / 4;
+        for (Primary pr : primaries) {
+            if (pr == null) {
+                continue;
+            }
+            for (Follower f : pr.followers.values()) {
+                if (f.required() && receiving(f) && !f.inBuilding && f.grantedAt - old <= 0) {
+                    Link l = link(f.node);
+                    StreamFormat.lease(l.building, f.partition, pr.term);
+                    appended(l, f);
+                }
+            }
+        }
+    }
+
+    private void copyChunk(Primary pr, Follower f, Link l) {
+        WireWriter chunk = new WireWriter(64 << 10);
+        SkipList.Cursor c = store.partitionCursor(f.partition, f.cursor);
+        if (c.valid() && f.cursor != null && Arrays.equals(c.key(), f.cursor)) {
+            c.next();
+        }
+        long bytes = 0;
+        for (int n = 0; n < COPY_ENTRIES && bytes < COPY_BYTES && c.valid(); n++, c.next()) {
+            f.cursor = c.key();
+            Changes.put(chunk, c.key(), c.value(), c.version());
+            bytes += Changes.putBytes(c.key(), c.value());
+        }
+        f.copied = !c.valid();
+        StreamFormat.copy(l.building, f.partition, pr.term);
+        l.building.u32(chunk.size()).raw(chunk.array(), 0, chunk.size());
+        l.copyChunks++;
+        f.chunkInBuilding = true;
+        appended(l, f);
+    }
+
+    private void send(Link l) {
+        WireWriter body = new WireWriter(l.building.size() + 64);
+        StreamFormat.header(body, self, shard, l.stream, l.seq);
+        body.raw(l.building.array(), 0, l.building.size());
+        long now = System.nanoTime();
+        for (Follower f : l.inBuilding) {
+            f.inBuilding = false;
+            f.pendingSentAt = now;
+            f.sentVersion = store.sequence(f.partition);
+            f.chunkInFlight = f.chunkInBuilding;
+            f.lastChunkInFlight = f.chunkInBuilding && f.copied;
+            f.chunkInBuilding = false;
+        }
+        List<Follower> sent = l.inBuilding;
+        l.inBuilding = l.inFlight;
+        l.inBuilding.clear();
+        l.inFlight = sent;
+        l.busy = true;
+        l.seq++;
+        l.building.reset();
+        l.copyChunks = 0;
+        transmit(l, l.stream, body.toByteArray(), 0);
+    }
+
+    /**
+     * Sends one message, and sends it again (after {@link #RETRY_NANOS}) when it timed out, up to
+     * {@link #RESENDS} times: a backup skips what it holds already. Other failures, or one more timeout, end the
+     * stream.
+     */
+    private void transmit(Link l, long stream, byte[] body, int resent) {
+        transport.send(l.node, body, (refusals, failure) -> {
+            if (failure != null && l.stream == stream && resent < RESENDS && transport.transient_(failure)) {
+                transport.later(RETRY_NANOS / 1_000_000, () -> {
+                    if (l.stream == stream) {
+                        transmit(l, stream, body, resent + 1);
+                    }
+                });
+                return;
+            }
+            answered(l, stream, refusals, failure);
+        });
+    }
+
+    /** How often a message that timed out is sent again before its stream is given up. */
+    static final int RESENDS = 2;
+
+    private void answered(Link l, long stream, List<Refusal> refusals, Throwable failure) {
+        l.busy = false;
+        List<Follower> sent = l.inFlight;
+        l.inFlight = new ArrayList<>();
+        if (l.stream == stream) {
+            if (failure != null) {
+                breakLink(l);
+            } else {
+                Set<Integer> refused = new HashSet<>();
+                for (Refusal r : refusals) {
+                    refused.add(r.partition());
+                }
+                for (Follower f : sent) {
+                    if (current(f) && f.stream == stream && receiving(f)) {
+                        acknowledged(f, refused.contains(f.partition));
+                    }
+                }
+            }
+        }
+        checkWaiters();
+        flush();
+    }
+
+    private void acknowledged(Follower f, boolean refused) {
+        if (refused) {
+            f.confirmed = -1; // its copy does not continue this history
+            f.gapped = true;
+            fail(f);
+            return;
+        }
+        if (f.pendingSentAt - f.grantedAt > 0) {
+            f.grantedAt = f.pendingSentAt;
+        }
+        switch (f.state) {
+            case PROBING -> {
+                f.state = State.STREAMING;
+                f.confirmed = f.sentVersion;
+            }
+            case COPYING -> {
+                if (f.chunkInFlight) {
+                    f.chunkInFlight = false;
+                    if (f.lastChunkInFlight) {
+                        f.state = State.STREAMING;
+                        f.confirmed = f.sentVersion;
+                    }
+                }
+            }
+            case STREAMING -> f.confirmed = Math.max(f.confirmed, f.sentVersion);
+            default -> { }
+        }
+        unsettled.add(f);
+    }
+
+    /** Whether the follower is still the one its partition's primary state holds. */
+    private boolean current(Follower f) {
+        Primary pr = primaries[f.partition];
+        return pr != null && pr.followers.get(f.node) == f;
+    }
+
+    /** The stream to {@code l.node} failed: a new stream, and every follower there starts over. */
+    private void breakLink(Link l) {
+        l.stream = ThreadLocalRandom.current().nextLong();
+        l.building.reset();
+        l.copyChunks = 0;
+        for (Follower f : l.inBuilding) {
+            f.inBuilding = false;
+            f.chunkInBuilding = false;
+        }
+        l.inBuilding.clear();
+        for (Primary pr : primaries) {
+            Follower f = pr == null ? null : pr.followers.get(l.node);
+            if (f != null) {
+                fail(f);
+            }
+        }
+    }
+
+    /** The follower stopped receiving: it is tried again later; out of the in-sync set first if it is in it. */
+    private void fail(Follower f) {
+        f.state = State.FAILED;
+        f.adding = false;
+        f.chunkInFlight = false;
+        f.askedAt = 0;
+        f.retryAt = System.nanoTime() + RETRY_NANOS;
+        unsettled.add(f);
+    }
+
+    private Link link(String node) {
+        return links.computeIfAbsent(node, Link::new);
+    }
+
+    /** The partitions this shard is primary of whose in-sync set holds fewer than {@code r} members. */
+    public int underReplicated(int r) {
+        int n = 0;
+        for (Primary pr : primaries) {
+            if (pr != null) {
+                int in = 1;
+                for (Follower f : pr.followers.values()) {
+                    in += f.inSync ? 1 : 0;
+                }
+                n += in < r ? 1 : 0;
+            }
+        }
+        return n;
+    }
+}

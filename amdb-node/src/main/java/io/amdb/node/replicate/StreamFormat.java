@@ -1,0 +1,156 @@
+package io.amdb.node.replicate;
+
+import io.amdb.protocol.ErrorCode;
+import io.amdb.protocol.ProtocolException;
+import io.amdb.protocol.WireReader;
+import io.amdb.protocol.WireWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bytes of the replication stream: a primary's shard to a backup node ({@code amdb.replica.<id>}), and the
+ * backup's reply. Pure functions; the layout is {@code docs/PEERS.md}, "Replication stream".
+ */
+public final class StreamFormat {
+    /** The backup's copy must be exactly at {@code seq} of this term's history (it followed it): then it goes on. */
+    public static final int START = 1;
+    /** The backup drops its copy of the partition, takes {@code seq} as its sequence and follows this term. */
+    public static final int RESET = 2;
+    /** One write, whose version must be the backup's sequence + 1. */
+    public static final int CHANGE = 3;
+    /** Entries of the primary's copy (PUTs in key order), at versions the backup's sequence already covers. */
+    public static final int COPY = 4;
+
+    /** Nothing to apply: the backup confirms it still follows this primary at this term (a lease round). */
+    public static final int LEASE = 5;
+
+    /** Reply outcome: the backup's copy does not continue the primary's history; the primary resets it. */
+    public static final int GAP = 1;
+    /** Reply outcome: the backup's table does not list the sender as primary at this term, or itself as backup. */
+    public static final int STALE = 2;
+
+    private StreamFormat() {}
+
+    public static void header(WireWriter w, String from, int shard, long stream, int seq) {
+        w.str(from).u16(shard).i64(stream).u32(seq);
+    }
+
+    /** A START: the term began at {@code termStart}; the primary is at {@code seq} now. */
+    public static void start(WireWriter w, int partition, long term, long termStart, long seq) {
+        w.u32(partition).i64(term).u8(START).i64(termStart).i64(seq);
+    }
+
+    public static void lease(WireWriter w, int partition, long term) {
+        w.u32(partition).i64(term).u8(LEASE);
+    }
+
+    public static void reset(WireWriter w, int partition, long term, long seq) {
+        w.u32(partition).i64(term).u8(RESET).i64(seq);
+    }
+
+    /** Opens a CHANGE section; the caller appends one change in the {@code storage/Changes} format. */
+    public static void change(WireWriter w, int partition, long term) {
+        w.u32(partition).i64(term).u8(CHANGE);
+    }
+
+    /** Opens a COPY section; the caller appends {@code u32 length} and that many bytes of PUT changes. */
+    public static void copy(WireWriter w, int partition, long term) {
+        w.u32(partition).i64(term).u8(COPY);
+    }
+
+    /** A decoded message: its header and its sections in order. */
+    public record Message(String from, int shard, long stream, int seq, List<Section> sections) {}
+
+    /**
+     * One section. {@code seq} for START and RESET, {@code termStart} for START; for CHANGE and COPY,
+     * {@code bytes[off, off + len)} holds the change(s) in the {@code storage/Changes} format.
+     */
+    public record Section(int partition, long term, int kind, long termStart, long seq, byte[] bytes, int off,
+            int len) {}
+
+    /** A partition the backup did not take, why ({@link #GAP} or {@link #STALE}), and its sequence there. */
+    public record Refusal(int partition, int outcome, long seq) {}
+
+    /**
+     * Decodes a message, checking every section's shape (a change is parsed to find its end) and each partition
+     * against {@code partitions}.
+     *
+     * @throws ProtocolException {@code MALFORMED_FRAME} naming the first defect
+     */
+    public static Message decode(byte[] body, int partitions) throws ProtocolException {
+        WireReader r = new WireReader(body, 0, body.length);
+        String from = r.str();
+        int shard = r.u16();
+        long stream = r.i64();
+        int seq = r.u32();
+        List<Section> sections = new ArrayList<>();
+        while (r.remaining() > 0) {
+            int partition = r.u32();
+            if (partition < 0 || partition >= partitions) {
+                throw malformed("section for partition " + (partition & 0xFFFFFFFFL) + " of " + partitions);
+            }
+            long term = r.i64();
+            int kind = r.u8();
+            switch (kind) {
+                case START -> {
+                    long termStart = r.i64();
+                    sections.add(new Section(partition, term, kind, termStart, r.i64(), null, 0, 0));
+                }
+                case RESET -> sections.add(new Section(partition, term, kind, 0, r.i64(), null, 0, 0));
+                case LEASE -> sections.add(new Section(partition, term, kind, 0, 0, null, 0, 0));
+                case CHANGE -> {
+                    int from0 = body.length - r.remaining();
+                    skipChange(r);
+                    sections.add(new Section(partition, term, kind, 0, 0, body, from0,
+                            body.length - r.remaining() - from0));
+                }
+                case COPY -> {
+                    int len = r.u32();
+                    if (len < 0 || len > r.remaining()) {
+                        throw malformed("copy section of " + (len & 0xFFFFFFFFL) + " bytes, " + r.remaining() + " left");
+                    }
+                    int off = body.length - r.remaining();
+                    sections.add(new Section(partition, term, kind, 0, 0, body, off, len));
+                    r.skip(len);
+                }
+                default -> throw malformed("unknown section kind " + kind);
+            }
+        }
+        return new Message(from, shard, stream, seq, sections);
+    }
+
+    private static void skipChange(WireReader r) throws ProtocolException {
+        int op = r.u8();
+        r.i64();
+        r.skipBytes();
+        if (op == io.amdb.node.storage.Changes.PUT) {
+            r.skipBytes();
+        } else if (op != io.amdb.node.storage.Changes.DELETE) {
+            throw malformed("unknown change op " + op);
+        }
+    }
+
+    public static byte[] encodeReply(List<Refusal> refusals) {
+        WireWriter w = new WireWriter(4 + 13 * refusals.size());
+        w.u32(refusals.size());
+        for (Refusal f : refusals) {
+            w.u32(f.partition()).u8(f.outcome()).i64(f.seq());
+        }
+        return w.toByteArray();
+    }
+
+    public static List<Refusal> decodeReply(byte[] body) throws ProtocolException {
+        WireReader r = new WireReader(body, 0, body.length);
+        int n = r.count(13);
+        List<Refusal> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new Refusal(r.u32(), r.u8(), r.i64()));
+        }
+        r.expectEnd();
+        return out;
+    }
+
+    private static ProtocolException malformed(String what) {
+        return new ProtocolException(ErrorCode.MALFORMED_FRAME, what);
+    }
+}

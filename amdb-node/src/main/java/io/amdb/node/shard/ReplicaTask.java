@@ -1,0 +1,130 @@
+package io.amdb.node.shard;
+
+import io.amdb.node.replicate.StreamFormat;
+import io.amdb.node.replicate.StreamFormat.Refusal;
+import io.amdb.node.replicate.StreamFormat.Section;
+import io.amdb.node.storage.Changes;
+import io.amdb.node.storage.ShardStore;
+import io.amdb.protocol.ProtocolException;
+import io.amdb.protocol.WireReader;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A backup's side of the replication stream on one shard: applies, in order, the sections of one message for
+ * this shard's partitions, and reports the partitions whose copy does not continue the primary's history
+ * ({@link StreamFormat#GAP}): nothing more of such a partition is applied from the message.
+ *
+ * <p>The rules (docs/PEERS.md, "Replication stream"): a START of term t at sequence s, where the term began at
+ * {@code termStart}, is taken when the copy follows t and is at s, or follows an earlier term and is at
+ * s = termStart (the new primary has written nothing yet); a RESET drops the copy and follows t from its
+ * sequence; a CHANGE must follow t and carry the next version (one it holds already, resent, is skipped); a COPY
+ * must follow t. A START of the term it follows is taken at any sequence from s on (resent). The caller has checked the
+ * sections against its table.
+ */
+public final class ReplicaTask implements ShardTask {
+    private final List<Section> sections;
+    private final List<Refusal> refusals = new ArrayList<>();
+    private final Set<Integer> refused = new HashSet<>();
+    private int next;
+    private WireReader copy; // the COPY section being applied, across slices
+    private boolean wrote;
+
+    public ReplicaTask(List<Section> sections) {
+        this.sections = sections;
+    }
+
+    /** The partitions whose sections were not applied, after the task ran. */
+    public List<Refusal> refusals() {
+        return refusals;
+    }
+
+    @Override
+    public boolean ranWrites() {
+        return wrote;
+    }
+
+    @Override
+    public boolean runOn(ShardStore store, int budget) {
+        int done = 0;
+        try {
+            while (next < sections.size() && done < budget) {
+                Section s = sections.get(next);
+                int p = s.partition();
+                if (refused.contains(p)) {
+                    next++;
+                    continue;
+                }
+                if (s.kind() == StreamFormat.COPY) {
+                    if (copy == null) {
+                        if (store.followedTerm(p) != s.term()) {
+                            refuse(store, p);
+                            next++;
+                            continue;
+                        }
+                        copy = new WireReader(s.bytes(), s.off(), s.len());
+                    }
+                    while (copy.remaining() > 0 && done < budget) {
+                        Changes.applyNext(store, p, copy);
+                        done++;
+                    }
+                    wrote = true;
+                    if (copy.remaining() == 0) {
+                        copy = null;
+                        next++;
+                    }
+                    continue;
+                }
+                apply(store, s);
+                done++;
+                next++;
+            }
+        } catch (ProtocolException e) {
+            throw new IllegalArgumentException("malformed replication section: " + e.getMessage(), e);
+        }
+        return next == sections.size();
+    }
+
+    /** START, RESET or CHANGE: one step. */
+    private void apply(ShardStore store, Section s) throws ProtocolException {
+        int p = s.partition();
+        long followed = store.followedTerm(p);
+        switch (s.kind()) {
+            case StreamFormat.START -> {
+                boolean same = followed == s.term() && store.sequence(p) >= s.seq(); // a resent START
+                boolean fresh = followed >= 0 && followed < s.term() && store.sequence(p) == s.seq()
+                        && s.seq() == s.termStart();
+                if (same || fresh) {
+                    store.follow(p, s.term());
+                } else {
+                    refuse(store, p);
+                }
+            }
+            case StreamFormat.RESET -> {
+                store.resetPartition(p, s.seq());
+                store.reclaim(p);
+                store.follow(p, s.term());
+                wrote = true;
+            }
+            case StreamFormat.CHANGE -> {
+                WireReader r = new WireReader(s.bytes(), s.off(), s.len());
+                r.u8();
+                long version = r.i64();
+                if (followed != s.term() || version > store.sequence(p) + 1) {
+                    refuse(store, p);
+                } else if (version == store.sequence(p) + 1) { // else a resent change it holds already
+                    Changes.applyNext(store, p, new WireReader(s.bytes(), s.off(), s.len()));
+                    wrote = true;
+                }
+            }
+            default -> throw new IllegalStateException("section kind " + s.kind());
+        }
+    }
+
+    private void refuse(ShardStore store, int partition) {
+        refused.add(partition);
+        refusals.add(new Refusal(partition, StreamFormat.GAP, store.sequence(partition)));
+    }
+}

@@ -1,0 +1,38 @@
+package io.amdb.node.shard;
+
+import io.amdb.node.storage.Journal;
+import io.amdb.node.storage.ShardStore;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.util.function.IntConsumer;
+
+/**
+ * The replication layer as a shard sees it: the journal every change of the shard's store passes through (after
+ * the log), which partitions the shard serves, and when a request's partitions are safe to answer for. Called on
+ * the shard's event loop only. The implementation is {@code io.amdb.node.replicate.Replicator}.
+ */
+public interface ShardReplication extends Journal {
+    /** Takes up the node's current table; the shard calls it before each task. */
+    void refresh();
+
+    /** Whether the shard serves the partition's requests now (it is the partition's primary). */
+    boolean serves(int partition);
+
+    /** Sends what the turn gathered; the shard calls it at the end of each turn (and on a timer when idle). */
+    void flush();
+
+    /**
+     * Runs {@code done} once every in-sync backup of these partitions holds every change of them made so far, or
+     * {@code unknown} with a partition whose primary changed first.
+     */
+    void whenReplicated(int[] partitions, Runnable done, IntConsumer unknown);
+
+    /** The shard stops: requests still waiting end with an unknown outcome. */
+    void close();
+
+    /** Makes a shard's replication once the shard runs, on its context; {@code log} may be {@link Journal#NONE}. */
+    @FunctionalInterface
+    interface Factory {
+        ShardReplication create(int shard, ShardStore store, Journal log, Vertx vertx, Context context);
+    }
+}
