@@ -17,7 +17,9 @@ import java.util.function.Function;
  * the cached table, on the connection {@link Peer#connectionFor} picks for the key. A partition the cached
  * table marks LOST is looked up once more in a refreshed table (a LOST partition comes back when its owner
  * returns with its data, or an operator accepts the loss), then fails with PARTITION_LOST; a lost owner fails
- * with CONNECTION_LOST: nothing is sent, and nothing is sent to another node instead. Requests with no key (PING, INFO, SCAN, TABLE) go to any live node, the seed first.
+ * once no newer table names another owner within the request timeout (a failover names the partition's new
+ * primary; nothing was sent, so routing it there is safe), with CONNECTION_LOST. Requests with no key (PING, INFO,
+ * SCAN, TABLE) go to any live node, the seed first.
  *
  * <p><b>Retry.</b> Only WRONG_OWNER is retried: the node did not apply the request, so sending it again is
  * safe. The table is refreshed first (coalesced, see {@link TableRefresher}), then the request is routed
@@ -99,6 +101,28 @@ final class Dispatcher {
         });
     }
 
+    /**
+     * The owner the table of {@code epoch} names is lost (its connection broke; nothing was sent to it): refreshes
+     * the table and runs {@code again} once the client routes with a newer one (a failover names the partition's
+     * new primary), asking again every {@link #OWNER_LOST_RETRY_MS} ms; runs {@code giveUp} once the operation is out
+     * of time. Sending again is safe: the request never left.
+     */
+    void afterOwnerLost(long startNanos, long epoch, Runnable again, Runnable giveUp) {
+        refresher.afterRefresh(epoch, refreshFailure -> {
+            if (router.epoch() > epoch) {
+                again.run();
+            } else if (System.nanoTime() - startNanos + TimeUnit.MILLISECONDS.toNanos(OWNER_LOST_RETRY_MS) >= timeoutNanos) {
+                giveUp.run();
+            } else {
+                CompletableFuture.delayedExecutor(OWNER_LOST_RETRY_MS, TimeUnit.MILLISECONDS, Runnable::run)
+                        .execute(() -> afterOwnerLost(startNanos, epoch, again, giveUp));
+            }
+        });
+    }
+
+    /** How often a request whose owner is lost asks for a newer table while it waits for a failover. */
+    static final long OWNER_LOST_RETRY_MS = 100;
+
     /** 5, 10, 20, 40, 80 ms: short next to a request timeout, long next to a table publication. */
     static long backoffMillis(int attempt) {
         return Math.min(80, 5L << Math.max(0, attempt - 1));
@@ -135,8 +159,9 @@ final class Dispatcher {
                 return;
             }
             AmDbException refused = owner.rejection();
-            if (refused != null) {
-                op.fail(refused);
+            if (refused != null) { // nothing sent: wait for a table that names another owner (a failover)
+                afterOwnerLost(op.startNanos, routing.epoch(), () -> attempt(op, request, key, mapper, attempt, lostChecked),
+                        () -> op.fail(refused));
                 return;
             }
             target = owner.connectionFor(hash);

@@ -115,7 +115,11 @@ abstract class SplitRequest<T> {
                         () -> failed(lostItems, stillLost));
             }
         }
-        refused.forEach((peer, items) -> failed(items.toArray(), peer.rejection()));
+        refused.forEach((peer, items) -> { // nothing sent: wait for a table that names another owner (a failover)
+            int[] waiting = items.toArray();
+            dispatcher.afterOwnerLost(op.startNanos, routing.epoch(), () -> send(waiting, attempt, lostChecked),
+                    () -> failed(waiting, peer.rejection()));
+        });
         boolean all = indices.length == size && parts.size() == 1 && lost.size() == 0 && refused.isEmpty();
         parts.forEach((connection, items) -> {
             if (!op.isDone()) {

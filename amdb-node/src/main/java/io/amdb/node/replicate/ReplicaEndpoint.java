@@ -34,6 +34,7 @@ public final class ReplicaEndpoint extends VerticleBase {
     private final RolesCache roles;
 
     private final LeaseGrants grants;
+    private final Resends resends = new Resends();
 
     public ReplicaEndpoint(Member self, NodeTable table, ShardDispatcher shards, RolesCache roles, LeaseGrants grants) {
         this.self = self;
@@ -65,8 +66,18 @@ public final class ReplicaEndpoint extends VerticleBase {
             PeerFailure.MALFORMED.fail(message, "malformed replication message: " + e.getMessage());
             return;
         }
-        // A section of a term this node's table has not reached yet waits for the table (about 5 s at most).
-        table.await(() -> behind(m).isEmpty(), () -> apply(message, m));
+        resends.offer(m.from(), m.shard(), m.stream(), m.seq(), () -> {
+            // A section of a term this node's table has not reached yet waits for the table (about 5 s at most).
+            io.vertx.core.Promise<byte[]> reply = io.vertx.core.Promise.promise();
+            table.await(() -> behind(m).isEmpty(), () -> apply(m, reply));
+            return reply.future();
+        }).onComplete(ar -> {
+            if (ar.succeeded()) {
+                message.reply(Buffer.buffer(ar.result()));
+            } else {
+                PeerFailure.FAILED.fail(message, ar.cause().getMessage());
+            }
+        });
     }
 
     /** The partitions whose sections carry a term above this node's table. */
@@ -81,7 +92,7 @@ public final class ReplicaEndpoint extends VerticleBase {
         return out;
     }
 
-    private void apply(Message<Buffer> message, StreamFormat.Message m) {
+    private void apply(StreamFormat.Message m, io.vertx.core.Promise<byte[]> reply) {
         for (Section s : m.sections()) {
             grants.granted(s.partition()); // before the table is read: see LeaseGrants
         }
@@ -117,13 +128,13 @@ public final class ReplicaEndpoint extends VerticleBase {
         }
         Future.all(parts).onComplete(ar -> {
             if (ar.failed()) {
-                PeerFailure.FAILED.fail(message, "applying replication from " + m.from() + ": " + ar.cause().getMessage());
+                reply.fail("applying replication from " + m.from() + ": " + ar.cause().getMessage());
                 return;
             }
             for (Future<ReplicaTask> f : parts) {
                 refusals.addAll(f.result().refusals());
             }
-            message.reply(Buffer.buffer(StreamFormat.encodeReply(refusals)));
+            reply.complete(StreamFormat.encodeReply(refusals));
         });
     }
 }

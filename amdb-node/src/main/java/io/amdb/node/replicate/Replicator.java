@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -81,7 +82,7 @@ public final class Replicator implements ShardReplication {
         State state = State.NEW;
         boolean inSync; // as the installed table says
         boolean adding; // this primary asked to add it and counts it as in sync meanwhile
-        long askedAt; // when an in-sync change for it was last asked, System.nanoTime()
+        long askedAt; // when an in-sync change for it was last asked (the clock's nanoseconds)
         long stream; // the link stream its state belongs to
         boolean inBuilding; // the message being built carries a section of it
         boolean chunkInBuilding; // ... and that section is a copy chunk
@@ -96,10 +97,10 @@ public final class Replicator implements ShardReplication {
         long pendingSentAt; // when the message in flight that carries a section of it was sent
         long grantedAt; // when the latest message it took a section of was sent: its lease grant
 
-        Follower(int partition, String node) {
+        Follower(int partition, String node, long now) {
             this.partition = partition;
             this.node = node;
-            this.grantedAt = System.nanoTime() - 10 * LeaseGrants.LEASE_NANOS; // no grant yet
+            this.grantedAt = now - 10 * LeaseGrants.LEASE_NANOS; // no grant yet
         }
 
         boolean required() {
@@ -111,7 +112,7 @@ public final class Replicator implements ShardReplication {
     private static final class Primary {
         final long term;
         final long termStart;
-        final long servesFrom; // System.nanoTime() from which it serves (a promoted backup waits out the old lease)
+        final long servesFrom; // the clock's time from which it serves (a promoted backup waits out the old lease)
         final Map<String, Follower> followers = new LinkedHashMap<>();
 
         Primary(long term, long termStart, long servesFrom) {
@@ -157,8 +158,9 @@ public final class Replicator implements ShardReplication {
     private final RolesCache rolesCache;
     private final LeaseGrants grants;
     private final Runnable wake;
+    private final LongSupplier clock;
     private long wakeAt; // when a promoted partition starts being served (0: none pending)
-    private long lastHeartbeat = System.nanoTime();
+    private long lastHeartbeat;
     private final Primary[] primaries;
     private final boolean[] handedOver; // no longer primary here: a migration took every write to its target
     private final Map<String, Link> links = new HashMap<>();
@@ -173,6 +175,14 @@ public final class Replicator implements ShardReplication {
      */
     public Replicator(String self, int shard, ShardStore store, Journal log, Transport transport,
             Supplier<PartitionTable> table, RolesCache rolesCache, LeaseGrants grants, Runnable wake) {
+        this(self, shard, store, log, transport, table, rolesCache, grants, wake, System::nanoTime);
+    }
+
+    /** As the other constructor, with {@code clock} (nanoseconds, as {@link System#nanoTime()}) for every timeout. */
+    Replicator(String self, int shard, ShardStore store, Journal log, Transport transport,
+            Supplier<PartitionTable> table, RolesCache rolesCache, LeaseGrants grants, Runnable wake, LongSupplier clock) {
+        this.clock = clock;
+        this.lastHeartbeat = clock.getAsLong();
         this.grants = grants;
         this.wake = wake;
         this.self = self;
@@ -191,7 +201,7 @@ public final class Replicator implements ShardReplication {
     public boolean serves(int partition) {
         refresh();
         Primary pr = primaries[partition];
-        return pr != null && (pr.servesFrom == 0 || System.nanoTime() - pr.servesFrom >= 0);
+        return pr != null && (pr.servesFrom == 0 || clock.getAsLong() - pr.servesFrom >= 0);
     }
 
     /** Brings the roles up to the node's current table; call before each task. */
@@ -226,7 +236,7 @@ public final class Replicator implements ShardReplication {
                 // A backup promoted (its copy follows the old primary's stream) waits out that primary's lease; a
                 // migration's target does not: the old primary stopped serving when it fenced the partition.
                 long from = store.followedTerm(p) >= 0 ? grants.servesFrom(p) : 0;
-                boolean waits = from != 0 && from - System.nanoTime() > 0;
+                boolean waits = from != 0 && from - clock.getAsLong() > 0;
                 now = primaries[p] = new Primary(next.term(p), store.sequence(p), waits ? from : 0);
                 if (waits && (wakeAt == 0 || from - wakeAt > 0)) {
                     wakeAt = from;
@@ -237,7 +247,7 @@ public final class Replicator implements ShardReplication {
             for (Roles.Backup b : next.backups(p)) {
                 Follower f = now.followers.get(b.nodeId());
                 if (f == null) {
-                    f = new Follower(p, b.nodeId());
+                    f = new Follower(p, b.nodeId(), clock.getAsLong());
                     unsettled.add(f);
                 }
                 if (f.inSync != b.inSync()) {
@@ -330,7 +340,7 @@ public final class Replicator implements ShardReplication {
     @Override
     public void whenReplicated(int[] partitions, Runnable done, IntConsumer unknown) {
         List<Need> needs = null;
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         long leaseSince = now - LeaseGrants.LEASE_NANOS;
         for (int p : partitions) {
             Primary pr = primaries[p];
@@ -374,7 +384,7 @@ public final class Replicator implements ShardReplication {
             Follower f = pr.followers.get(n.follower().node);
             boolean needed = f == n.follower() && f.required();
             if (needed && (f.confirmed < n.version() || f.grantedAt - n.leaseSince() <= 0)) {
-                if (System.nanoTime() - w.since() > MAX_WAIT_NANOS) {
+                if (clock.getAsLong() - w.since() > MAX_WAIT_NANOS) {
                     LOG.warning(() -> self + " shard " + shard + ": a request waited " + MAX_WAIT_NANOS / 1_000_000_000
                             + " s for " + f.node + " on partition " + n.partition() + " (" + f.state + ", in sync "
                             + f.inSync + ", adding " + f.adding + ", holds " + f.confirmed + " of " + n.version()
@@ -417,7 +427,7 @@ public final class Replicator implements ShardReplication {
     /** Sends what the turn gathered: the next message of every link that has something and nothing in flight. */
     @Override
     public void flush() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (wakeAt != 0 && now - wakeAt >= 0) { // a promoted partition is served from now on
             wakeAt = 0;
             wake.run();
@@ -548,7 +558,7 @@ public final class Replicator implements ShardReplication {
         WireWriter body = new WireWriter(l.building.size() + 64);
         StreamFormat.header(body, self, shard, l.stream, l.seq);
         body.raw(l.building.array(), 0, l.building.size());
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         for (Follower f : l.inBuilding) {
             f.inBuilding = false;
             f.pendingSentAt = now;
@@ -673,8 +683,23 @@ public final class Replicator implements ShardReplication {
         f.adding = false;
         f.chunkInFlight = false;
         f.askedAt = 0;
-        f.retryAt = System.nanoTime() + RETRY_NANOS;
+        f.retryAt = clock.getAsLong() + RETRY_NANOS;
         unsettled.add(f);
+    }
+
+    /** Where each backup of the partition stands, for diagnosis and tests. */
+    String describe(int partition) {
+        Primary pr = primaries[partition];
+        if (pr == null) {
+            return "not primary";
+        }
+        StringBuilder out = new StringBuilder("term " + pr.term + ", sequence " + store.sequence(partition));
+        for (Follower f : pr.followers.values()) {
+            out.append("; ").append(f.node).append(' ').append(f.state).append(f.inSync ? " in sync" : "")
+                    .append(f.adding ? " adding" : "").append(f.gapped ? " gapped" : "").append(" holds ")
+                    .append(f.confirmed).append(unsettled.contains(f) ? " unsettled" : "");
+        }
+        return out.toString();
     }
 
     private Link link(String node) {
