@@ -44,16 +44,14 @@ wait_ready() {
   echo "no ready line in $1" >&2; cat "$1" >&2; exit 1
 }
 
-# info_is PORT FIELD VALUE: whether the node's INFO field has that value.
-info_is() {
-  "$ROOT/amdb" shell --url "jdbc:amdb://127.0.0.1:$1" --format csv -e 'INFO' 2>/dev/null | grep -q "^$2,$3\$"
-}
-
 # settle PORT: waits (bounded) until nothing moves and every partition has R copies in sync (or R > members).
 settle() {
-  for _ in $(seq 1 1200); do
-    info_is "$1" migrations_in_flight 0 && info_is "$1" partitions_under_replicated 0 && return 0
-    sleep 0.1
+  for _ in $(seq 1 300); do
+    local info
+    info=$("$ROOT/amdb" shell --url "jdbc:amdb://127.0.0.1:$1" --format csv -e 'INFO' 2>/dev/null) || true
+    grep -q '^migrations_in_flight,0$' <<<"$info" && grep -q '^partitions_under_replicated,0$' <<<"$info" \
+      && grep -q '^members,3$' <<<"$info" && return 0
+    sleep 0.2
   done
   echo "the cluster did not settle" >&2; exit 1
 }
@@ -65,7 +63,8 @@ stop_all() {
   rm -rf "$WORK"/data-*
 }
 
-# cluster3 R: starts three nodes b0..b2 with replication factor R; prints b0's port once settled.
+# cluster3 R: starts three nodes b0..b2 with replication factor R; sets PORT to b0's port once settled. (Not
+# run in a subshell: PIDS must reach stop_all.)
 cluster3() {
   local name="bench-$RANDOM$RANDOM" hz=(5941 5942 5943)
   local join="127.0.0.1:${hz[0]},127.0.0.1:${hz[1]},127.0.0.1:${hz[2]}"
@@ -75,9 +74,8 @@ cluster3() {
       --cluster-port "${hz[$i]}" --join "$join" >"$WORK/c$i.out" 2>&1 &
     PIDS+=($!)
   done
-  local port; port=$(wait_ready "$WORK/c0.out"); wait_ready "$WORK/c1.out" >/dev/null; wait_ready "$WORK/c2.out" >/dev/null
-  settle "$port"
-  echo "$port"
+  PORT=$(wait_ready "$WORK/c0.out"); wait_ready "$WORK/c1.out" >/dev/null; wait_ready "$WORK/c2.out" >/dev/null
+  settle "$PORT"
 }
 
 # bench PORT: "put_ops put_p50 put_p99 get_ops get_p50 get_p99" of `./amdb bench` against PORT.
@@ -94,8 +92,8 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 declare -A F
 for round in $(seq 1 "$ROUNDS"); do
   for r in 1 2 3; do
-    port=$(cluster3 "$r")
-    read -r pops p50 p99 gops g50 g99 < <(bench "$port")
+    cluster3 "$r"
+    read -r pops p50 p99 gops g50 g99 < <(bench "$PORT")
     F[$r.put]+="$pops "; F[$r.put50]+="$p50 "; F[$r.put99]+="$p99 "
     F[$r.get]+="$gops "; F[$r.get50]+="$g50 "; F[$r.get99]+="$g99 "
     stop_all
@@ -117,11 +115,11 @@ echo "(medians of $ROUNDS rounds of $OPS operations, 100-byte values, durability
 echo
 echo "failover and re-replication, R = 2, $KEYS keys:"
 for round in $(seq 1 "$ROUNDS"); do
-  port=$(cluster3 2)
-  "$ROOT/amdb" bench --port "$port" --ops "$KEYS" --keys "$KEYS" --distinct --value-size 100 --no-baseline \
+  cluster3 2
+  "$ROOT/amdb" bench --port "$PORT" --ops "$KEYS" --keys "$KEYS" --distinct --value-size 100 --no-baseline \
     >"$WORK/load.out" 2>&1
-  settle "$port"
-  "$(command -v java)" -cp "$ROOT/amdb-bench/target/amdb-bench.jar" io.amdb.bench.FailoverProbe "127.0.0.1:$port" \
+  settle "$PORT"
+  "$(command -v java)" -cp "$ROOT/amdb-bench/target/amdb-bench.jar" io.amdb.bench.FailoverProbe "127.0.0.1:$PORT" \
     b2 "${PIDS[2]}" "$KEYS" 100 | tee -a "$WORK/failover.out"
   stop_all
 done

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * {@code ./amdb-data/node-<port>}, says so on the ready line, and the very same command started again finds it.
  */
 class DefaultDataDirIT {
-    private static final Pattern READY = Pattern.compile("ready on 127\\.0\\.0\\.1:(\\d+).*durability async, data in (\\S+)");
+    private static final Pattern READY = Pattern.compile("ready on 127\\.0\\.0\\.1:(\\d+).*durability async, data in (.+?), replication ");
 
     @Test
     void sameCommandTwice_sameDirectory_dataIsBack() throws Exception {
