@@ -22,6 +22,7 @@ async function refreshCluster() {
     $('lost').textContent = view.lost ? `${view.lost} partitions LOST: ${view.lostPartitions.slice(0, 20).join(', ')}` : '';
     showMigrations(view);
     showStorage(view.info || {});
+    showReplication(view.info || {});
   } catch (e) { /* disconnected: the status badge says so */ }
 }
 
@@ -49,6 +50,27 @@ function showMigrations(view) {
     return li;
   }));
   if (!view.migrations.length) $('migrations').innerHTML = '<li class="muted">no partitions moving</li>';
+}
+
+// Copies: the factor, partitions short of copies, and the copies this node is making (rate, what is left, ETA).
+function showReplication(info) {
+  const running = Number(info.replication_copies_running || 0);
+  const eta = Number(info.replication_copy_eta_s);
+  const rows = [
+    ['replication', `${info.replication_factor} copies, min in-sync ${info.min_in_sync}`],
+    ['under-replicated', `${info.partitions_under_replicated} of ${info.partitions} partitions`],
+    ['copying from here', running === 0 ? 'nothing' : `${running} partitions, ${info.replication_copy_keys_left} keys `
+      + `left at ${(Number(info.replication_copy_bytes_per_s) / 1e6).toFixed(1)} MB/s `
+      + `(${info.replication_copy_keys_per_s} keys/s), ETA ${eta < 0 ? 'unknown' : eta + ' s'}`],
+    ['copied so far', `${info.replication_copy_keys} keys, ${(Number(info.replication_copy_bytes) / 1e6).toFixed(1)} MB`],
+  ];
+  $('replication').replaceChildren(...rows.flatMap(([k, v]) => {
+    const dt = document.createElement('dt');
+    dt.textContent = k;
+    const dd = document.createElement('dd');
+    dd.textContent = v;
+    return [dt, dd];
+  }));
 }
 
 // This node's durability: mode, where its data lives, log and fsync figures, snapshots, last recovery.

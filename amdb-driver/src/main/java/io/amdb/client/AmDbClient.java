@@ -64,6 +64,8 @@ import java.util.function.Function;
 public final class AmDbClient implements AutoCloseable {
     private static final Function<Response, Void> TO_VOID = r -> null;
     private static final Function<Response, byte[]> TO_VALUE = r -> ((Response.Value) r).value();
+    private static final Function<Response, Response.Versioned> TO_VERSIONED = r -> (Response.Versioned) r;
+    private static final Function<Response, Response.Swapped> TO_SWAPPED = r -> (Response.Swapped) r;
     private static final Function<Response, Boolean> TO_EXISTED = r -> ((Response.Deleted) r).existed();
     private static final Function<Response, Response.ScanPage> TO_PAGE = r -> (Response.ScanPage) r;
     private static final Function<Response, Map<String, String>> TO_INFO = r -> ((Response.Info) r).fields();
@@ -155,6 +157,29 @@ public final class AmDbClient implements AutoCloseable {
         return keyed(new Request.Delete(Objects.requireNonNull(key, "key")), key, TO_EXISTED);
     }
 
+    /** The key's value (null when it has none) and its version (0 when it has none): see {@link #compareAndSet}. */
+    public CompletableFuture<Response.Versioned> getVersioned(byte[] key) {
+        return keyed(new Request.GetVersion(Objects.requireNonNull(key, "key")), key, TO_VERSIONED);
+    }
+
+    /**
+     * Writes {@code value} (null: deletes the key) only when the key's current state meets {@code expect}: its version
+     * as {@link #getVersioned} returned it, its value, or {@link Request.Condition#absent()}. Atomic on the key's
+     * primary. The result says whether it was applied, with the new version, or else the key's current version.
+     * Like any write it is never resent after it may have reached the node: CONNECTION_LOST and TIMEOUT leave its
+     * outcome unknown (a later {@link #getVersioned} tells).
+     */
+    public CompletableFuture<Response.Swapped> compareAndSet(byte[] key, Request.Condition expect, byte[] value) {
+        Objects.requireNonNull(expect, "expect");
+        return keyed(new Request.Cas(Objects.requireNonNull(key, "key"), expect, value), key, TO_SWAPPED);
+    }
+
+    /** Creates the key with {@code value} only when it has none; true when it did. */
+    public CompletableFuture<Boolean> putIfAbsent(byte[] key, byte[] value) {
+        Objects.requireNonNull(value, "value");
+        return compareAndSet(key, Request.Condition.absent(), value).thenApply(Response.Swapped::applied);
+    }
+
     /**
      * One value per key, in the order of {@code keys}; null where a key has none. Split by owner and sent
      * in parallel. All or nothing: if any part fails, the future fails with the first failure to arrive
@@ -244,6 +269,8 @@ public final class AmDbClient implements AutoCloseable {
             case GET -> keyed(r, ((Request.Get) r).key(), IDENTITY);
             case PUT -> keyed(r, ((Request.Put) r).key(), IDENTITY);
             case DELETE -> keyed(r, ((Request.Delete) r).key(), IDENTITY);
+            case GET_VERSION -> keyed(r, ((Request.GetVersion) r).key(), IDENTITY);
+            case CAS -> keyed(r, ((Request.Cas) r).key(), IDENTITY);
             case MGET -> mget(((Request.MGet) r).keys()).thenApply(Response.Values::new);
             case BATCH -> batch(((Request.Batch) r).items()).thenApply(Response.Statuses::new);
             case PING, SCAN, INFO, TABLE -> keyless(r, IDENTITY);

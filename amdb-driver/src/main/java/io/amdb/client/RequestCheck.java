@@ -51,6 +51,12 @@ final class RequestCheck {
             return bytes(put.key(), "key") + bytes(put.value(), "value");
         } else if (request instanceof Request.Delete delete) {
             return bytes(delete.key(), "key");
+        } else if (request instanceof Request.GetVersion get) {
+            return bytes(get.key(), "key");
+        } else if (request instanceof Request.Cas cas) {
+            Request.Condition expect = Objects.requireNonNull(cas.expect(), "expect");
+            return bytes(cas.key(), "key") + 1 + (expect.byValue() ? bytes(expect.value(), "expected value") : 8)
+                    + (cas.value() == null ? 4 : bytes(cas.value(), "value"));
         } else if (request instanceof Request.MGet mget) {
             long n = 4;
             for (byte[] key : Objects.requireNonNull(mget.keys(), "keys")) {

@@ -105,15 +105,15 @@ abstract class SplitRequest<T> {
                 parts.computeIfAbsent(owner.connectionFor(hash), c -> new Indices()).add(i);
             }
         }
+        if (lostFailure != null && !lostChecked) {
+            // The partition may have come back: route every item again with a refreshed table before sending any,
+            // so an MGET that will fail sends nothing (and a BATCH's items go out once, in one routing).
+            Runnable again = () -> send(indices, attempt, true);
+            dispatcher.afterLost(routing.epoch(), again, again);
+            return;
+        }
         if (lostFailure != null) {
-            int[] lostItems = lost.toArray();
-            AmDbException stillLost = lostFailure;
-            if (lostChecked) {
-                failed(lostItems, stillLost);
-            } else {
-                dispatcher.afterLost(routing.epoch(), () -> send(lostItems, attempt, true),
-                        () -> failed(lostItems, stillLost));
-            }
+            failed(lost.toArray(), lostFailure);
         }
         refused.forEach((peer, items) -> { // nothing sent: wait for a table that names another owner (a failover)
             int[] waiting = items.toArray();

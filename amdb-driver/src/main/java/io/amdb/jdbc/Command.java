@@ -42,14 +42,34 @@ sealed interface Command {
     /** {@code k LIKE pattern [ESCAPE escape]}; escape may be null. Only 'prefix%' patterns run. */
     record Like(Operand pattern, Operand escape) implements Predicate {}
 
-    /** INSERT (an upsert), PUT: each row is {key, value}. */
-    record Insert(List<Operand[]> rows) implements Command {}
+    /**
+     * INSERT (an upsert), PUT: each row is {key, value}. With {@code ifAbsent} (INSERT … ON CONFLICT DO NOTHING) a
+     * row is written only when its key has no value, atomically on the key's primary.
+     */
+    record Insert(List<Operand[]> rows, boolean ifAbsent) implements Command {
+        Insert(List<Operand[]> rows) {
+            this(rows, false);
+        }
+    }
+
+    /**
+     * UPDATE kv SET v = value WHERE k = key [AND v = expected]: a compare-and-set on the key's value, or (no
+     * {@code expected}, null) on whatever value it has; a key with no value is not updated.
+     */
+    record Update(Operand key, Operand value, Operand expected) implements Command {}
 
     /** SELECT, GET, SCAN. {@code limit} is Long.MAX_VALUE when absent. */
     record Select(List<Col> columns, Predicate where, long limit) implements Command {}
 
-    /** DELETE, DEL: {@code where} is an Equals or an In. */
-    record Delete(Predicate where) implements Command {}
+    /**
+     * DELETE, DEL: {@code where} is an Equals or an In. {@code expected} (null: none) is {@code AND v = expected}
+     * after an Equals: the key is deleted only while it holds that value.
+     */
+    record Delete(Predicate where, Operand expected) implements Command {
+        Delete(Predicate where) {
+            this(where, null);
+        }
+    }
 
     /** INFO: rows of (NAME, VALUE). */
     record Info() implements Command {}
@@ -59,7 +79,7 @@ sealed interface Command {
 
     /** True for commands that write. */
     static boolean writes(Command c) {
-        return c instanceof Insert || c instanceof Delete;
+        return c instanceof Insert || c instanceof Delete || c instanceof Update;
     }
 
     /** True for commands that produce a ResultSet. */

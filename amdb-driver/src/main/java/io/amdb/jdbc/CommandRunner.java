@@ -5,7 +5,9 @@ import io.amdb.client.AmDbException;
 import io.amdb.jdbc.Command.Col;
 import io.amdb.jdbc.Command.Operand;
 import io.amdb.protocol.ErrorCode;
+import io.amdb.protocol.Request;
 import io.amdb.protocol.Request.BatchItem;
+import io.amdb.protocol.Response;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -19,7 +21,8 @@ import java.util.concurrent.CompletionException;
 /**
  * Runs one parsed command with its parameters through the native client (docs/SQL.md, "How statements
  * run"): = is GET, IN is MGET, ranges / LIKE / no WHERE are paged SCANs, INSERT is PUT (one row) or BATCH,
- * DELETE is DELETE per key. All requests of a step are sent before the step is awaited.
+ * DELETE is DELETE per key; INSERT … ON CONFLICT DO NOTHING, UPDATE and DELETE … AND v = … are compare-and-sets.
+ * All requests of a step are sent before the step is awaited.
  *
  * <p>Results by key (=, IN) come in unsigned key order without duplicates; missing keys have no row.
  * One instance per execution; single-threaded.
@@ -52,7 +55,12 @@ final class CommandRunner {
     Outcome run(long maxRows, int fetchSize) throws SQLException {
         Command c = sql.command();
         if (c instanceof Command.Insert insert) {
-            return new Count(insert(insert));
+            return new Count(insert.ifAbsent() ? insertIfAbsent(puts(insert)) : insert(insert));
+        } else if (c instanceof Command.Update update) {
+            return new Count(update(update));
+        } else if (c instanceof Command.Delete delete && delete.expected() != null) {
+            byte[] key = keys(delete.where()).get(0);
+            return new Count(swapped(client.compareAndSet(key, Request.Condition.value(bind(delete.expected())), null)));
         } else if (c instanceof Command.Delete delete) {
             return new Count(delete(keys(delete.where())));
         } else if (c instanceof Command.Select select) {
@@ -72,12 +80,54 @@ final class CommandRunner {
     /** The rows a writing command adds to a batch; throws 07003 for a query, which a batch cannot hold. */
     Batch.Entry batchEntry() throws SQLException {
         Command c = sql.command();
-        if (c instanceof Command.Insert insert) {
+        if (c instanceof Command.Insert insert && !insert.ifAbsent()) {
             return new Batch.Entry(puts(insert), false);
-        } else if (c instanceof Command.Delete delete) {
+        } else if (c instanceof Command.Delete delete && delete.expected() == null) {
             return new Batch.Entry(keys(delete.where()).stream().map(BatchItem::delete).toList(), true);
         }
-        throw SqlErrors.state(SqlErrors.NOT_AN_UPDATE, "a batch holds INSERT, DELETE, PUT and DEL only");
+        throw SqlErrors.state(SqlErrors.NOT_AN_UPDATE, "a batch holds INSERT, DELETE, PUT and DEL only (not "
+                + "conditional writes: ON CONFLICT DO NOTHING, UPDATE, DELETE … AND v = …)");
+    }
+
+    /** Rows written: each row a put-if-absent, all in flight together. */
+    private long insertIfAbsent(List<BatchItem> rows) throws SQLException {
+        List<CompletableFuture<Boolean>> sent = new ArrayList<>(rows.size());
+        for (BatchItem row : rows) {
+            sent.add(client.putIfAbsent(row.key(), row.value()));
+        }
+        waits.await(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)));
+        return sent.stream().filter(CompletableFuture::join).count();
+    }
+
+    /**
+     * 1 when the key was updated. With {@code AND v = …} one compare-and-set on the value; without, a
+     * compare-and-set on the version just read, read again while another writer gets in between (at most
+     * {@link #UPDATE_ATTEMPTS} times), so a key deleted meanwhile is not brought back.
+     */
+    private long update(Command.Update update) throws SQLException {
+        byte[] key = bind(update.key());
+        byte[] value = bind(update.value());
+        if (update.expected() != null) {
+            return swapped(client.compareAndSet(key, Request.Condition.value(bind(update.expected())), value));
+        }
+        for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+            Response.Versioned current = waits.await(client.getVersioned(key));
+            if (current.value() == null) {
+                return 0;
+            }
+            if (swapped(client.compareAndSet(key, Request.Condition.version(current.version()), value)) == 1) {
+                return 1;
+            }
+        }
+        throw new java.sql.SQLTransactionRollbackException("UPDATE lost the race for its key " + UPDATE_ATTEMPTS
+                + " times to other writers; run it again", SqlErrors.RETRY);
+    }
+
+    /** How often an UPDATE without {@code AND v = …} reads the key again after another writer got in first. */
+    static final int UPDATE_ATTEMPTS = 16;
+
+    private long swapped(CompletableFuture<Response.Swapped> cas) throws SQLException {
+        return waits.await(cas).applied() ? 1 : 0;
     }
 
     private long insert(Command.Insert insert) throws SQLException {

@@ -49,6 +49,8 @@ final class SqlErrors {
     static final String RETRY = "40001";
     /** PostgreSQL's disk_full: the write was refused for lack of space. */
     static final String DISK_FULL = "53100";
+    /** PostgreSQL's insufficient_resources: here, too few in-sync copies of the key's partition to take a write. */
+    static final String INSUFFICIENT_RESOURCES = "53000";
     static final String SYNTAX_ERROR = "42000";
     static final String WRONG_OBJECT_TYPE = "42809";
     static final String INTERNAL = "50000";
@@ -99,6 +101,8 @@ final class SqlErrors {
             case KEY_EMPTY, INVALID_ARGUMENT -> new SQLDataException(message, INVALID_PARAMETER, vendor, cause);
             case KEY_TOO_LARGE, VALUE_TOO_LARGE, BATCH_TOO_LARGE, RESPONSE_TOO_LARGE ->
                     new SQLDataException(message, DATA_TOO_LONG, vendor, cause);
+            case CONDITION_FAILED -> // the driver reports a failed condition as an update count of 0, not as an error
+                    new SQLDataException(message, INVALID_PARAMETER, vendor, cause);
             case UNKNOWN_OPCODE -> new SQLFeatureNotSupportedException(message, NOT_SUPPORTED, vendor, cause);
             case TIMEOUT -> new SQLTimeoutException(message, CANCELLED, vendor, cause);
             case WRONG_OWNER ->
@@ -108,6 +112,9 @@ final class SqlErrors {
             case PARTITION_LOST ->
                     // Data unavailable until an operator acts: no retry helps, and it is not the statement's fault.
                     new SQLNonTransientException(message, UNAVAILABLE, vendor, cause);
+            case NOT_ENOUGH_REPLICAS ->
+                    // Nothing was applied; the same statement succeeds once the partition has its copies in sync again.
+                    new SQLTransientException(message, INSUFFICIENT_RESOURCES, vendor, cause);
             case STORAGE_FULL ->
                     // Nothing was applied; the same statement succeeds once the node's disk has room again.
                     new SQLTransientException(message, DISK_FULL, vendor, cause);

@@ -28,14 +28,16 @@ final class SqlParser {
             command = select(in);
         } else if (in.acceptKeyword("DELETE")) {
             command = delete(in);
+        } else if (in.acceptKeyword("UPDATE")) {
+            command = update(in);
         } else {
-            throw in.expected("INSERT, SELECT, DELETE or a native command (PUT, GET, DEL, SCAN, INFO, PING)");
+            throw in.expected("INSERT, SELECT, UPDATE, DELETE or a native command (PUT, GET, DEL, SCAN, INFO, PING)");
         }
         in.expectEnd();
         return new ParsedSql(command, in.parameters());
     }
 
-    /** INSERT INTO kv [(col, col)] VALUES (operand, operand) [, (operand, operand)]… */
+    /** INSERT INTO kv [(col, col)] VALUES (operand, operand) [, (operand, operand)]… [ON CONFLICT DO NOTHING] */
     private static Command insert(TokenCursor in) throws SQLException {
         in.expectKeyword("INTO");
         table(in);
@@ -59,7 +61,49 @@ final class SqlParser {
             in.expectSymbol(")");
             rows.add(keyFirst ? new Operand[] {first, second} : new Operand[] {second, first});
         } while (in.acceptSymbol(","));
-        return new Command.Insert(List.copyOf(rows));
+        boolean ifAbsent = false;
+        if (in.acceptKeyword("ON")) {
+            in.expectKeyword("CONFLICT");
+            in.expectKeyword("DO");
+            if (in.peek().isKeyword("UPDATE")) {
+                throw SqlErrors.notSupported("ON CONFLICT DO UPDATE", "a plain INSERT replaces an existing value");
+            }
+            in.expectKeyword("NOTHING");
+            ifAbsent = true;
+        }
+        return new Command.Insert(List.copyOf(rows), ifAbsent);
+    }
+
+    /** UPDATE kv SET v = operand WHERE k = operand [AND v = operand] */
+    private static Command update(TokenCursor in) throws SQLException {
+        table(in);
+        in.expectKeyword("SET");
+        if (column(in) != Col.V) {
+            throw SqlErrors.notSupported("SET k", "keys do not change; INSERT the new key and DELETE the old one");
+        }
+        in.expectSymbol("=");
+        Operand value = in.operand("value");
+        if (!in.acceptKeyword("WHERE")) {
+            throw SqlErrors.notSupported("UPDATE without WHERE k = …", "update one key at a time: WHERE k = ?");
+        }
+        keyColumn(in);
+        if (!in.acceptSymbol("=")) {
+            throw SqlErrors.notSupported("UPDATE of several keys", "update one key at a time: WHERE k = ?");
+        }
+        Operand key = in.operand("key");
+        return new Command.Update(key, value, expectedValue(in));
+    }
+
+    /** [AND v = operand] after {@code k = …}: the value a conditional write expects; null when absent. */
+    private static Operand expectedValue(TokenCursor in) throws SQLException {
+        if (!in.acceptKeyword("AND")) {
+            return null;
+        }
+        if (column(in) != Col.V) {
+            throw SqlErrors.notSupported("a second condition on k", "give k = … and, optionally, v = …");
+        }
+        in.expectSymbol("=");
+        return in.operand("expected value");
     }
 
     /** SELECT (* | col [, col]…) FROM kv [WHERE predicate] [LIMIT number] */
@@ -72,7 +116,7 @@ final class SqlParser {
         return new Command.Select(cols, where, limit);
     }
 
-    /** DELETE FROM kv WHERE (k = operand | k IN (…)) */
+    /** DELETE FROM kv WHERE (k = operand [AND v = operand] | k IN (…)) */
     private static Command delete(TokenCursor in) throws SQLException {
         in.expectKeyword("FROM");
         table(in);
@@ -86,7 +130,7 @@ final class SqlParser {
         if (!(where instanceof Command.Equals) && !(where instanceof Command.In)) {
             throw SqlErrors.notSupported("DELETE by range or pattern", "delete keys with WHERE k = … or k IN (…)");
         }
-        return new Command.Delete(where);
+        return new Command.Delete(where, where instanceof Command.Equals ? expectedValue(in) : null);
     }
 
     /**

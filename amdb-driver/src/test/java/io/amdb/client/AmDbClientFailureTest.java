@@ -1,6 +1,9 @@
 package io.amdb.client;
 
 import io.amdb.protocol.ErrorCode;
+import io.amdb.protocol.Opcode;
+import io.amdb.protocol.Request;
+import io.amdb.protocol.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,6 +59,28 @@ class AmDbClientFailureTest {
         awaitFailure(client.get(bytes("k")), ErrorCode.TIMEOUT);
         // The node now answers both: the late reply first, then this one.
         assertEquals("v", string(await(client.get(bytes("k")))));
+    }
+
+    @Test
+    void compareAndSet_timedOut_isNotResentAndItsOutcomeIsLeftToTheCaller() throws Exception {
+        start(FakeNode.Mode.HOLD, ClientOptions.builder().connectionsPerNode(1)
+                .requestTimeout(Duration.ofSeconds(1)).build());
+        node.holdUntil(2);
+        awaitFailure(client.compareAndSet(bytes("k"), Request.Condition.absent(), bytes("v")), ErrorCode.TIMEOUT);
+        await(client.ping()); // the node now answers both: the late CAS reply first, then the ping
+        assertEquals(1, node.answered(Opcode.CAS), "sent once");
+        assertEquals("v", string(node.store.get(bytes("k"))), "applied although the caller was told TIMEOUT");
+    }
+
+    @Test
+    void compareAndSet_connectionLost_isNotResent() throws Exception {
+        start(FakeNode.Mode.SILENT, ClientOptions.DEFAULTS);
+        CompletableFuture<Response.Swapped> cas = client.compareAndSet(bytes("k"), Request.Condition.absent(), bytes("v"));
+        assertTrue(node.awaitReceived(1));
+        node.closeConnections();
+        awaitFailure(cas, ErrorCode.CONNECTION_LOST);
+        assertEquals(1, node.answered(Opcode.CAS), "sent once");
+        assertEquals("v", string(node.store.get(bytes("k"))), "the outcome is unknown to the caller, not undone");
     }
 
     @Test

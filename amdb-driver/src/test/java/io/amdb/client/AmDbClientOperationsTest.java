@@ -1,6 +1,7 @@
 package io.amdb.client;
 
 import io.amdb.protocol.ErrorCode;
+import io.amdb.protocol.Opcode;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -170,11 +171,80 @@ class AmDbClientOperationsTest {
     }
 
     @Test
+    void getVersioned_absentKey_nullAtVersionZero() throws Exception {
+        Response.Versioned r = await(client.getVersioned(bytes("missing")));
+        assertNull(r.value());
+        assertEquals(0, r.version());
+    }
+
+    @Test
+    void compareAndSet_onTheVersionRead_appliesOnceThenTheStaleVersionFails() throws Exception {
+        await(client.put(bytes("k"), bytes("v1")));
+        Response.Versioned read = await(client.getVersioned(bytes("k")));
+        assertEquals("v1", string(read.value()));
+        assertTrue(read.version() >= 1, read.toString());
+        Response.Swapped swapped = await(client.compareAndSet(bytes("k"), Request.Condition.version(read.version()), bytes("v2")));
+        assertTrue(swapped.applied());
+        assertTrue(swapped.version() > read.version(), swapped.toString());
+        Response.Swapped stale = await(client.compareAndSet(bytes("k"), Request.Condition.version(read.version()), bytes("v3")));
+        assertEquals(new Response.Swapped(false, swapped.version()), stale);
+        assertEquals("v2", string(await(client.get(bytes("k")))));
+    }
+
+    @Test
+    void compareAndSet_onValueThenDelete_appliesOnlyWhileTheValueMatches() throws Exception {
+        await(client.put(bytes("k"), bytes("a")));
+        assertFalse(await(client.compareAndSet(bytes("k"), Request.Condition.value(bytes("b")), bytes("c"))).applied());
+        assertTrue(await(client.compareAndSet(bytes("k"), Request.Condition.value(bytes("a")), bytes("b"))).applied());
+        assertFalse(await(client.compareAndSet(bytes("k"), Request.Condition.value(bytes("a")), null)).applied());
+        assertEquals(new Response.Swapped(true, 0),
+                await(client.compareAndSet(bytes("k"), Request.Condition.value(bytes("b")), null)));
+        assertNull(await(client.get(bytes("k"))));
+    }
+
+    @Test
+    void putIfAbsent_absentThenPresentKey_writesOnlyTheFirstValue() throws Exception {
+        assertTrue(await(client.putIfAbsent(bytes("k"), bytes("first"))));
+        assertFalse(await(client.putIfAbsent(bytes("k"), bytes("second"))));
+        assertEquals("first", string(await(client.get(bytes("k")))));
+    }
+
+    @Test
+    void send_getVersionAndCas_returnTheirDecodedResponses() throws Exception {
+        Response cas = await(client.send(new Request.Cas(bytes("k"), Request.Condition.absent(), bytes("v"))));
+        long version = assertInstanceOf(Response.Swapped.class, cas).version();
+        Response got = await(client.send(new Request.GetVersion(bytes("k"))));
+        assertEquals(version, assertInstanceOf(Response.Versioned.class, got).version());
+    }
+
+    @Test
+    void compareAndSet_emptyKey_failsWithTheNodesKeyEmpty() throws Exception {
+        awaitFailure(client.compareAndSet(new byte[0], Request.Condition.absent(), bytes("v")), ErrorCode.KEY_EMPTY);
+        awaitFailure(client.getVersioned(new byte[0]), ErrorCode.KEY_EMPTY);
+        await(client.ping());
+    }
+
+    @Test
+    void compareAndSet_frameAboveMaxFrameBytes_failsWithoutSendingAndClientStaysUsable() throws Exception {
+        try (AmDbClient small = TestSupport.connect(node, ClientOptions.builder().maxFrameBytes(1024).build())) {
+            awaitFailure(small.compareAndSet(bytes("k"), Request.Condition.value(new byte[2048]), bytes("v")),
+                    ErrorCode.FRAME_TOO_LARGE);
+            awaitFailure(small.putIfAbsent(bytes("k"), new byte[2048]), ErrorCode.FRAME_TOO_LARGE);
+            assertTrue(await(small.putIfAbsent(bytes("k"), new byte[512])));
+        }
+        assertEquals(1, node.answered(Opcode.CAS), "only the small one was sent");
+    }
+
+    @Test
     void operations_nullArguments_throwNullPointerException() {
         assertThrows(NullPointerException.class, () -> client.get(null));
         assertThrows(NullPointerException.class, () -> client.put(bytes("k"), null));
         assertThrows(NullPointerException.class, () -> client.mget(Arrays.asList(bytes("a"), null)));
         assertThrows(NullPointerException.class, () -> client.send(new Request.Delete(null)));
+        assertThrows(NullPointerException.class, () -> client.getVersioned(null));
+        assertThrows(NullPointerException.class, () -> client.compareAndSet(null, Request.Condition.absent(), bytes("v")));
+        assertThrows(NullPointerException.class, () -> client.compareAndSet(bytes("k"), null, bytes("v")));
+        assertThrows(NullPointerException.class, () -> client.putIfAbsent(bytes("k"), null));
     }
 
     private static List<String> entries(Response.ScanPage page) {

@@ -217,7 +217,9 @@ class AmDbClientRoutingTest {
             List<byte[]> keys = keys(60);
             byte[] onDead = keys.stream().filter(k -> cluster.table().ownerOf(k).equals(dead)).findFirst().orElseThrow();
             CompletableFuture<Void> put = c.put(onDead, bytes("after failover"));
-            CompletableFuture<List<ErrorCode>> batch = c.batch(keys.stream().map(k -> Request.BatchItem.put(k, k)).toList());
+            // The batch leaves onDead alone: two requests waiting for the same failover are not ordered between them.
+            CompletableFuture<List<ErrorCode>> batch = c.batch(keys.stream().filter(k -> k != onDead)
+                    .map(k -> Request.BatchItem.put(k, k)).toList());
             int[] promoted = owners(t);
             for (int p = 0; p < promoted.length; p++) {
                 promoted[p] = promoted[p] == 2 ? 0 : promoted[p]; // the dead member's partitions go to n0

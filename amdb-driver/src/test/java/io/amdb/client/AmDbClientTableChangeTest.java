@@ -4,6 +4,7 @@ import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Opcode;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
+import io.amdb.protocol.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -84,6 +85,21 @@ class AmDbClientTableChangeTest {
         assertEquals(oldOwnerGets + 1, cluster.node(0).answered(Opcode.GET), "one WRONG_OWNER from n0");
         assertEquals(1, cluster.node(1).answered(Opcode.GET), "then served by n1");
         assertEquals(2, cluster.node(1).lastRequestEpoch(), "resent with the new epoch");
+    }
+
+    @Test
+    void move_casOnMovedKey_oldOwnerAnswersWrongOwnerThenNewOwnerDecidesOnTheSameVersion() throws Exception {
+        start();
+        byte[] key = keyIn(someOfNode0()[0]);
+        await(client.put(key, bytes("before")));
+        long read = await(client.getVersioned(key)).version();
+        cluster.move(someOfNode0(), cluster.node(1));
+        Response.Swapped swapped = await(client.compareAndSet(key, Request.Condition.version(read), bytes("after")));
+        assertTrue(swapped.applied(), swapped.toString());
+        assertEquals(1, cluster.node(0).answered(Opcode.CAS), "one WRONG_OWNER from n0: nothing applied there");
+        assertEquals(1, cluster.node(1).answered(Opcode.CAS), "resent once, decided by n1");
+        assertEquals("after", string(cluster.node(1).store.get(key)));
+        assertEquals(swapped.version(), await(client.getVersioned(key)).version());
     }
 
     @Test

@@ -55,7 +55,7 @@ final class FakeCluster implements AutoCloseable {
 
     /**
      * A migration cutover: moves the partitions to {@code to} (adding it to the members if it is new),
-     * copying their entries from their owners and dropping them there, at epoch + 1.
+     * copying their entries (with their versions) from their owners and dropping them there, at epoch + 1.
      */
     void move(int[] partitions, FakeNode to) {
         synchronized (guard) {
@@ -75,8 +75,7 @@ final class FakeCluster implements AutoCloseable {
                         .orElseThrow();
                 for (Map.Entry<byte[], byte[]> e : from.store.snapshot().entrySet()) {
                     if (t.partitionOf(e.getKey()) == p) {
-                        to.store.put(e.getKey(), e.getValue());
-                        from.store.remove(e.getKey());
+                        from.store.moveTo(e.getKey(), to.store);
                     }
                 }
                 owners[p] = target;

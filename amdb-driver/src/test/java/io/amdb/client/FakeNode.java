@@ -368,6 +368,10 @@ final class FakeNode implements AutoCloseable {
             return List.of(p.key());
         } else if (request instanceof Request.Delete d) {
             return List.of(d.key());
+        } else if (request instanceof Request.GetVersion g) {
+            return List.of(g.key());
+        } else if (request instanceof Request.Cas c) {
+            return List.of(c.key());
         } else if (request instanceof Request.MGet m) {
             return m.keys();
         } else if (request instanceof Request.Batch b) {

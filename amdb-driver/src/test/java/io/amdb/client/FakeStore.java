@@ -13,10 +13,16 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
-/** The fake node's data: a TreeMap in unsigned byte order, executing requests as PROTOCOL.md describes. */
+/**
+ * The fake node's data: a TreeMap in unsigned byte order, executing requests as PROTOCOL.md describes. Each
+ * write takes the next number of one sequence as its entry's version (the node numbers per partition; one
+ * sequence for the whole store is a valid instance of that).
+ */
 final class FakeStore {
     private final Limits limits = Limits.DEFAULTS;
     private final TreeMap<byte[], byte[]> map = new TreeMap<>(Arrays::compareUnsigned);
+    private final TreeMap<byte[], Long> versions = new TreeMap<>(Arrays::compareUnsigned);
+    private long sequence;
     private final String nodeId;
 
     FakeStore(String nodeId) {
@@ -24,7 +30,7 @@ final class FakeStore {
     }
 
     synchronized void put(byte[] key, byte[] value) {
-        map.put(key, value);
+        write(key, value);
     }
 
     synchronized byte[] get(byte[] key) {
@@ -32,7 +38,22 @@ final class FakeStore {
     }
 
     synchronized void remove(byte[] key) {
-        map.remove(key);
+        write(key, null);
+    }
+
+    /** Moves the entry under {@code key}, value and version, to {@code to}: a migration keeps versions. */
+    synchronized void moveTo(byte[] key, FakeStore to) {
+        byte[] value = map.remove(key);
+        Long version = versions.remove(key);
+        if (value != null) {
+            to.adopt(key, value, version);
+        }
+    }
+
+    private synchronized void adopt(byte[] key, byte[] value, long version) {
+        map.put(key, value);
+        versions.put(key, version);
+        sequence = Math.max(sequence, version);
     }
 
     /** A copy of every entry, in key order. */
@@ -56,7 +77,12 @@ final class FakeStore {
             return bad != ErrorCode.OK ? error(bad) : Response.DONE;
         } else if (request instanceof Request.Delete delete) {
             ErrorCode bad = limits.checkKey(delete.key());
-            return bad != ErrorCode.OK ? error(bad) : new Response.Deleted(map.remove(delete.key()) != null);
+            return bad != ErrorCode.OK ? error(bad) : new Response.Deleted(write(delete.key(), null) != null);
+        } else if (request instanceof Request.GetVersion get) {
+            ErrorCode bad = limits.checkKey(get.key());
+            return bad != ErrorCode.OK ? error(bad) : new Response.Versioned(map.get(get.key()), version(get.key()));
+        } else if (request instanceof Request.Cas cas) {
+            return cas(cas);
         } else if (request instanceof Request.MGet mget) {
             List<byte[]> values = new ArrayList<>();
             mget.keys().forEach(k -> values.add(map.get(k)));
@@ -77,13 +103,42 @@ final class FakeStore {
             bad = limits.checkValue(item.value());
         }
         if (bad == ErrorCode.OK) {
-            if (item.isPut()) {
-                map.put(item.key(), item.value());
-            } else {
-                map.remove(item.key());
-            }
+            write(item.key(), item.isPut() ? item.value() : null);
         }
         return bad;
+    }
+
+    private Response cas(Request.Cas cas) {
+        ErrorCode bad = limits.checkKey(cas.key());
+        if (bad == ErrorCode.OK && cas.value() != null) {
+            bad = limits.checkValue(cas.value());
+        }
+        if (bad == ErrorCode.OK && cas.expect().byValue()) {
+            bad = limits.checkValue(cas.expect().value());
+        }
+        if (bad != ErrorCode.OK) {
+            return error(bad);
+        }
+        long current = version(cas.key());
+        if (!cas.expect().holdsFor(map.get(cas.key()), current)) {
+            return new Response.Swapped(false, current);
+        }
+        write(cas.key(), cas.value());
+        return new Response.Swapped(true, cas.value() == null ? 0 : version(cas.key()));
+    }
+
+    /** Puts {@code value} (null: removes the key) at the next version; returns the previous value. */
+    private byte[] write(byte[] key, byte[] value) {
+        if (value == null) {
+            versions.remove(key);
+            return map.remove(key);
+        }
+        versions.put(key, ++sequence);
+        return map.put(key, value);
+    }
+
+    private long version(byte[] key) {
+        return versions.getOrDefault(key, 0L);
     }
 
     private Response scan(Request.Scan scan) {

@@ -91,6 +91,47 @@ class AmDbPreparedStatementTest {
     }
 
     @Test
+    void executeUpdate_preparedConditionalWrites_countsFollowTheConditions() throws SQLException {
+        try (Connection c = node.connect();
+             PreparedStatement insert = c.prepareStatement("INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT DO NOTHING");
+             PreparedStatement update = c.prepareStatement("UPDATE kv SET v = ? WHERE k = ? AND v = ?");
+             PreparedStatement delete = c.prepareStatement("DELETE FROM kv WHERE k = ? AND v = ?")) {
+            byte[] key = {0x00, (byte) 0xFF, 'p', 's'};
+            insert.setBytes(1, key);
+            insert.setBytes(2, new byte[] {(byte) 0xFF});
+            assertEquals(1, insert.executeUpdate());
+            assertEquals(0, insert.executeUpdate(), "the key has a value now");
+            update.setBytes(1, new byte[] {1});
+            update.setBytes(2, key);
+            update.setBytes(3, new byte[] {(byte) 0xFF});
+            assertEquals(1, update.executeUpdate());
+            assertEquals(0, update.executeUpdate(), "the value is no longer 0xFF");
+            delete.setBytes(1, key);
+            delete.setBytes(2, new byte[] {(byte) 0xFF});
+            assertEquals(0, delete.executeUpdate());
+            delete.setBytes(2, new byte[] {1});
+            assertEquals(1, delete.executeUpdate());
+            try (PreparedStatement get = c.prepareStatement("SELECT v FROM kv WHERE k = ?")) {
+                get.setBytes(1, key);
+                try (ResultSet rs = get.executeQuery()) {
+                    assertFalse(rs.next());
+                }
+            }
+        }
+    }
+
+    @Test
+    void executeUpdate_preparedUpdateExpectedValueNotSet_07002NamingIt() throws SQLException {
+        try (Connection c = node.connect(); PreparedStatement ps = c.prepareStatement("UPDATE kv SET v = ? WHERE k = ? AND v = ?")) {
+            ps.setString(1, "new");
+            ps.setString(2, "ps:unset");
+            SQLException e = assertThrows(SQLException.class, ps::executeUpdate);
+            assertEquals("07002", e.getSQLState());
+            assertEquals("parameter 3 (expected value) is not set", e.getMessage());
+        }
+    }
+
+    @Test
     void setNull_onKey_22004AtOnce() throws SQLException {
         try (Connection c = node.connect(); PreparedStatement ps = c.prepareStatement("SELECT v FROM kv WHERE k = ?")) {
             SQLDataException e = assertThrows(SQLDataException.class, () -> ps.setNull(1, Types.VARBINARY));

@@ -143,6 +143,79 @@ class AmDbStatementTest {
     }
 
     @Test
+    void executeUpdate_insertOnConflictDoNothing_countsRowsInsertedAndKeepsExistingValues() throws SQLException {
+        try (Connection c = node.connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO kv VALUES ('st:ic:1', 'old')");
+            assertEquals(2, s.executeUpdate("INSERT INTO kv VALUES ('st:ic:1', 'new'), ('st:ic:2', 'new'), "
+                    + "('st:ic:3', 'first'), ('st:ic:3', 'second') ON CONFLICT DO NOTHING"));
+            assertEquals(List.of("st:ic:1=old", "st:ic:2=new", "st:ic:3=first"),
+                    rows(s, "SELECT * FROM kv WHERE k IN ('st:ic:1', 'st:ic:2', 'st:ic:3')"));
+            assertEquals(0, s.executeUpdate("INSERT INTO kv VALUES ('st:ic:2', 'again') ON CONFLICT DO NOTHING"));
+        }
+    }
+
+    @Test
+    void executeUpdate_updateWithoutCondition_oneWhenTheKeyHasAValueZeroOtherwise() throws SQLException {
+        try (Connection c = node.connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO kv VALUES ('st:u:1', 'a')");
+            assertEquals(1, s.executeUpdate("UPDATE kv SET v = 'b' WHERE k = 'st:u:1'"));
+            assertEquals(List.of("b"), rows(s, "SELECT v FROM kv WHERE k = 'st:u:1'"));
+            assertEquals(0, s.executeUpdate("UPDATE kv SET v = 'b' WHERE k = 'st:u:missing'"));
+            assertEquals(List.of(), rows(s, "SELECT v FROM kv WHERE k = 'st:u:missing'"), "UPDATE creates nothing");
+        }
+    }
+
+    @Test
+    void executeUpdate_updateAndV_oneWhileTheValueMatchesZeroOnceItChanged() throws SQLException {
+        try (Connection c = node.connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO kv VALUES ('st:u:2', 'a')");
+            assertEquals(1, s.executeUpdate("UPDATE kv SET v = 'b' WHERE k = 'st:u:2' AND v = 'a'"));
+            assertEquals(0, s.executeUpdate("UPDATE kv SET v = 'c' WHERE k = 'st:u:2' AND v = 'a'"));
+            assertEquals(List.of("b"), rows(s, "SELECT v FROM kv WHERE k = 'st:u:2'"));
+            assertEquals(0, s.executeUpdate("UPDATE kv SET v = 'c' WHERE k = 'st:u:none' AND v = 'a'"));
+        }
+    }
+
+    @Test
+    void executeUpdate_deleteAndV_deletesOnlyWhileTheValueMatches() throws SQLException {
+        try (Connection c = node.connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO kv VALUES ('st:dv', 'a')");
+            assertEquals(0, s.executeUpdate("DELETE FROM kv WHERE k = 'st:dv' AND v = 'b'"));
+            assertEquals(List.of("a"), rows(s, "SELECT v FROM kv WHERE k = 'st:dv'"));
+            assertEquals(1, s.executeUpdate("DELETE FROM kv WHERE k = 'st:dv' AND v = 'a'"));
+            assertEquals(List.of(), rows(s, "SELECT v FROM kv WHERE k = 'st:dv'"));
+            assertEquals(0, s.executeUpdate("DELETE FROM kv WHERE k = 'st:dv' AND v = 'a'"));
+        }
+    }
+
+    @Test
+    void execute_conditionalWrites_reportUpdateCountsAndAreRefusedOnReadOnlyConnections() throws SQLException {
+        try (Connection c = node.connect(); Statement s = c.createStatement()) {
+            assertFalse(s.execute("INSERT INTO kv VALUES ('st:cx', 'a') ON CONFLICT DO NOTHING"));
+            assertEquals(1, s.getUpdateCount());
+            assertFalse(s.execute("UPDATE kv SET v = 'b' WHERE k = 'st:cx' AND v = 'zzz'"));
+            assertEquals(0, s.getUpdateCount());
+            c.setReadOnly(true);
+            assertEquals("25006", assertThrows(SQLException.class,
+                    () -> s.executeUpdate("UPDATE kv SET v = 'c' WHERE k = 'st:cx'")).getSQLState());
+            assertEquals("07005", assertThrows(SQLException.class,
+                    () -> s.executeQuery("UPDATE kv SET v = 'c' WHERE k = 'st:cx'")).getSQLState());
+            assertEquals(List.of("a"), rows(s, "SELECT v FROM kv WHERE k = 'st:cx'"));
+        }
+    }
+
+    @Test
+    void executeUpdate_conditionalWriteOverNodeLimits_22001() throws SQLException {
+        try (Connection c = node.connect(); Statement s = c.createStatement()) {
+            String key = "k".repeat(20_000);
+            assertEquals("22001", assertThrows(SQLDataException.class,
+                    () -> s.executeUpdate("UPDATE kv SET v = 'x' WHERE k = '" + key + "' AND v = 'y'")).getSQLState());
+            assertEquals("22023", assertThrows(SQLDataException.class,
+                    () -> s.executeUpdate("INSERT INTO kv VALUES ('', 'x') ON CONFLICT DO NOTHING")).getSQLState());
+        }
+    }
+
+    @Test
     void execute_nativeCommands_behaveLikeTheirSql() throws SQLException {
         try (Connection c = node.connect(); Statement s = c.createStatement()) {
             assertFalse(s.execute("PUT st:n:1 'one value'"));

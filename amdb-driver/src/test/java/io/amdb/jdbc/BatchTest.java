@@ -115,6 +115,26 @@ class BatchTest {
     }
 
     @Test
+    void addBatch_conditionalWrites_07003AtAddAndNothingRuns() throws SQLException {
+        try (Connection c = node.connect(); Statement s = c.createStatement()) {
+            for (String sql : new String[] {"INSERT INTO kv VALUES ('b:cond', 'x') ON CONFLICT DO NOTHING",
+                    "UPDATE kv SET v = 'x' WHERE k = 'b:cond'", "DELETE FROM kv WHERE k = 'b:cond' AND v = 'x'"}) {
+                assertEquals("07003", assertThrows(SQLException.class, () -> s.addBatch(sql)).getSQLState(), sql);
+            }
+            assertArrayEquals(new int[0], s.executeBatch());
+            assertNull(get(c, "b:cond"));
+        }
+        try (Connection c = node.connect();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO kv VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, "b:cond");
+            ps.setString(2, "x");
+            assertEquals("07003", assertThrows(SQLException.class, ps::addBatch).getSQLState());
+            assertArrayEquals(new int[0], ps.executeBatch());
+            assertNull(get(c, "b:cond"));
+        }
+    }
+
+    @Test
     void executeBatch_moreRowsThanOneChunk_allApplied() throws SQLException {
         int rows = 2 * BatchSender.MAX_ITEMS + 500;
         try (Connection c = node.connect(); PreparedStatement ps = c.prepareStatement("PUT ? ?")) {

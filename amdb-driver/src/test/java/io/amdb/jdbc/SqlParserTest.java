@@ -2,7 +2,9 @@ package io.amdb.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +71,76 @@ class SqlParserTest {
         assertEquals(5, s.limit());
     }
 
+    @Test
+    void parse_insertOnConflictDoNothing_putIfAbsentRows() throws SQLException {
+        Command.Insert insert = (Command.Insert) ParsedSql.parse(
+                "insert into kv values ('a', ?), (?, 'd') on conflict do nothing;").command();
+        assertTrue(insert.ifAbsent());
+        assertEquals(2, insert.rows().size());
+        assertEquals("a", text(insert.rows().get(0)[0]));
+        assertFalse(((Command.Insert) ParsedSql.parse("INSERT INTO kv VALUES ('a', 'b')").command()).ifAbsent());
+    }
+
+    @Test
+    void parse_updateWithExpectedValue_parametersInStatementOrder() throws SQLException {
+        ParsedSql p = ParsedSql.parse("UPDATE kv SET v = ? WHERE k = ? AND v = ?");
+        Command.Update update = assertInstanceOf(Command.Update.class, p.command());
+        assertEquals(new Command.Param(0), update.value());
+        assertEquals(new Command.Param(1), update.key());
+        assertEquals(new Command.Param(2), update.expected());
+        assertEquals(List.of("value", "key", "expected value"), p.parameters());
+        assertTrue(Command.writes(update));
+    }
+
+    @Test
+    void parse_updateWithoutExpectedValue_expectedIsNull() throws SQLException {
+        Command.Update update = (Command.Update) ParsedSql.parse("update \"KV\" set V = 'new' where K = 'a'").command();
+        assertEquals("new", text(update.value()));
+        assertEquals("a", text(update.key()));
+        assertNull(update.expected());
+    }
+
+    @Test
+    void parse_deleteWithExpectedValue_equalsAndExpected() throws SQLException {
+        Command.Delete d = (Command.Delete) ParsedSql.parse("DELETE FROM kv WHERE k = 'a' AND v = ?").command();
+        assertEquals("a", text(assertInstanceOf(Command.Equals.class, d.where()).key()));
+        assertEquals(new Command.Param(0), d.expected());
+        assertNull(((Command.Delete) ParsedSql.parse("DELETE FROM kv WHERE k = 'a'").command()).expected());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "INSERT INTO kv VALUES ('a', 'b') ON CONFLICT DO UPDATE SET v = 'c'",
+        "UPDATE kv SET k = 'b' WHERE k = 'a'",
+        "UPDATE kv SET v = 'b'",
+        "UPDATE kv SET v = 'b' WHERE k > 'a'",
+        "UPDATE kv SET v = 'b' WHERE k IN ('a')",
+        "UPDATE kv SET v = 'b' WHERE v = 'a'",
+        "UPDATE kv SET v = 'b' WHERE k = 'a' AND k = 'c'",
+        "DELETE FROM kv WHERE k = 'a' AND k = 'c'",
+    })
+    void parse_conditionalWriteAmDbCannotRun_featureNotSupported(String sql) {
+        SQLFeatureNotSupportedException e = assertThrows(SQLFeatureNotSupportedException.class, () -> ParsedSql.parse(sql));
+        assertEquals("0A000", e.getSQLState());
+        assertTrue(e.getMessage().contains("not supported by AmDb; "), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "INSERT INTO kv VALUES ('a', 'b') ON CONFLICT",
+        "INSERT INTO kv VALUES ('a', 'b') ON CONFLICT DO",
+        "INSERT INTO kv VALUES ('a', 'b') ON DUPLICATE KEY UPDATE v = 'c'",
+        "UPDATE kv SET v = 'b' WHERE k = 'a' AND v",
+        "UPDATE kv SET v WHERE k = 'a'",
+        "UPDATE kv v = 'b' WHERE k = 'a'",
+        "UPDATE kv SET v = 'b' WHERE k = 'a' AND v = 'x' AND v = 'y'",
+        "DELETE FROM kv WHERE k IN ('a') AND v = 'b'",
+        "SELECT * FROM kv WHERE k = 'a' AND v = 'b'",
+    })
+    void parse_malformedConditionalWrite_syntaxError(String sql) {
+        assertEquals("42000", assertThrows(SQLSyntaxErrorException.class, () -> ParsedSql.parse(sql)).getSQLState());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "SELECT k FROM kv WHERE k BETWEEN 'a' AND 'c'       | a | true  | c | true",
@@ -109,7 +181,7 @@ class SqlParserTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "SELECT k, v kv                         | syntax error at position 13: expected FROM, found 'kv'",
-        "SELEC * FROM kv                        | syntax error at position 1: expected INSERT, SELECT, DELETE or a native command (PUT, GET, DEL, SCAN, INFO, PING), found 'SELEC'",
+        "SELEC * FROM kv                        | syntax error at position 1: expected INSERT, SELECT, UPDATE, DELETE or a native command (PUT, GET, DEL, SCAN, INFO, PING), found 'SELEC'",
         "SELECT * FROM kv WHERE                 | syntax error at position 23: expected column k or v, found end of statement",
         "SELECT * FROM users                    | syntax error at position 15: unknown table 'users'; the only table is kv",
         "SELECT * FROM kv WHERE k = 'abc        | syntax error at position 28: unterminated string literal",
@@ -120,7 +192,7 @@ class SqlParserTest {
         "SELECT * FROM kv; SELECT               | syntax error at position 19: expected end of statement, found 'SELECT'",
         "SELECT * FROM kv WHERE k = X'0'        | syntax error at position 28: invalid hex literal X'0': expected an even number of hex digits",
         "SELECT * FROM kv WHERE k = 'a' #       | syntax error at position 32: unexpected character '#'",
-        "x                                      | syntax error at position 1: expected INSERT, SELECT, DELETE or a native command (PUT, GET, DEL, SCAN, INFO, PING), found 'x'",
+        "x                                      | syntax error at position 1: expected INSERT, SELECT, UPDATE, DELETE or a native command (PUT, GET, DEL, SCAN, INFO, PING), found 'x'",
         "GET                                    | syntax error at position 4: expected a string literal, X'…' literal or ? for the key, found end of statement",
         "GET a b                                | syntax error at position 7: expected end of GET (quote a key or value that contains blanks), found 'b'",
         "PUT 'a'b c                             | syntax error at position 8: expected a blank after the closing quote",
@@ -135,7 +207,7 @@ class SqlParserTest {
     @Test
     void parse_stringFirst_syntaxErrorShowsString() {
         SQLSyntaxErrorException e = assertThrows(SQLSyntaxErrorException.class, () -> ParsedSql.parse("'it''s'"));
-        assertEquals("syntax error at position 1: expected INSERT, SELECT, DELETE or a native command (PUT, GET, DEL, "
+        assertEquals("syntax error at position 1: expected INSERT, SELECT, UPDATE, DELETE or a native command (PUT, GET, DEL, "
                 + "SCAN, INFO, PING), found string 'it's'", e.getMessage());
     }
 

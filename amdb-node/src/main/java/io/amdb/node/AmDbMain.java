@@ -97,6 +97,10 @@ public final class AmDbMain implements Callable<Integer> {
     @Option(names = "--rack", paramLabel = "NAME", description = "This node's rack or host group: copies of one "
             + "partition go to distinct racks when the members name enough of them (default: none).")
     String rack;
+    @Option(names = "--replication-copy-mb-per-s", paramLabel = "MB", description = "Most MB/s (10^6 bytes) this node "
+            + "spends copying partitions to new backups (0, the default: no limit). Writes streamed to backups are "
+            + "never limited.")
+    String replicationCopyMbPerS;
     @Option(names = "--cluster-name", paramLabel = "NAME", description = "Join the AmDb cluster of this name "
             + "(default: " + DEFAULT_CLUSTER + "; nodes started on one machine find each other with no flags).")
     String clusterName;

@@ -27,6 +27,8 @@ import io.amdb.node.shard.LocalCodec;
 import io.amdb.node.shard.ShardVerticle;
 import io.amdb.node.config.StorageConfig;
 import io.amdb.node.persist.DataDir;
+import io.amdb.node.replicate.CopyStats;
+import io.amdb.node.replicate.CopyThrottle;
 import io.amdb.node.replicate.LeaseGrants;
 import io.amdb.node.replicate.ReplicaEndpoint;
 import io.amdb.node.replicate.Replication;
@@ -88,6 +90,7 @@ public final class AmDbNode {
      */
     static final long STOP_DRAIN_MS = 35_000;
     private final Replication replication;
+    private final CopyStats copies;
     private final LeaseGrants grants;
     private final MigrationStats migrationStats = new MigrationStats(System::nanoTime);
     private final AtomicLong loopLagNanos = new AtomicLong();
@@ -125,12 +128,15 @@ public final class AmDbNode {
         this.table = new NodeTable(self, new VertxTimers(vertx));
         this.roles = new RolesCache(self);
         this.grants = new LeaseGrants(config.partitions());
-        this.replication = new Replication(self.nodeId(), table::current, roles, grants, table::handoffAborted);
+        this.copies = new CopyStats(config.shards(), new CopyThrottle(
+                config.replication().copyMbPerSecond() * 1_000_000L, System::nanoTime));
+        this.replication = new Replication(self.nodeId(), table::current, roles, grants, table::handoffAborted, copies);
         this.metrics = metrics;
         this.stats = new NodeStats(table, config.shards(), config.partitions(), connections,
                 System::currentTimeMillis, migrationStats, loopLagNanos, shardTaskNanos);
         stats.setLatencyRecorder(metrics::recordProtocol);
         stats.setStorageFields(() -> StorageInfo.fields(storage));
+        stats.setCopyFields(copies::fields);
         if (!config.clustered()) {
             table.install(standaloneTable());
         }

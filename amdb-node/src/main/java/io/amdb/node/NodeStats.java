@@ -33,6 +33,7 @@ final class NodeStats implements NodeCounters {
     private final AtomicInteger waitingForTable = new AtomicInteger();
     private volatile LatencyRecorder latency = (opcode, nanos) -> { };
     private volatile Supplier<Map<String, String>> storageFields = Map::of;
+    private volatile Supplier<Map<String, String>> copyFields = Map::of;
     private volatile Supplier<Map<String, String>> tableLogFields = Map::of;
 
     NodeStats(NodeTable table, int shards, int partitions, AtomicInteger connections, LongSupplier clockMillis,
@@ -66,6 +67,11 @@ final class NodeStats implements NodeCounters {
         this.storageFields = fields;
     }
 
+    /** The replication copies' INFO fields (io.amdb.node.replicate.CopyStats). */
+    void setCopyFields(Supplier<Map<String, String>> fields) {
+        this.copyFields = fields;
+    }
+
     /** Sets where INFO's table-log fields come from (see {@code cluster.TableService#infoFields}). */
     void setTableLogFields(Supplier<Map<String, String>> fields) {
         this.tableLogFields = fields;
@@ -94,6 +100,7 @@ final class NodeStats implements NodeCounters {
         tableFields(f);
         f.putAll(tableLogFields.get());
         f.putAll(migrations.fields());
+        f.putAll(copyFields.get());
         f.put("requests_waiting_for_table", Integer.toString(waitingForTable.get()));
         f.put("loop_lag_max_ms", Long.toString(loopLagNanos.get() / 1_000_000));
         f.put("shard_task_max_ms", Long.toString(shardTaskNanos.get() / 1_000_000));

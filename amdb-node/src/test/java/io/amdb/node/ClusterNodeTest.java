@@ -72,6 +72,20 @@ class ClusterNodeTest {
                 Response.Error fenced = assertInstanceOf(Response.Error.class,
                         viaOther.call(new Request.Get(key), table.epoch()));
                 assertEquals(ErrorCode.WRONG_OWNER, fenced.code(), fenced.message());
+
+                // Conditional writes: forwarded (epoch 0) to the owner, which decides them; fenced when routed.
+                Response.Versioned read = assertInstanceOf(Response.Versioned.class,
+                        viaOther.call(new Request.GetVersion(key)));
+                assertArrayEquals("v".getBytes(UTF_8), read.value());
+                Request.Cas swap = new Request.Cas(key, Request.Condition.version(read.version()), "w".getBytes(UTF_8));
+                Response.Swapped applied = assertInstanceOf(Response.Swapped.class, viaOther.call(swap));
+                assertEquals(true, applied.applied(), applied.toString());
+                assertEquals(new Response.Swapped(false, applied.version()), viaOther.call(swap), "a stale version");
+                assertEquals(applied.version(), assertInstanceOf(Response.Versioned.class,
+                        viaOwner.call(new Request.GetVersion(key), table.epoch())).version());
+                Response.Error fencedCas = assertInstanceOf(Response.Error.class, viaOther.call(swap, table.epoch()));
+                assertEquals(ErrorCode.WRONG_OWNER, fencedCas.code(), fencedCas.message());
+                assertEquals(new Response.Swapped(false, applied.version()), viaOwner.call(swap, table.epoch()));
             }
 
             int owned = table.partitionsOf(ownerId).length;

@@ -13,13 +13,16 @@ import io.amdb.protocol.TestSeed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -68,6 +71,48 @@ class ClusterReplicationTest {
             }
             System.out.printf("ClusterReplicationTest seed %d: %d batches, %d keys unsure, table epoch %d%n", seed,
                     batches.get(), model.unsureCount(), after.epoch());
+        }
+    }
+
+    /**
+     * {@code --min-in-sync 2} with R = 2 on two nodes: writes are acknowledged while both copies are in sync; once one
+     * node is gone, its partitions' survivors hold one copy, so every write is refused with NOT_ENOUGH_REPLICAS
+     * before it is applied, while reads go on serving what was written.
+     */
+    @Test
+    void minInSyncTwo_aNodeStops_writesRefusedNotApplied_readsServed() throws Exception {
+        try (AmDbCluster cluster = AmDbCluster.start(2, TestNodes.config()
+                .withReplication(new ReplicationConfig(2, 2, "")))) {
+            cluster.awaitBalanced(Duration.ofSeconds(WAIT_S));
+            awaitTable(cluster, t -> t.underReplicated() == 0 && t.migrations().isEmpty());
+            AckedWrites model = new AckedWrites(2_000);
+            assertTrue(cluster.batchPut(model.items(0, 2_000)).success(), "both copies in sync: writes acknowledged");
+
+            AmDbNode survivor = cluster.nodes().get(0);
+            cluster.stopNode(cluster.nodes().get(1).config().nodeId());
+            awaitTable(cluster, t -> t.members().size() == 1 && t.lostPartitions() == 0);
+            List<Request.BatchItem> again = new ArrayList<>();
+            for (byte[] key : model.keys()) {
+                again.add(Request.BatchItem.put(key, "refused".getBytes(UTF_8)));
+            }
+            // A promoted partition is served once the old primary's lease ran out: until then WRONG_OWNER (resent).
+            Map<ErrorCode, Long> statuses = Map.of();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+            do {
+                TimeUnit.MILLISECONDS.sleep(statuses.isEmpty() ? 0 : 100); // polling, bounded by the deadline
+                Response r = cluster.call(survivor, new Request.Batch(again)).get(WAIT_S, TimeUnit.SECONDS);
+                statuses = ((Response.Statuses) r).statuses().stream()
+                        .collect(Collectors.groupingBy(c -> c, () -> new EnumMap<>(ErrorCode.class), Collectors.counting()));
+            } while (statuses.containsKey(ErrorCode.WRONG_OWNER) && System.nanoTime() < deadline);
+            assertEquals(Map.of(ErrorCode.NOT_ENOUGH_REPLICAS, (long) again.size()), statuses,
+                    "one copy of each partition left: every write refused");
+            Response single = cluster.call(survivor, new Request.Put(model.keys().get(0), "refused".getBytes(UTF_8)))
+                    .get(WAIT_S, TimeUnit.SECONDS);
+            assertTrue(single instanceof Response.Error e && e.code() == ErrorCode.NOT_ENOUGH_REPLICAS, single.toString());
+            List<byte[]> values = cluster.getAll(model.keys());
+            for (int k = 0; k < model.size(); k++) {
+                model.check(k, values.get(k), "after the refused writes"); // none of them was applied
+            }
         }
     }
 

@@ -31,6 +31,11 @@ public enum ErrorCode {
     INVALID_ARGUMENT(15, false),
     /** The reply would be larger than max-frame-bytes (an MGET of many large values); ask for fewer keys. */
     RESPONSE_TOO_LARGE(16, false),
+    /**
+     * A conditional write whose condition did not hold: nothing was written. HTTP only (412): the binary protocol
+     * and the WebSocket API answer CAS with a result instead (applied or not), and JDBC with an update count of 0.
+     */
+    CONDITION_FAILED(17, false),
 
     /** The node already holds max-connections client connections; the new one is closed. */
     TOO_MANY_CONNECTIONS(20, true),
@@ -58,6 +63,11 @@ public enum ErrorCode {
      * the forwarding path, for a piece it did not send: nothing was applied. Retry later, or at the owner.
      */
     OWNER_UNREACHABLE(33, false),
+    /**
+     * The key's partition has fewer in-sync copies than {@code --min-in-sync} asks (a backup fell out of the in-sync
+     * set and is being copied again): the write was refused before it was applied. Reads still work; retry later.
+     */
+    NOT_ENOUGH_REPLICAS(34, false),
 
     /** HTTP and WebSocket only: the call or handshake lacks the node's auth token (HTTP 401). */
     UNAUTHORIZED(40, true),

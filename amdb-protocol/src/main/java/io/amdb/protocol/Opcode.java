@@ -10,7 +10,9 @@ public enum Opcode {
     BATCH(0x06),
     SCAN(0x07),
     INFO(0x08),
-    TABLE(0x09);
+    TABLE(0x09),
+    GET_VERSION(0x0A),
+    CAS(0x0B);
 
     private static final Opcode[] BY_CODE = new Opcode[256];
 

@@ -21,6 +21,17 @@ public final class RequestCodec {
             case GET -> w.bytes(((Request.Get) request).key());
             case PUT -> w.bytes(((Request.Put) request).key()).bytes(((Request.Put) request).value());
             case DELETE -> w.bytes(((Request.Delete) request).key());
+            case GET_VERSION -> w.bytes(((Request.GetVersion) request).key());
+            case CAS -> {
+                Request.Cas cas = (Request.Cas) request;
+                w.bytes(cas.key());
+                if (cas.expect().byValue()) {
+                    w.u8(Wire.IF_VALUE).bytes(cas.expect().value());
+                } else {
+                    w.u8(Wire.IF_VERSION).i64(cas.expect().version());
+                }
+                yield w.optBytes(cas.value());
+            }
             case MGET -> {
                 List<byte[]> keys = ((Request.MGet) request).keys();
                 w.u32(keys.size());
@@ -75,9 +86,31 @@ public final class RequestCodec {
             case SCAN -> readScan(r);
             case INFO -> new Request.Info();
             case TABLE -> new Request.Table();
+            case GET_VERSION -> new Request.GetVersion(r.bytes());
+            case CAS -> readCas(r);
         };
         r.expectEnd();
         return request;
+    }
+
+    private static Request.Cas readCas(WireReader r) throws ProtocolException {
+        byte[] key = r.bytes();
+        int kind = r.u8();
+        Request.Condition expect;
+        if (kind == Wire.IF_VERSION) {
+            long version = r.i64();
+            if (version < 0) {
+                throw new ProtocolException(ErrorCode.INVALID_ARGUMENT, "CAS expects version " + version
+                        + "; a version is never negative");
+            }
+            expect = Request.Condition.version(version);
+        } else if (kind == Wire.IF_VALUE) {
+            expect = Request.Condition.value(r.bytes());
+        } else {
+            throw new ProtocolException(ErrorCode.INVALID_ARGUMENT,
+                    "CAS condition kind " + kind + "; expected 1 (version) or 2 (value)");
+        }
+        return new Request.Cas(key, expect, r.optBytes());
     }
 
     private static List<byte[]> readKeys(WireReader r, int maxItems) throws ProtocolException {

@@ -36,5 +36,14 @@ public sealed interface Response {
     /** TABLE: the node's partition table. */
     record Table(PartitionTable table) implements Response {}
 
+    /** GET_VERSION: the value (null when the key has none) and its version (0 when it has none). */
+    record Versioned(byte[] value, long version) implements Response {}
+
+    /**
+     * CAS: whether the condition held and the write was applied; {@code version} is then the write's version (0 for a
+     * delete), else the key's current version (0: it has no value), so the caller can read and try again.
+     */
+    record Swapped(boolean applied, long version) implements Response {}
+
     Done DONE = new Done();
 }

@@ -39,6 +39,10 @@ public final class ResponseCodec {
         } else if (response instanceof Response.Info info) {
             w.u16(info.fields().size());
             info.fields().forEach((k, v) -> w.str(k).str(v));
+        } else if (response instanceof Response.Versioned versioned) {
+            w.optBytes(versioned.value()).i64(versioned.version());
+        } else if (response instanceof Response.Swapped swapped) {
+            w.u8(swapped.applied() ? 1 : 0).i64(swapped.version());
         } else if (response instanceof Response.Table table) {
             PartitionTableCodec.encode(w, table.table());
         }
@@ -72,6 +76,8 @@ public final class ResponseCodec {
             case SCAN -> readScanPage(r);
             case INFO -> new Response.Info(readInfo(r));
             case TABLE -> new Response.Table(PartitionTableCodec.decode(r));
+            case GET_VERSION -> new Response.Versioned(r.optBytes(), r.i64());
+            case CAS -> new Response.Swapped(r.u8() != 0, r.i64());
         };
         r.expectEnd();
         return response;

@@ -22,6 +22,9 @@ public final class Wire {
     /** BATCH item kinds. */
     public static final int BATCH_PUT = 1;
     public static final int BATCH_DELETE = 2;
+    /** CAS condition kinds. */
+    public static final int IF_VERSION = 1;
+    public static final int IF_VALUE = 2;
 
     private Wire() {}
 

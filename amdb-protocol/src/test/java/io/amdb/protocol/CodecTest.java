@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** Round trips per opcode and golden bytes from docs/PROTOCOL.md. */
@@ -106,6 +107,100 @@ class CodecTest {
         assertEquals(table, ((Response.Table) roundTrip(Opcode.TABLE, new Response.Table(table))).table());
         assertEquals(new Response.Error(ErrorCode.VALUE_TOO_LARGE, "too big"),
                 roundTrip(Opcode.PUT, new Response.Error(ErrorCode.VALUE_TOO_LARGE, "too big")));
+    }
+
+    @Test
+    void cas_goldenBytes_requestAndResponseMatchSpec() {
+        assertEquals("00 00 00 23 ad 01 0b 00 00 00 00 07 00 00 00 00 00 00 00 00 "
+                + "00 00 00 01 6b 01 00 00 00 00 00 00 00 05 00 00 00 01 76",
+                HEX.formatHex(encode(7, new Request.Cas(b("k"), Request.Condition.version(5), b("v")))));
+        WireWriter w = new WireWriter();
+        ResponseCodec.encode(w, Opcode.CAS.code(), 7, 0, new Response.Swapped(true, 6));
+        assertEquals("00 00 00 1b ad 01 0b 01 00 00 00 07 00 00 00 00 00 00 00 00 00 00 01 00 00 00 00 00 00 00 06",
+                HEX.formatHex(w.toByteArray()));
+    }
+
+    @Test
+    void getVersion_request_roundTrips() throws Exception {
+        Request.GetVersion get = (Request.GetVersion) decodeRequest(encode(1, new Request.GetVersion(b("k"))));
+        assertArrayEquals(b("k"), get.key());
+        assertEquals(Opcode.GET_VERSION, get.opcode());
+    }
+
+    @Test
+    void cas_everyConditionKindWithPutAndDelete_roundTrips() throws Exception {
+        List<Request.Condition> conditions = List.of(Request.Condition.absent(), Request.Condition.version(1),
+                Request.Condition.version(Long.MAX_VALUE), Request.Condition.value(b("old")),
+                Request.Condition.value(new byte[0]));
+        for (Request.Condition expect : conditions) {
+            for (byte[] value : Arrays.asList(new byte[] {0, -1}, new byte[0], null)) {
+                String what = expect + ", value " + Arrays.toString(value);
+                Request.Cas cas = (Request.Cas) decodeRequest(encode(1, new Request.Cas(b("key"), expect, value)));
+                assertArrayEquals(b("key"), cas.key(), what);
+                assertEquals(expect.byValue(), cas.expect().byValue(), what);
+                assertEquals(expect.version(), cas.expect().version(), what);
+                assertArrayEquals(expect.value(), cas.expect().value(), what);
+                assertArrayEquals(value, cas.value(), what);
+            }
+        }
+    }
+
+    @Test
+    void versionedAndSwapped_responses_roundTrip() throws Exception {
+        Response.Versioned found = (Response.Versioned) roundTrip(Opcode.GET_VERSION, new Response.Versioned(b("v"), 42));
+        assertArrayEquals(b("v"), found.value());
+        assertEquals(42, found.version());
+        Response.Versioned absent = (Response.Versioned) roundTrip(Opcode.GET_VERSION, new Response.Versioned(null, 0));
+        assertNull(absent.value());
+        assertEquals(0, absent.version());
+        assertEquals(new Response.Swapped(true, 7), roundTrip(Opcode.CAS, new Response.Swapped(true, 7)));
+        assertEquals(new Response.Swapped(false, 0), roundTrip(Opcode.CAS, new Response.Swapped(false, 0)));
+        assertEquals(new Response.Swapped(false, Long.MAX_VALUE),
+                roundTrip(Opcode.CAS, new Response.Swapped(false, Long.MAX_VALUE)));
+        assertEquals(new Response.Error(ErrorCode.KEY_EMPTY, "empty"),
+                roundTrip(Opcode.CAS, new Response.Error(ErrorCode.KEY_EMPTY, "empty")));
+    }
+
+    @Test
+    void decode_casConditionKindThree_invalidArgumentNotFatal() {
+        byte[] frame = casFrame(w -> w.u8(3).i64(1));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> decodeRequest(frame));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+        assertEquals(false, e.code().closesConnection());
+    }
+
+    @Test
+    void decode_casNegativeVersion_invalidArgument() {
+        byte[] frame = casFrame(w -> w.u8(Wire.IF_VERSION).i64(-1));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(ProtocolException.class, () -> decodeRequest(frame)).code());
+    }
+
+    @Test
+    void condition_negativeVersion_refusedAtConstruction() {
+        assertThrows(IllegalArgumentException.class, () -> Request.Condition.version(-1));
+    }
+
+    @Test
+    void condition_holdsFor_comparesVersionOrValueBytes() {
+        assertEquals(true, Request.Condition.absent().holdsFor(null, 0));
+        assertEquals(false, Request.Condition.absent().holdsFor(b("v"), 3));
+        assertEquals(true, Request.Condition.version(3).holdsFor(b("v"), 3));
+        assertEquals(false, Request.Condition.version(3).holdsFor(b("v"), 4));
+        assertEquals(true, Request.Condition.value(b("v")).holdsFor(b("v"), 9));
+        assertEquals(false, Request.Condition.value(b("v")).holdsFor(b("w"), 9));
+        assertEquals(false, Request.Condition.value(new byte[0]).holdsFor(null, 0), "an empty value is not absence");
+        assertEquals(true, Request.Condition.value(new byte[0]).holdsFor(new byte[0], 2));
+    }
+
+    /** A CAS frame for key "k" whose condition {@code condition} writes, then value "v". */
+    private static byte[] casFrame(Consumer<WireWriter> condition) {
+        WireWriter w = new WireWriter();
+        int start = w.beginFrame(Opcode.CAS.code(), 0, 1, 0);
+        w.bytes(b("k"));
+        condition.accept(w);
+        w.optBytes(b("v"));
+        w.endFrame(start);
+        return w.toByteArray();
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * the current one, so each is closed exactly once.
  */
 final class Shell implements AutoCloseable {
-    private static final Set<String> SQL = Set.of("INSERT", "SELECT", "DELETE");
+    private static final Set<String> SQL = Set.of("INSERT", "SELECT", "UPDATE", "DELETE");
 
     /** How one statement (or script) ended. */
     enum Outcome { OK, FAILED, CONNECTION_GONE, QUIT }

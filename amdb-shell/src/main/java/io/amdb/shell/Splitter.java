@@ -10,7 +10,7 @@ import java.util.Set;
  * <ul>
  *   <li>A {@code ;} outside quotes ends a statement, so one line may hold several ({@code PUT a 1; GET a}).</li>
  *   <li>A meta-command ({@code \...}) or native command ({@code GET k}) also ends at the end of its line;
- *       an SQL statement ({@code INSERT}, {@code SELECT}, {@code DELETE}) goes on until {@code ;} (or the end of
+ *       an SQL statement ({@code INSERT}, {@code SELECT}, {@code UPDATE}, {@code DELETE}) goes on until {@code ;} (or the end of
  *       the input), as in psql.</li>
  *   <li>A line ending in {@code \} continues on the next line (the two are joined with a blank), and so
  *       does an unclosed quote (the newline is part of the string).</li>
@@ -23,7 +23,7 @@ import java.util.Set;
  * character, inside {@code '} a doubled quote is one quote. Not thread-safe.
  */
 final class Splitter {
-    private static final Set<String> SQL = Set.of("INSERT", "SELECT", "DELETE");
+    private static final Set<String> SQL = Set.of("INSERT", "SELECT", "UPDATE", "DELETE");
 
     /** One statement and the 1-based input line it starts on. */
     record Statement(String text, int line) {}

@@ -11,9 +11,9 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 
 /**
- * Runs an SQL statement (INSERT, SELECT, DELETE; docs/SQL.md) on the session's JDBC connection. A query's
+ * Runs an SQL statement (INSERT, SELECT, UPDATE, DELETE; docs/SQL.md) on the session's JDBC connection. A query's
  * rows stream from the ResultSet as the printer reads them (the driver pages range scans), cells read with
- * {@code getBytes} so binary values survive; an update prints its count as {@code INSERT n} / {@code DELETE n}.
+ * {@code getBytes} so binary values survive; an update prints its count as {@code INSERT n}, {@code UPDATE n} or {@code DELETE n}.
  */
 final class SqlRunner {
     private SqlRunner() {}

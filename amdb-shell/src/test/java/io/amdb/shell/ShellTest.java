@@ -64,6 +64,20 @@ class ShellTest extends NodeTest {
     }
 
     @Test
+    void execute_sql_conditionalWritesCountWhatTheyChanged() throws Exception {
+        try (TestShell t = new TestShell(node, Format.TABLE)) {
+            t.run("INSERT INTO kv VALUES ('s5:a', 'one') ON CONFLICT DO NOTHING",
+                    "INSERT INTO kv VALUES ('s5:a', 'again') ON CONFLICT DO NOTHING",
+                    "UPDATE kv SET v = 'two' WHERE k = 's5:a' AND v = 'one'",
+                    "UPDATE kv SET v = 'three' WHERE k = 's5:a' AND v = 'one'",
+                    "UPDATE kv SET v = 'x' WHERE k = 's5:none'",
+                    "DELETE FROM kv WHERE k = 's5:a' AND v = 'one'",
+                    "GET s5:a");
+            assertEquals("INSERT 1\nINSERT 0\nUPDATE 1\nUPDATE 0\nUPDATE 0\nDELETE 0\ntwo\n", t.out(), t.err());
+        }
+    }
+
+    @Test
     void execute_binaryValues_escapedInRawAndBase64InJson() throws Exception {
         try (TestShell t = new TestShell(node, Format.RAW)) {
             t.run("PUT \"s3:\\x00\" \"\\x01\\xff ok\"", "GET \"s3:\\x00\"", "MGET \"s3:\\x00\" s3:none");

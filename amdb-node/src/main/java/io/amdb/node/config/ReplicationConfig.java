@@ -13,10 +13,17 @@ import java.nio.charset.StandardCharsets;
  * @param minInSync M, {@code --min-in-sync}: a primary refuses writes while fewer copies are in sync (1-R)
  * @param rack      {@code --rack}: this node's rack or host group, "" for none; copies of one partition go to
  *                  distinct racks when the members name enough of them
+ * @param copyMbPerSecond {@code --replication-copy-mb-per-s}: this node's limit on copying partitions to new
+ *                  backups, in MB/s (10^6 bytes); 0 (the default) for none. Streamed writes are never limited.
  */
-public record ReplicationConfig(int factor, int minInSync, String rack) {
+public record ReplicationConfig(int factor, int minInSync, String rack, int copyMbPerSecond) {
     public static final int DEFAULT_FACTOR = 2;
     public static final int DEFAULT_MIN_IN_SYNC = 1;
+
+    /** No copy rate limit. */
+    public ReplicationConfig(int factor, int minInSync, String rack) {
+        this(factor, minInSync, rack, 0);
+    }
 
     static ReplicationConfig from(Settings s) throws ConfigException {
         int factor = s.integer("replication-factor", DEFAULT_FACTOR, 1, ReplicaSets.MAX_FACTOR);
@@ -29,6 +36,7 @@ public record ReplicationConfig(int factor, int minInSync, String rack) {
         if (rack.getBytes(StandardCharsets.UTF_8).length > Member.MAX_TEXT_BYTES) {
             throw new ConfigException("rack must be at most " + Member.MAX_TEXT_BYTES + " bytes of UTF-8");
         }
-        return new ReplicationConfig(factor, minInSync, rack);
+        int copyRate = s.integer("replication-copy-mb-per-s", 0, 0, 1_000_000);
+        return new ReplicationConfig(factor, minInSync, rack, copyRate);
     }
 }

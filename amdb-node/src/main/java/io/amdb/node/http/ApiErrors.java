@@ -19,11 +19,13 @@ final class ApiErrors {
             case UNAUTHORIZED -> 401;
             case FORBIDDEN -> 403;
             case FRAME_TOO_LARGE, KEY_TOO_LARGE, VALUE_TOO_LARGE, BATCH_TOO_LARGE, RESPONSE_TOO_LARGE -> 413;
+            case CONDITION_FAILED -> 412;
             case WRONG_OWNER -> 421; // Misdirected Request: another node serves this key
             case SLOW_CONSUMER -> 429;
             case INTERNAL_ERROR -> 500;
             case CONNECTION_LOST -> 502;
-            case TOO_MANY_CONNECTIONS, SHUTTING_DOWN, PARTITION_LOST, STORAGE_FULL, OWNER_UNREACHABLE -> 503;
+            case TOO_MANY_CONNECTIONS, SHUTTING_DOWN, PARTITION_LOST, STORAGE_FULL, OWNER_UNREACHABLE,
+                    NOT_ENOUGH_REPLICAS -> 503;
             case TIMEOUT -> 504;
         };
     }

@@ -21,12 +21,16 @@ final class JsonOps {
 
     private JsonOps() {}
 
-    /** The request for a data op ({@code get put delete mget scan info ping}), or null for another op name. */
+    /**
+     * The request for a data op ({@code get put delete cas mget scan info ping}), or null for another op name. A get
+     * asks for the value's version too, for a later {@code cas}.
+     */
     static Request toRequest(String op, JsonObject msg, boolean b64) {
         return switch (op) {
             case "ping" -> new Request.Ping();
             case "info" -> new Request.Info();
-            case "get" -> new Request.Get(bytes(msg, "key", b64));
+            case "get" -> new Request.GetVersion(bytes(msg, "key", b64));
+            case "cas" -> cas(msg, b64);
             case "put" -> new Request.Put(bytes(msg, "key", b64), bytes(msg, "value", b64));
             case "delete" -> new Request.Delete(bytes(msg, "key", b64));
             case "mget" -> new Request.MGet(keys(msg, b64));
@@ -34,6 +38,38 @@ final class JsonOps {
                     msg.getValue("limit"));
             default -> null;
         };
+    }
+
+    /**
+     * {@code {"op":"cas","key":…, "value":… | "delete":true, "ifVersion":n | "ifValue":… | "ifAbsent":true}}: exactly
+     * one condition, and a value unless the write is a delete.
+     */
+    static Request.Cas cas(JsonObject msg, boolean b64) {
+        byte[] key = bytes(msg, "key", b64);
+        int conditions = (msg.containsKey("ifVersion") ? 1 : 0) + (msg.containsKey("ifValue") ? 1 : 0)
+                + (msg.containsKey("ifAbsent") ? 1 : 0);
+        if (conditions != 1) {
+            throw new ApiException(ErrorCode.INVALID_ARGUMENT, "cas needs exactly one of ifVersion, ifValue, ifAbsent");
+        }
+        Request.Condition expect;
+        if (msg.containsKey("ifVersion")) {
+            long version = number(msg.getValue("ifVersion"), "ifVersion");
+            if (version < 0) {
+                throw new ApiException(ErrorCode.INVALID_ARGUMENT, "ifVersion must be 0 (absent) or more: " + version);
+            }
+            expect = Request.Condition.version(version);
+        } else if (msg.containsKey("ifValue")) {
+            expect = Request.Condition.value(bytes(msg, "ifValue", b64));
+        } else if (Boolean.TRUE.equals(msg.getValue("ifAbsent"))) {
+            expect = Request.Condition.absent();
+        } else {
+            throw new ApiException(ErrorCode.INVALID_ARGUMENT, "ifAbsent must be true when given");
+        }
+        boolean delete = Boolean.TRUE.equals(msg.getValue("delete"));
+        if (delete == msg.containsKey("value")) {
+            throw new ApiException(ErrorCode.INVALID_ARGUMENT, "cas needs a value, or \"delete\": true, not both");
+        }
+        return new Request.Cas(key, expect, delete ? null : bytes(msg, "value", b64));
     }
 
     /**
@@ -69,6 +105,11 @@ final class JsonOps {
     static Object result(Response response, boolean b64) {
         if (response instanceof Response.Value v) {
             return ByteText.put(new JsonObject().put("found", v.value() != null), b64, "value", v.value());
+        } else if (response instanceof Response.Versioned v) {
+            JsonObject found = ByteText.put(new JsonObject().put("found", v.value() != null), b64, "value", v.value());
+            return v.value() == null ? found : found.put("version", v.version());
+        } else if (response instanceof Response.Swapped s) {
+            return new JsonObject().put("applied", s.applied()).put("version", s.version());
         } else if (response instanceof Response.Deleted d) {
             return new JsonObject().put("existed", d.existed());
         } else if (response instanceof Response.Values v) {

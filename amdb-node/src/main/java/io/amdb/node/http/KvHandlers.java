@@ -32,29 +32,61 @@ final class KvHandlers {
         this.fe = fe;
     }
 
+    /** The value as the body, its version as the ETag (for a later If-Match); 404 when the key has none. */
     void get(RoutingContext ctx) {
-        run(ctx, "get", new Request.Get(key(ctx)), r -> {
-            byte[] value = ((Response.Value) r).value();
-            if (value == null) {
+        run(ctx, "get", new Request.GetVersion(key(ctx)), r -> {
+            Response.Versioned found = (Response.Versioned) r;
+            if (found.value() == null) {
                 ctx.response().setStatusCode(404).end();
             } else {
-                ctx.response().putHeader("Content-Type", "application/octet-stream").end(Buffer.buffer(value));
+                ctx.response().putHeader("Content-Type", "application/octet-stream")
+                        .putHeader("ETag", Preconditions.etag(found.version())).end(Buffer.buffer(found.value()));
             }
         });
     }
 
+    /** An upsert; with If-Match or If-None-Match a compare-and-set (412 and the current ETag when it does not hold). */
     void put(RoutingContext ctx) {
         byte[] key = key(ctx);
+        Request.Condition expect = Preconditions.of(ctx.request());
         // One byte over the limit is read so that the node, not the reader, reports VALUE_TOO_LARGE.
         BodyReader.read(ctx.request(), fe.node().config().limits().maxValueBytes() + 1L, ErrorCode.VALUE_TOO_LARGE)
                 .onFailure(ctx::fail)
-                .onSuccess(body -> run(ctx, "put", new Request.Put(key, body.getBytes()),
-                        r -> ctx.response().setStatusCode(204).end()));
+                .onSuccess(body -> {
+                    if (expect == null) {
+                        run(ctx, "put", new Request.Put(key, body.getBytes()), r -> ctx.response().setStatusCode(204).end());
+                    } else {
+                        run(ctx, "put", new Request.Cas(key, expect, body.getBytes()), r -> swapped(ctx, (Response.Swapped) r,
+                                () -> ctx.response().setStatusCode(204).putHeader("ETag",
+                                        Preconditions.etag(((Response.Swapped) r).version())).end()));
+                    }
+                });
     }
 
+    /** Removes the key; with If-Match only when its version is that ETag (412 otherwise). */
     void delete(RoutingContext ctx) {
-        run(ctx, "delete", new Request.Delete(key(ctx)),
-                r -> json(ctx, 200, new JsonObject().put("existed", ((Response.Deleted) r).existed())));
+        byte[] key = key(ctx);
+        Request.Condition expect = Preconditions.of(ctx.request());
+        if (expect == null) {
+            run(ctx, "delete", new Request.Delete(key),
+                    r -> json(ctx, 200, new JsonObject().put("existed", ((Response.Deleted) r).existed())));
+        } else {
+            run(ctx, "delete", new Request.Cas(key, expect, null), r -> swapped(ctx, (Response.Swapped) r,
+                    () -> json(ctx, 200, new JsonObject().put("existed", expect.version() != 0))));
+        }
+    }
+
+    /** A conditional write's answer: {@code applied} when it was, else 412 with the key's current ETag. */
+    private static void swapped(RoutingContext ctx, Response.Swapped r, Runnable applied) {
+        if (r.applied()) {
+            applied.run();
+            return;
+        }
+        if (r.version() != 0) {
+            ctx.response().putHeader("ETag", Preconditions.etag(r.version()));
+        }
+        ApiErrors.send(ctx, ErrorCode.CONDITION_FAILED, r.version() == 0 ? "the key has no value"
+                : "the key's version is " + r.version() + "; nothing was written");
     }
 
     void scan(RoutingContext ctx) {

@@ -111,6 +111,10 @@ public final class NodeMetrics {
                 gauge("amdb." + f.replace('_', '.'), "INFO " + f + " (NaN until the node reports it)", sampler, s -> s.field(f));
             }
         }
+        for (String f : io.amdb.node.replicate.CopyStats.FIELDS) {
+            gauge("amdb." + f.replace('_', '.'), "INFO " + f + " (docs/REPLICATION.md, \"Re-replication\")", sampler,
+                    s -> s.field(f));
+        }
         gauge("amdb.ws.connections", "Open WebSocket connections", watches, WatchRegistry::connections);
         gauge("amdb.watches", "Active watches", watches, WatchRegistry::size);
     }

@@ -31,14 +31,17 @@ public final class Replication implements ShardReplication.Factory {
     private final RolesCache roles;
     private final LeaseGrants grants;
     private final Runnable wake;
+    private final CopyStats copies;
     private volatile Consumer<List<InSyncChange>> inSync = changes -> { };
 
     /**
      * @param grants this node's lease grants as a backup (its {@link ReplicaEndpoint} records them)
      * @param wake   called when a promoted partition starts being served, so requests that waited look again
+     * @param copies the node's copy progress and rate limit, shared by its shards
      */
     public Replication(String self, Supplier<PartitionTable> table, RolesCache roles, LeaseGrants grants,
-            Runnable wake) {
+            Runnable wake, CopyStats copies) {
+        this.copies = copies;
         this.self = self;
         this.table = table;
         this.roles = roles;
@@ -53,7 +56,8 @@ public final class Replication implements ShardReplication.Factory {
 
     @Override
     public ShardReplication create(int shard, ShardStore store, Journal log, Vertx vertx, Context context) {
-        return new Replicator(self, shard, store, log, transport(vertx), table, roles, grants, wake);
+        return new Replicator(self, shard, store, log, transport(vertx), table, roles, grants, wake, System::nanoTime,
+                copies);
     }
 
     private Replicator.Transport transport(Vertx vertx) {

@@ -93,6 +93,7 @@ public final class Replicator implements ShardReplication {
         boolean gapped; // its copy did not continue this history: out of the in-sync set before it is reset
         byte[] cursor; // the copy resumes after this key; null: from the start
         boolean copied; // the copy reached the end of the partition
+        long copiedKeys; // entries copied so far (for progress)
         long retryAt;
         long pendingSentAt; // when the message in flight that carries a section of it was sent
         long grantedAt; // when the latest message it took a section of was sent: its lease grant
@@ -159,6 +160,7 @@ public final class Replicator implements ShardReplication {
     private final LeaseGrants grants;
     private final Runnable wake;
     private final LongSupplier clock;
+    private final CopyStats copies;
     private long wakeAt; // when a promoted partition starts being served (0: none pending)
     private long lastHeartbeat;
     private final Primary[] primaries;
@@ -175,13 +177,16 @@ public final class Replicator implements ShardReplication {
      */
     public Replicator(String self, int shard, ShardStore store, Journal log, Transport transport,
             Supplier<PartitionTable> table, RolesCache rolesCache, LeaseGrants grants, Runnable wake) {
-        this(self, shard, store, log, transport, table, rolesCache, grants, wake, System::nanoTime);
+        this(self, shard, store, log, transport, table, rolesCache, grants, wake, System::nanoTime,
+                new CopyStats(shard + 1, CopyThrottle.UNLIMITED));
     }
 
     /** As the other constructor, with {@code clock} (nanoseconds, as {@link System#nanoTime()}) for every timeout. */
     Replicator(String self, int shard, ShardStore store, Journal log, Transport transport,
-            Supplier<PartitionTable> table, RolesCache rolesCache, LeaseGrants grants, Runnable wake, LongSupplier clock) {
+            Supplier<PartitionTable> table, RolesCache rolesCache, LeaseGrants grants, Runnable wake, LongSupplier clock,
+            CopyStats copies) {
         this.clock = clock;
+        this.copies = copies;
         this.lastHeartbeat = clock.getAsLong();
         this.grants = grants;
         this.wake = wake;
@@ -316,6 +321,20 @@ public final class Replicator implements ShardReplication {
     @Override
     public boolean acceptsWrites() {
         return log.acceptsWrites();
+    }
+
+    /** The primary and its in-sync backups, as the installed table says, are at least the table's minimum. */
+    @Override
+    public boolean enoughCopies(int partition) {
+        Primary pr = primaries[partition];
+        if (pr == null || roles == null) {
+            return true; // not the primary: the gate refuses the request anyway
+        }
+        int copies = 1;
+        for (Follower f : pr.followers.values()) {
+            copies += f.inSync ? 1 : 0;
+        }
+        return copies >= roles.minInSync();
     }
 
     /** Whether new changes of its partition go to the follower: it was started (and has not failed since). */
@@ -484,13 +503,15 @@ public final class Replicator implements ShardReplication {
                 f.gapped = false;
                 f.cursor = null;
                 f.copied = false;
+                f.copiedKeys = 0;
                 f.confirmed = -1;
                 f.state = State.COPYING;
             }
             appended(l, f);
         }
         if (f.state == State.COPYING) {
-            if (!f.copied && !f.chunkInFlight && !f.chunkInBuilding && l.copyChunks < COPY_CHUNKS_PER_MESSAGE) {
+            if (!f.copied && !f.chunkInFlight && !f.chunkInBuilding && l.copyChunks < COPY_CHUNKS_PER_MESSAGE
+                    && copies.throttle().mayCopy()) { // throttled: the next flush (a turn or a tick) tries again
                 copyChunk(pr, f, l);
             }
             return false; // moved on by the answers
@@ -518,13 +539,20 @@ public final class Replicator implements ShardReplication {
         if (now - lastHeartbeat < LeaseGrants.LEASE_NANOS / 8) {
             return;
         }
+        long since = now - lastHeartbeat;
         lastHeartbeat = now;
         long old = now - LeaseGrants.LEASE_NANOS / 4;
+        int copying = 0;
+        long keysLeft = 0;
         for (Primary pr : primaries) {
             if (pr == null) {
                 continue;
             }
             for (Follower f : pr.followers.values()) {
+                if (f.state == State.COPYING) {
+                    copying++;
+                    keysLeft += f.copied ? 0 : Math.max(0, store.partitionSize(f.partition) - f.copiedKeys);
+                }
                 if (f.required() && receiving(f) && !f.inBuilding && f.grantedAt - old <= 0) {
                     Link l = link(f.node);
                     StreamFormat.lease(l.building, f.partition, pr.term);
@@ -532,6 +560,7 @@ public final class Replicator implements ShardReplication {
                 }
             }
         }
+        copies.report(shard, copying, keysLeft, since);
     }
 
     private void copyChunk(Primary pr, Follower f, Link l) {
@@ -541,12 +570,16 @@ public final class Replicator implements ShardReplication {
             c.next();
         }
         long bytes = 0;
-        for (int n = 0; n < COPY_ENTRIES && bytes < COPY_BYTES && c.valid(); n++, c.next()) {
+        int n = 0;
+        for (; n < COPY_ENTRIES && bytes < COPY_BYTES && c.valid(); n++, c.next()) {
             f.cursor = c.key();
             Changes.put(chunk, c.key(), c.value(), c.version());
             bytes += Changes.putBytes(c.key(), c.value());
         }
         f.copied = !c.valid();
+        f.copiedKeys += n;
+        copies.copied(n, bytes);
+        copies.throttle().spent(bytes);
         StreamFormat.copy(l.building, f.partition, pr.term);
         l.building.u32(chunk.size()).raw(chunk.array(), 0, chunk.size());
         l.copyChunks++;

@@ -107,7 +107,10 @@ abstract class ForwardedSplit {
         }
     }
 
-    /** GET, PUT or DELETE: the owner's answer is the answer. */
+    /**
+     * GET, PUT, DELETE, GET_VERSION or CAS: the owner's answer is the answer. A write whose owner may have run it before
+     * leaving is not sent again: TIMEOUT (see {@link Forwarder.Piece#asWrites}).
+     */
     static ForwardedSplit single(Forwarder forwarder, Request request, byte[] key) {
         return new ForwardedSplit(forwarder, 1) {
             private Response response;
@@ -128,7 +131,8 @@ abstract class ForwardedSplit {
             }
 
             @Override
-            Response answered(List<Integer> items, Forwarder.Piece piece, Again again) {
+            Response answered(List<Integer> items, Forwarder.Piece reply, Again again) {
+                Forwarder.Piece piece = reply.asWrites(Forwarder.writes(request));
                 if (!again.offer(items.get(0), piece, piece.moved())) {
                     response = piece.response();
                 }
@@ -206,7 +210,8 @@ abstract class ForwardedSplit {
             }
 
             @Override
-            Response answered(List<Integer> items, Forwarder.Piece piece, Again again) {
+            Response answered(List<Integer> items, Forwarder.Piece reply, Again again) {
+                Forwarder.Piece piece = reply.asWrites(true);
                 Response r = piece.response();
                 for (int j = 0; j < items.size(); j++) {
                     ErrorCode code = r instanceof Response.Statuses s ? s.statuses().get(j)

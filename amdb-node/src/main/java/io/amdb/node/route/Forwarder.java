@@ -78,7 +78,7 @@ public final class Forwarder {
     /** Requests addressed by key (routed to the key's owner). */
     static boolean isKeyed(Request request) {
         return switch (request.opcode()) {
-            case GET, PUT, DELETE, MGET, BATCH -> true;
+            case GET, PUT, DELETE, GET_VERSION, CAS, MGET, BATCH -> true;
             case PING, SCAN, INFO, TABLE -> false;
         };
     }
@@ -103,6 +103,8 @@ public final class Forwarder {
             case GET -> ForwardedSplit.single(this, request, ((Request.Get) request).key()).run();
             case PUT -> ForwardedSplit.single(this, request, ((Request.Put) request).key()).run();
             case DELETE -> ForwardedSplit.single(this, request, ((Request.Delete) request).key()).run();
+            case GET_VERSION -> ForwardedSplit.single(this, request, ((Request.GetVersion) request).key()).run();
+            case CAS -> ForwardedSplit.single(this, request, ((Request.Cas) request).key()).run();
             case MGET -> {
                 int n = ((Request.MGet) request).keys().size();
                 yield tooMany(n) ? Future.succeededFuture(batchTooLarge(n))
@@ -134,12 +136,40 @@ public final class Forwarder {
         return nanoClock.getAsLong();
     }
 
-    /** An owner's reply to one piece, with the table epoch the owner answered at. */
-    record Piece(Response response, long epoch) {
+    /**
+     * An owner's reply to one piece, with the table epoch the owner answered at. {@code mayHaveRun}: no reply came,
+     * and the owner may have run the piece before it left or failed (the answer is then WRONG_OWNER, which is safe to
+     * resend only for reads).
+     */
+    record Piece(Response response, long epoch, boolean mayHaveRun) {
+        Piece(Response response, long epoch) {
+            this(response, epoch, false);
+        }
+
         /** The owner no longer serves (some of) the piece's keys: {@link ErrorCode#retryable()}. */
         boolean moved() {
             return response instanceof Response.Error e && e.code().retryable();
         }
+
+        /**
+         * This piece as a piece of {@code writes}: when it moved but may have run, a write's outcome is unknown (sending
+         * it again could apply it twice, or make a CAS report its own write as a failed condition): TIMEOUT.
+         */
+        Piece asWrites(boolean writes) {
+            if (!writes || !mayHaveRun || !moved()) {
+                return this;
+            }
+            return new Piece(new Response.Error(ErrorCode.TIMEOUT, ((Response.Error) response).message()
+                    + "; the write may or may not have been applied"), epoch, true);
+        }
+    }
+
+    /** Whether a keyed request changes data (then a piece that may have run is never sent again). */
+    static boolean writes(Request request) {
+        return switch (request.opcode()) {
+            case PUT, DELETE, CAS, BATCH -> true;
+            case GET, GET_VERSION, MGET, PING, SCAN, INFO, TABLE -> false;
+        };
     }
 
     /** Whether moved items may be sent again on round {@code attempt} of a request started at {@code started}. */
@@ -166,8 +196,9 @@ public final class Forwarder {
      * sent anything: OWNER_UNREACHABLE. An owner that has no handler (NO_HANDLERS: still starting, or gone from
      * the event bus) answers WRONG_OWNER (retryable: the table moves its partitions or marks them LOST), or
      * OWNER_UNREACHABLE once it is not live; one that leaves the table while the piece is out (a crash: its reply
-     * will never come) WRONG_OWNER; one that stops being live while the piece is out TIMEOUT at once (it may have
-     * run the piece); a slow one TIMEOUT.
+     * will never come), or fails it otherwise, WRONG_OWNER marked {@link Piece#mayHaveRun} (reads are sent again,
+     * writes answer TIMEOUT); one that stops being live while the piece is out TIMEOUT at once (it may have run the
+     * piece); a slow one TIMEOUT.
      */
     Future<Piece> send(Member owner, Buffer message) {
         Promise<Piece> result = Promise.promise();
@@ -190,8 +221,12 @@ public final class Forwarder {
                     } else if (!live.test(owner.nodeId())) {
                         result.tryComplete(unreachable(owner.nodeId()));
                     } else {
+                        // NO_HANDLERS: never delivered. Anything else (the handler failed, the connection broke):
+                        // the owner may have run it.
+                        boolean delivered = !(ar.cause() instanceof ReplyException r
+                                && r.failureType() == ReplyFailure.NO_HANDLERS);
                         result.tryComplete(new Piece(new Response.Error(ErrorCode.WRONG_OWNER,
-                                "owner " + owner.nodeId() + " did not answer: " + ar.cause().getMessage()), 0));
+                                "owner " + owner.nodeId() + " did not answer: " + ar.cause().getMessage()), 0, delivered));
                     }
                 });
         Outstanding entry = new Outstanding(Vertx.currentContext(), result);
@@ -269,7 +304,7 @@ public final class Forwarder {
     private void ownerLeft(String ownerId, Outstanding o) {
         Response.Error left = new Response.Error(ErrorCode.WRONG_OWNER, "owner " + ownerId
                 + " left the cluster before answering");
-        complete(o, new Piece(left, table.current().epoch()));
+        complete(o, new Piece(left, table.current().epoch(), true));
     }
 
     static Response.Error lost(int partition, PartitionTable table) {

@@ -44,6 +44,8 @@ final class LocalRoutes {
             case GET -> get(((Request.Get) request).key());
             case PUT -> put((Request.Put) request);
             case DELETE -> delete((Request.Delete) request);
+            case GET_VERSION -> getVersion(((Request.GetVersion) request).key());
+            case CAS -> cas((Request.Cas) request);
             case MGET -> mget(((Request.MGet) request).keys());
             case BATCH -> batch(((Request.Batch) request).items());
             case SCAN -> scan((Request.Scan) request);
@@ -71,7 +73,33 @@ final class LocalRoutes {
         return parts.guarded(List.of(b), () -> written(b, i, new Response.Deleted(b.existed(i))));
     }
 
-    /** The answer to the write at {@code i} of {@code b}: moved, refused for a full disk, or {@code ok}. */
+    private Supplier<Response> cas(Request.Cas cas) throws Rejected {
+        Rejected.checkKey(limits, cas.key());
+        if (cas.value() != null) {
+            Rejected.check(limits.checkValue(cas.value()), "value of " + cas.value().length
+                    + " bytes exceeds the limit of " + limits.maxValueBytes());
+        }
+        if (cas.expect().byValue()) {
+            Rejected.check(limits.checkValue(cas.expect().value()), "expected value of " + cas.expect().value().length
+                    + " bytes exceeds the limit of " + limits.maxValueBytes());
+        }
+        PointBatch b = parts.point(fence.ownedPartition(cas.key()), cas.key(), cas.expect(), cas.value());
+        int i = b.size() - 1;
+        return parts.guarded(List.of(b), () -> written(b, i, new Response.Swapped(b.existed(i), b.version(i))));
+    }
+
+    private Supplier<Response> getVersion(byte[] key) throws Rejected {
+        Rejected.checkKey(limits, key);
+        PointBatch b = parts.point(PointBatch.GET_VERSION, fence.ownedPartition(key), key, null);
+        int i = b.size() - 1;
+        return parts.guarded(List.of(b), () -> b.fenced(i) || b.unknown(i) ? fence.moved(b.partition(i))
+                : new Response.Versioned(b.value(i), b.version(i)));
+    }
+
+    /**
+     * The answer to the write at {@code i} of {@code b}: moved, unknown, refused for a full disk or for too few in-sync
+     * copies, or {@code ok}.
+     */
     private Response written(PointBatch b, int i, Response ok) {
         if (b.fenced(i)) {
             return fence.moved(b.partition(i));
@@ -79,7 +107,16 @@ final class LocalRoutes {
         if (b.unknown(i)) {
             return unknownOutcome(b.partition(i));
         }
+        if (b.tooFewCopies(i)) {
+            return tooFewCopies(b.partition(i));
+        }
         return b.refused(i) ? STORAGE_FULL : ok;
+    }
+
+    private Response tooFewCopies(int partition) {
+        return new Response.Error(ErrorCode.NOT_ENOUGH_REPLICAS, "partition " + partition + " has fewer in-sync copies "
+                + "than min-in-sync " + node.table().current().replicaSets().minInSync() + " (a backup is being copied "
+                + "again): the write was not applied; reads still work");
     }
 
     /** A write whose partition changed primary before its backups confirmed it: it may or may not survive. */
@@ -157,6 +194,8 @@ final class LocalRoutes {
                     statuses[k] = ErrorCode.WRONG_OWNER; // handed off meanwhile: the client resends it
                 } else if (owner[k] != null && owner[k].unknown(index[k])) {
                     statuses[k] = ErrorCode.TIMEOUT; // outcome unknown: never resent
+                } else if (owner[k] != null && owner[k].tooFewCopies(index[k])) {
+                    statuses[k] = ErrorCode.NOT_ENOUGH_REPLICAS;
                 } else if (owner[k] != null && owner[k].refused(index[k])) {
                     statuses[k] = ErrorCode.STORAGE_FULL;
                 }

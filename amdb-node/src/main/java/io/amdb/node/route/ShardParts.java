@@ -1,6 +1,7 @@
 package io.amdb.node.route;
 
 import io.amdb.node.shard.PointBatch;
+import io.amdb.protocol.Request;
 import io.amdb.node.shard.ShardTask;
 import io.amdb.node.table.NodeTable;
 import io.amdb.protocol.ErrorCode;
@@ -35,12 +36,24 @@ final class ShardParts {
 
     /** Adds one point operation to its shard's batch; returns the batch (the operation is its last). */
     PointBatch point(byte op, int partition, byte[] key, byte[] value) {
+        PointBatch b = batchOf(partition);
+        b.add(op, partition, key, value);
+        return b;
+    }
+
+    /** Adds a compare-and-set to its shard's batch (see {@link PointBatch#addCas}); returns the batch. */
+    PointBatch point(int partition, byte[] key, Request.Condition expect, byte[] value) {
+        PointBatch b = batchOf(partition);
+        b.addCas(partition, key, expect, value);
+        return b;
+    }
+
+    private PointBatch batchOf(int partition) {
         int shard = shards.shardOf(partition);
         PointBatch b = batches[shard];
         if (b == null) {
             b = batches[shard] = new PointBatch();
         }
-        b.add(op, partition, key, value);
         return b;
     }
 

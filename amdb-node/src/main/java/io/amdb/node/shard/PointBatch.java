@@ -2,20 +2,25 @@ package io.amdb.node.shard;
 
 import io.amdb.node.storage.ShardStore;
 import io.amdb.node.storage.WriteObserver;
+import io.amdb.protocol.Request;
 import java.util.Arrays;
 
 /**
- * A list of point operations (get, put, delete) for one shard, applied in order.
+ * A list of point operations (get, put, delete, get with version, compare-and-set) for one shard, applied in order.
  *
  * <p>Parallel arrays instead of an object per operation: a pipelined burst becomes one message per shard,
  * and the shard walks it without allocation. After the task runs, {@link #value(int)} holds the value a GET
- * found, {@link #existed(int)} says whether a DELETE removed something, and {@link #fenced(int)} whether the
- * operation was not run at all because its partition is being handed to another node.
+ * found, {@link #existed(int)} says whether a DELETE removed something or a CAS was applied, {@link #version(int)}
+ * the version a GET_VERSION found or a CAS wrote or found, and {@link #fenced(int)} whether the operation was not
+ * run at all because its partition is being handed to another node.
  */
 public final class PointBatch implements ShardTask {
     public static final byte GET = 1;
     public static final byte PUT = 2;
     public static final byte DELETE = 3;
+    public static final byte GET_VERSION = 4;
+    /** A compare-and-set: {@link #addCas}. */
+    public static final byte CAS = 5;
 
     private byte[] ops = new byte[16];
     private int[] partitions = new int[16];
@@ -24,6 +29,9 @@ public final class PointBatch implements ShardTask {
     private boolean[] existed = new boolean[16];
     private boolean[] fenced = new boolean[16];
     private boolean[] refused = new boolean[16];
+    private boolean[] tooFewCopies = new boolean[16];
+    private long[] versions; // null until a GET_VERSION or CAS is added
+    private Request.Condition[] conditions; // null until a CAS is added
     private boolean[] unknown; // null until a partition's primary changed while the batch waited for its backups
     private boolean anyFenced;
     private boolean ranWrites;
@@ -42,6 +50,20 @@ public final class PointBatch implements ShardTask {
         return size++;
     }
 
+    /**
+     * Appends a compare-and-set: when the key's state meets {@code expect}, puts {@code value} (null: deletes the key);
+     * returns its index. After the task runs, {@link #existed(int)} says whether it was applied and
+     * {@link #version(int)} gives the version written (0 for a delete) or, when not applied, the key's version.
+     */
+    public int addCas(int partition, byte[] key, Request.Condition expect, byte[] value) {
+        int i = add(CAS, partition, key, value);
+        if (conditions == null) {
+            conditions = new Request.Condition[ops.length];
+        }
+        conditions[i] = expect;
+        return i;
+    }
+
     public int size() {
         return size;
     }
@@ -51,7 +73,12 @@ public final class PointBatch implements ShardTask {
         return values[index];
     }
 
-    /** Whether the DELETE at {@code index} removed a value. */
+    /** The version a GET_VERSION found or a CAS wrote or found (0: no value); see {@link #addCas}. */
+    public long version(int index) {
+        return versions == null ? 0 : versions[index];
+    }
+
+    /** Whether the DELETE at {@code index} removed a value, or the CAS at {@code index} was applied. */
     public boolean existed(int index) {
         return existed[index];
     }
@@ -64,6 +91,14 @@ public final class PointBatch implements ShardTask {
     /** Whether the write at {@code index} was refused, not applied, because the disk is full (STORAGE_FULL). */
     public boolean refused(int index) {
         return refused[index];
+    }
+
+    /**
+     * Whether the write at {@code index} was refused, not applied, because its partition has fewer in-sync copies than
+     * the table's minimum (NOT_ENOUGH_REPLICAS).
+     */
+    public boolean tooFewCopies(int index) {
+        return tooFewCopies[index];
     }
 
     /**
@@ -121,13 +156,22 @@ public final class PointBatch implements ShardTask {
                 fenced[i] = anyFenced = true;
                 continue;
             }
-            if (ops[i] != GET && !store.acceptsWrites()) { // the log cannot take it: refuse before applying
+            if (ops[i] != GET && ops[i] != GET_VERSION && !store.acceptsWrites()) { // the log cannot take it: refuse before applying
                 refused[i] = true;
                 continue;
             }
-            ranWrites |= ops[i] != GET;
+            if (ops[i] != GET && ops[i] != GET_VERSION && !store.enoughCopies(partitions[i])) {
+                tooFewCopies[i] = true;
+                continue;
+            }
+            ranWrites |= ops[i] == PUT || ops[i] == DELETE;
             switch (ops[i]) {
                 case GET -> values[i] = store.get(partitions[i], keys[i]);
+                case GET_VERSION -> {
+                    values[i] = store.get(partitions[i], keys[i]);
+                    versions()[i] = store.version(partitions[i], keys[i]);
+                }
+                case CAS -> compareAndSet(store, observer, i);
                 case PUT -> {
                     store.put(partitions[i], keys[i], values[i]);
                     if (observer != null) {
@@ -147,6 +191,35 @@ public final class PointBatch implements ShardTask {
         return next == size;
     }
 
+    private void compareAndSet(ShardStore store, WriteObserver observer, int i) {
+        int partition = partitions[i];
+        byte[] current = store.get(partition, keys[i]);
+        long currentVersion = store.version(partition, keys[i]);
+        if (!conditions[i].holdsFor(current, currentVersion)) {
+            versions()[i] = currentVersion;
+            values[i] = null; // not applied: nothing to hold on to
+            return;
+        }
+        existed[i] = true;
+        ranWrites = true;
+        if (values[i] != null) {
+            store.put(partition, keys[i], values[i]);
+            versions()[i] = store.sequence(partition);
+        } else if (current != null) {
+            store.remove(partition, keys[i]);
+        }
+        if (observer != null && (values[i] != null || current != null)) {
+            observer.written(partition, keys[i], values[i]);
+        }
+    }
+
+    private long[] versions() {
+        if (versions == null) {
+            versions = new long[ops.length];
+        }
+        return versions;
+    }
+
     private void grow() {
         int n = ops.length * 2;
         ops = Arrays.copyOf(ops, n);
@@ -156,5 +229,15 @@ public final class PointBatch implements ShardTask {
         existed = Arrays.copyOf(existed, n);
         fenced = Arrays.copyOf(fenced, n);
         refused = Arrays.copyOf(refused, n);
+        tooFewCopies = Arrays.copyOf(tooFewCopies, n);
+        if (versions != null) {
+            versions = Arrays.copyOf(versions, n);
+        }
+        if (conditions != null) {
+            conditions = Arrays.copyOf(conditions, n);
+        }
+        if (unknown != null) {
+            unknown = Arrays.copyOf(unknown, n);
+        }
     }
 }

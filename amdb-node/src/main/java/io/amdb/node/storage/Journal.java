@@ -37,4 +37,12 @@ public interface Journal {
 
     /** False while new client writes must be refused before they are applied (the disk is full). */
     boolean acceptsWrites();
+
+    /**
+     * False while the partition has fewer in-sync copies than the table's minimum ({@code --min-in-sync}): client
+     * writes on it must be refused before they are applied. Without replication there is no minimum.
+     */
+    default boolean enoughCopies(int partition) {
+        return true;
+    }
 }

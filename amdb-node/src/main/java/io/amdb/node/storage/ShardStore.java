@@ -68,6 +68,11 @@ public final class ShardStore {
         return journal.acceptsWrites();
     }
 
+    /** False while client writes on the partition must be refused for want of in-sync copies (see {@link Journal}). */
+    public boolean enoughCopies(int partition) {
+        return journal.enoughCopies(checkPartition(partition));
+    }
+
     /** The partition's sequence number: the version of its latest write (0 before any). */
     public long sequence(int partition) {
         return sequences[checkPartition(partition)];
@@ -100,6 +105,13 @@ public final class ShardStore {
         Objects.requireNonNull(key, "key");
         SkipList list = lists[checkPartition(partition)];
         return list == null ? null : list.get(key);
+    }
+
+    /** Returns the version of the key's value in the partition (see the class note), or 0 if it has none. */
+    public long version(int partition, byte[] key) {
+        Objects.requireNonNull(key, "key");
+        SkipList list = lists[checkPartition(partition)];
+        return list == null ? 0 : list.version(key);
     }
 
     /**

@@ -82,6 +82,13 @@ public final class SkipList {
         return node != null ? node.value : null;
     }
 
+    /** Returns the version of the entry under {@code key} (see {@link #put(byte[], byte[], long)}), or 0 if there is none. */
+    public long version(byte[] key) {
+        Objects.requireNonNull(key, "key");
+        SkipNode node = index.find(key, KeyIndex.hash(key));
+        return node != null ? node.version : 0;
+    }
+
     /**
      * Maps {@code key} to {@code value} and returns the previous value, or null if the key was
      * absent. Both arrays are stored as given (see the ownership note); when the key was present

@@ -9,6 +9,8 @@ import io.amdb.node.config.NodeConfig;
 import io.amdb.protocol.PartitionTable;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +83,25 @@ class HttpClusterTest {
             assertEquals(200, got.statusCode(), key + " owned by " + table.ownerOf(key.getBytes(UTF_8)).nodeId());
             assertEquals("v" + i, got.body());
         }
+    }
+
+    @Test
+    void conditionalPut_throughTheNodeThatDoesNotOwnTheKey_isDecidedByTheOwner() throws Exception {
+        String key = keyOwnedBy("cw0", "cas:");
+        assertEquals(204, other.put("/v1/kv/" + key, "v1".getBytes(UTF_8)).statusCode());
+        String read = HttpKvTest.etag(other.get("/v1/kv/" + key));
+        assertEquals(read, HttpKvTest.etag(owner.get("/v1/kv/" + key)), "one version, wherever it is read");
+        HttpResponse<String> swapped = other.text(HttpRequest.newBuilder(other.uri("/v1/kv/" + key))
+                .header("If-Match", read).PUT(HttpRequest.BodyPublishers.ofString("v2")));
+        assertEquals(204, swapped.statusCode(), swapped.body());
+        HttpResponse<String> stale = other.text(HttpRequest.newBuilder(other.uri("/v1/kv/" + key))
+                .header("If-Match", read).PUT(HttpRequest.BodyPublishers.ofString("v3")));
+        HttpKvTest.assertError(stale, 412, "CONDITION_FAILED", 17);
+        assertEquals(HttpKvTest.etag(swapped), HttpKvTest.etag(stale));
+        HttpResponse<String> absent = other.text(HttpRequest.newBuilder(other.uri("/v1/kv/" + key))
+                .header("If-None-Match", "*").PUT(HttpRequest.BodyPublishers.ofString("v4")));
+        HttpKvTest.assertError(absent, 412, "CONDITION_FAILED", 17);
+        assertEquals("v2", owner.get("/v1/kv/" + key).body());
     }
 
     /** A key with this prefix that {@code nodeId} owns, so a write to it is applied there. */

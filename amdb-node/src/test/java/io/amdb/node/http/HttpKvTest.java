@@ -163,6 +163,130 @@ class HttpKvTest {
         assertEquals(0, new JsonObject(r.body()).getInteger("reassigned"));
     }
 
+    @Test
+    void get_existingKey_sendsItsVersionAsAStrongETag() throws Exception {
+        db.put("/v1/kv/tagged", "x".getBytes(UTF_8));
+        HttpResponse<String> got = db.get("/v1/kv/tagged");
+        assertTrue(etag(got).matches("\"[1-9][0-9]*\""), etag(got));
+        db.put("/v1/kv/tagged", "y".getBytes(UTF_8));
+        assertTrue(version(db.get("/v1/kv/tagged")) > version(got), "every write takes a higher version");
+        assertTrue(db.get("/v1/kv/untagged-missing").headers().firstValue("ETag").isEmpty());
+    }
+
+    @Test
+    void put_ifNoneMatchStar_createsANewKeyOnlyAndAnswersTheCurrentETagOtherwise() throws Exception {
+        HttpResponse<String> created = conditionalPut("if-absent", "first", "If-None-Match", "*");
+        assertEquals(204, created.statusCode(), created.body());
+        assertEquals(etag(db.get("/v1/kv/if-absent")), etag(created));
+        HttpResponse<String> refused = conditionalPut("if-absent", "second", "If-None-Match", "*");
+        assertError(refused, 412, "CONDITION_FAILED", 17);
+        assertEquals(etag(created), etag(refused));
+        assertEquals("first", db.get("/v1/kv/if-absent").body());
+    }
+
+    @Test
+    void put_ifMatch_currentETagSwapsAndStaleETagIs412WithTheCurrentOne() throws Exception {
+        db.put("/v1/kv/if-match", "v1".getBytes(UTF_8));
+        String read = etag(db.get("/v1/kv/if-match"));
+        HttpResponse<String> swapped = conditionalPut("if-match", "v2", "If-Match", read);
+        assertEquals(204, swapped.statusCode(), swapped.body());
+        assertTrue(version(swapped) > Long.parseLong(read.replace("\"", "")), etag(swapped));
+        HttpResponse<String> stale = conditionalPut("if-match", "v3", "If-Match", read);
+        assertError(stale, 412, "CONDITION_FAILED", 17);
+        assertEquals(etag(swapped), etag(stale));
+        HttpResponse<String> now = db.get("/v1/kv/if-match");
+        assertEquals("v2", now.body());
+        assertEquals(etag(swapped), etag(now));
+    }
+
+    @Test
+    void put_ifMatchOnAMissingKey_is412WithoutETag() throws Exception {
+        HttpResponse<String> r = conditionalPut("if-match-missing", "v", "If-Match", "\"5\"");
+        assertError(r, 412, "CONDITION_FAILED", 17);
+        assertTrue(r.headers().firstValue("ETag").isEmpty(), r.headers().toString());
+        assertEquals(404, db.get("/v1/kv/if-match-missing").statusCode());
+    }
+
+    @Test
+    void delete_ifMatch_staleIs412AndCurrentDeletes() throws Exception {
+        db.put("/v1/kv/if-delete", "x".getBytes(UTF_8));
+        String read = etag(db.get("/v1/kv/if-delete"));
+        db.put("/v1/kv/if-delete", "y".getBytes(UTF_8));
+        HttpResponse<String> stale = conditionalDelete("if-delete", "If-Match", read);
+        assertError(stale, 412, "CONDITION_FAILED", 17);
+        String current = etag(stale);
+        assertEquals(etag(db.get("/v1/kv/if-delete")), current);
+        HttpResponse<String> deleted = conditionalDelete("if-delete", "If-Match", current);
+        assertEquals(200, deleted.statusCode(), deleted.body());
+        assertEquals(new JsonObject().put("existed", true), new JsonObject(deleted.body()));
+        assertEquals(404, db.get("/v1/kv/if-delete").statusCode());
+        assertError(conditionalDelete("if-delete", "If-Match", current), 412, "CONDITION_FAILED", 17);
+    }
+
+    @Test
+    void delete_ifNoneMatchStar_deletesNothingAnd412WhenTheKeyHasAValue() throws Exception {
+        HttpResponse<String> missing = conditionalDelete("if-none-delete", "If-None-Match", "*");
+        assertEquals(200, missing.statusCode(), missing.body());
+        assertEquals(new JsonObject().put("existed", false), new JsonObject(missing.body()));
+        db.put("/v1/kv/if-none-delete", "x".getBytes(UTF_8));
+        assertError(conditionalDelete("if-none-delete", "If-None-Match", "*"), 412, "CONDITION_FAILED", 17);
+        assertEquals("x", db.get("/v1/kv/if-none-delete").body());
+    }
+
+    @Test
+    void get_withConditionalHeaders_ignoresThemAndAnswersTheValue() throws Exception {
+        db.put("/v1/kv/if-get", "x".getBytes(UTF_8));
+        String tag = etag(db.get("/v1/kv/if-get"));
+        HttpResponse<String> got = db.get("/v1/kv/if-get", "If-None-Match", tag);
+        assertEquals(200, got.statusCode());
+        assertEquals("x", got.body());
+    }
+
+    @Test
+    void conditionalHeaders_unsupportedForms_are400AndWriteNothing() throws Exception {
+        db.put("/v1/kv/if-bad", "kept".getBytes(UTF_8));
+        String tag = etag(db.get("/v1/kv/if-bad"));
+        List<String[]> bad = List.of(
+                new String[] {"If-Match", "W/" + tag},
+                new String[] {"If-Match", tag + ", \"999\""},
+                new String[] {"If-Match", "*"},
+                new String[] {"If-Match", tag.replace("\"", "")},
+                new String[] {"If-Match", "\"0\""},
+                new String[] {"If-Match", "\"-1\""},
+                new String[] {"If-Match", "\"abc\""},
+                new String[] {"If-None-Match", tag},
+                new String[] {"If-Match", tag, "If-None-Match", "*"});
+        for (String[] headers : bad) {
+            String what = String.join(" ", headers);
+            HttpResponse<String> put = db.text(HttpRequest.newBuilder(db.uri("/v1/kv/if-bad")).headers(headers)
+                    .PUT(HttpRequest.BodyPublishers.ofString("overwritten")));
+            assertEquals(400, put.statusCode(), what + ": " + put.body());
+            assertEquals("INVALID_ARGUMENT", new JsonObject(put.body()).getString("name"), what);
+            HttpResponse<String> delete = db.text(HttpRequest.newBuilder(db.uri("/v1/kv/if-bad")).headers(headers).DELETE());
+            assertEquals(400, delete.statusCode(), what + ": " + delete.body());
+        }
+        HttpResponse<String> after = db.get("/v1/kv/if-bad");
+        assertEquals("kept", after.body());
+        assertEquals(tag, etag(after));
+    }
+
+    private static HttpResponse<String> conditionalPut(String key, String value, String... headers) throws Exception {
+        return db.text(HttpRequest.newBuilder(db.uri("/v1/kv/" + key)).headers(headers)
+                .PUT(HttpRequest.BodyPublishers.ofString(value)));
+    }
+
+    private static HttpResponse<String> conditionalDelete(String key, String... headers) throws Exception {
+        return db.text(HttpRequest.newBuilder(db.uri("/v1/kv/" + key)).headers(headers).DELETE());
+    }
+
+    static String etag(HttpResponse<?> r) {
+        return r.headers().firstValue("ETag").orElseThrow(() -> new AssertionError("no ETag: " + r.headers()));
+    }
+
+    static long version(HttpResponse<?> r) {
+        return Long.parseLong(etag(r).replace("\"", ""));
+    }
+
     static void assertError(HttpResponse<String> r, int status, String name, int code) {
         assertEquals(status, r.statusCode(), r.body());
         JsonObject body = new JsonObject(r.body());

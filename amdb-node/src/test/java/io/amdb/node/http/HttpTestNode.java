@@ -87,6 +87,11 @@ final class HttpTestNode implements AutoCloseable, BeforeAllCallback, AfterAllCa
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Sends any request (a method and headers of the caller's choosing); the body as text. */
+    HttpResponse<String> text(HttpRequest.Builder request) throws Exception {
+        return bounded(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> post(String pathAndQuery, String body) throws Exception {
         return bounded(HttpRequest.newBuilder(uri(pathAndQuery)).POST(HttpRequest.BodyPublishers.ofString(body)),
                 HttpResponse.BodyHandlers.ofString());

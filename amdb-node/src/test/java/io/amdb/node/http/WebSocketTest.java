@@ -109,6 +109,106 @@ class WebSocketTest {
     }
 
     @Test
+    void get_foundKey_answersItsVersion_missingKeyHasNone() throws Exception {
+        try (WsTestClient ws = WsTestClient.connect(db, "")) {
+            ws.call(op(1, "put").put("key", "ver:a").put("value", "x"));
+            JsonObject first = ws.call(op(2, "get").put("key", "ver:a")).getJsonObject("result");
+            assertEquals(true, first.getBoolean("found"));
+            assertTrue(first.getLong("version") >= 1, first.encode());
+            ws.call(op(3, "put").put("key", "ver:a").put("value", "y"));
+            JsonObject second = ws.call(op(4, "get").put("key", "ver:a")).getJsonObject("result");
+            assertTrue(second.getLong("version") > first.getLong("version"), second.encode());
+            JsonObject missing = ws.call(op(5, "get").put("key", "ver:none")).getJsonObject("result");
+            assertEquals(false, missing.getBoolean("found"), missing.encode());
+            assertFalse(missing.containsKey("version"), missing.encode());
+        }
+    }
+
+    @Test
+    void cas_ifVersion_appliesOnceThenTheStaleVersionAnswersTheCurrentOne() throws Exception {
+        try (WsTestClient ws = WsTestClient.connect(db, "")) {
+            ws.call(op(1, "put").put("key", "cas:v").put("value", "1"));
+            long read = ws.call(op(2, "get").put("key", "cas:v")).getJsonObject("result").getLong("version");
+            JsonObject applied = ws.call(op(3, "cas").put("key", "cas:v").put("value", "2").put("ifVersion", read))
+                    .getJsonObject("result");
+            assertEquals(true, applied.getBoolean("applied"), applied.encode());
+            assertTrue(applied.getLong("version") > read, applied.encode());
+            JsonObject stale = ws.call(op(4, "cas").put("key", "cas:v").put("value", "3").put("ifVersion", read))
+                    .getJsonObject("result");
+            assertEquals(new JsonObject().put("applied", false).put("version", applied.getLong("version")), stale);
+            JsonObject got = ws.call(op(5, "get").put("key", "cas:v")).getJsonObject("result");
+            assertEquals("2", got.getString("value"));
+            assertEquals(applied.getLong("version"), got.getLong("version"));
+        }
+    }
+
+    @Test
+    void cas_ifAbsentAndIfValue_writeOnlyWhenTheyHold() throws Exception {
+        try (WsTestClient ws = WsTestClient.connect(db, "")) {
+            JsonObject created = ws.call(op(1, "cas").put("key", "cas:a").put("value", "one").put("ifAbsent", true))
+                    .getJsonObject("result");
+            assertEquals(true, created.getBoolean("applied"), created.encode());
+            JsonObject again = ws.call(op(2, "cas").put("key", "cas:a").put("value", "two").put("ifAbsent", true))
+                    .getJsonObject("result");
+            assertEquals(new JsonObject().put("applied", false).put("version", created.getLong("version")), again);
+            assertEquals(false, ws.call(op(3, "cas").put("key", "cas:a").put("value", "three").put("ifValue", "two"))
+                    .getJsonObject("result").getBoolean("applied"));
+            assertEquals(true, ws.call(op(4, "cas").put("key", "cas:a").put("value", "three").put("ifValue", "one"))
+                    .getJsonObject("result").getBoolean("applied"));
+            JsonObject binary = ws.call(op(5, "cas").put("key", "Y2FzOmE=").put("value", "/w==").put("ifValue", "dGhyZWU=")
+                    .put("encoding", "base64")).getJsonObject("result"); // "cas:a", 0xFF, if "three"
+            assertEquals(true, binary.getBoolean("applied"), binary.encode());
+            JsonObject got = ws.call(op(6, "get").put("key", "Y2FzOmE=").put("encoding", "base64")).getJsonObject("result");
+            assertEquals("/w==", got.getString("value"), got.encode());
+        }
+    }
+
+    @Test
+    void cas_delete_removesTheKeyOnlyWhenTheConditionHolds() throws Exception {
+        try (WsTestClient ws = WsTestClient.connect(db, "")) {
+            ws.call(op(1, "put").put("key", "cas:d").put("value", "x"));
+            long version = ws.call(op(2, "get").put("key", "cas:d")).getJsonObject("result").getLong("version");
+            JsonObject stale = ws.call(op(3, "cas").put("key", "cas:d").put("delete", true).put("ifVersion", version + 1))
+                    .getJsonObject("result");
+            assertEquals(new JsonObject().put("applied", false).put("version", version), stale);
+            JsonObject deleted = ws.call(op(4, "cas").put("key", "cas:d").put("delete", true).put("ifVersion", version))
+                    .getJsonObject("result");
+            assertEquals(new JsonObject().put("applied", true).put("version", 0L), deleted);
+            assertEquals(false, ws.call(op(5, "get").put("key", "cas:d")).getJsonObject("result").getBoolean("found"));
+            JsonObject missing = ws.call(op(6, "cas").put("key", "cas:d").put("delete", true).put("ifValue", "x"))
+                    .getJsonObject("result");
+            assertEquals(new JsonObject().put("applied", false).put("version", 0L), missing);
+        }
+    }
+
+    @Test
+    void cas_badCombinationsAndLimits_areErrorsAndTheSocketKeepsServing() throws Exception {
+        try (WsTestClient ws = WsTestClient.connect(db, "")) {
+            List<JsonObject> bad = List.of(
+                    op(1, "cas").put("key", "cas:bad").put("value", "v"),
+                    op(2, "cas").put("key", "cas:bad").put("value", "v").put("ifVersion", 1).put("ifAbsent", true),
+                    op(3, "cas").put("key", "cas:bad").put("value", "v").put("ifValue", "a").put("ifVersion", 1),
+                    op(4, "cas").put("key", "cas:bad").put("value", "v").put("delete", true).put("ifAbsent", true),
+                    op(5, "cas").put("key", "cas:bad").put("ifAbsent", true),
+                    op(6, "cas").put("key", "cas:bad").put("delete", false).put("ifAbsent", true),
+                    op(7, "cas").put("key", "cas:bad").put("value", "v").put("ifAbsent", false),
+                    op(8, "cas").put("key", "cas:bad").put("value", "v").put("ifVersion", -1),
+                    op(9, "cas").put("key", "cas:bad").put("value", "v").put("ifVersion", "seven"),
+                    op(10, "cas").put("value", "v").put("ifAbsent", true),
+                    op(11, "cas").put("key", "cas:bad").put("value", 5).put("ifAbsent", true));
+            for (JsonObject request : bad) {
+                assertError(ws.call(request), request.getValue("id"), "INVALID_ARGUMENT");
+            }
+            assertError(ws.call(op(12, "cas").put("key", "").put("value", "v").put("ifAbsent", true)), 12, "KEY_EMPTY");
+            assertError(ws.call(op(13, "cas").put("key", "cas:bad").put("value", "x".repeat(1025)).put("ifAbsent", true)),
+                    13, "VALUE_TOO_LARGE");
+            assertError(ws.call(op(14, "cas").put("key", "cas:bad").put("value", "v").put("ifValue", "x".repeat(1025))),
+                    14, "VALUE_TOO_LARGE");
+            assertEquals(false, ws.call(op(15, "get").put("key", "cas:bad")).getJsonObject("result").getBoolean("found"));
+        }
+    }
+
+    @Test
     void watch_streamsPutsAndDeletesUnderItsPrefix_untilUnwatched() throws Exception {
         try (WsTestClient ws = WsTestClient.connect(db, ""); WsTestClient writer = WsTestClient.connect(db, "")) {
             String first = ws.call(op("w-a", "watch").put("prefix", "watched:")).getJsonObject("result").getString("watch");

@@ -52,10 +52,15 @@ class ReplicatorTest {
         final boolean[] inSync = new boolean[P];
 
         World(boolean inSync) {
+            this(inSync, w -> new CopyStats(1, CopyThrottle.UNLIMITED));
+        }
+
+        /** {@code copies} makes the copy progress and limit, given the world (whose clock a throttle reads). */
+        World(boolean inSync, java.util.function.Function<World, CopyStats> copies) {
             java.util.Arrays.fill(this.inSync, inSync);
             table = table(1, this.inSync);
             replicator = new Replicator("a", 0, primary, Journal.NONE, this, () -> table, new RolesCache(A),
-                    new LeaseGrants(P), () -> { }, () -> now);
+                    new LeaseGrants(P), () -> { }, () -> now, copies.apply(this));
             primary.setJournal(replicator);
         }
 
@@ -207,6 +212,51 @@ class ReplicatorTest {
         }
         assertTrue(answered[0], "answered once the in-sync backup took it");
         assertSameData(w);
+    }
+
+    /**
+     * With {@code --replication-copy-mb-per-s}, copying a new backup takes at least its bytes over the rate, less the
+     * one-second burst the bucket starts with and one chunk (a chunk is copied whole once the bucket is not empty); the
+     * progress counts every key, and the ETA is known while it copies.
+     */
+    @Test
+    void copyRateLimit_copyTakesItsBytesOverTheRate_progressCounted() throws Exception {
+        long rate = 200_000;
+        CopyStats[] stats = new CopyStats[1];
+        World w = new World(false, world -> stats[0] = new CopyStats(1, new CopyThrottle(rate, () -> world.now)));
+        int keys = 20_000;
+        for (int i = 0; i < keys; i++) {
+            w.primary.put(i % P, String.format("k%06d", i).getBytes(UTF_8), new byte[100]);
+        }
+        w.replicator.refresh();
+        long start = w.now;
+        boolean etaSeen = false;
+        for (int step = 0; step < 100_000 && !allInSync(w); step++) {
+            w.replicator.flush();
+            while (!w.inFlight.isEmpty()) {
+                w.deliver();
+            }
+            w.grant();
+            etaSeen |= stats[0].running() > 0 && stats[0].etaSeconds() > 0;
+            w.now += 10_000_000L; // 10 ms of the fake clock per step
+        }
+        assertTrue(allInSync(w), "every partition's backup copied and in sync");
+        assertSameData(w);
+        double seconds = (w.now - start) / 1e9;
+        long bytes = Long.parseLong(stats[0].fields().get("replication_copy_bytes"));
+        assertEquals(keys, Long.parseLong(stats[0].fields().get("replication_copy_keys")), "every key counted once");
+        assertTrue(seconds >= (bytes - rate - Replicator.COPY_BYTES) / (double) rate, bytes + " bytes copied in " + seconds
+                + " s of the clock: faster than " + rate + " bytes/s");
+        assertTrue(etaSeen, "an ETA while copying");
+    }
+
+    private static boolean allInSync(World w) {
+        for (int p = 0; p < P; p++) {
+            if (!w.table.inSync(p).contains(B)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

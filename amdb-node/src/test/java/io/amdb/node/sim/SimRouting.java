@@ -37,11 +37,13 @@ final class SimRouting {
     private final class Piece {
         final String owner;
         final SimCall<Reply> call;
+        final boolean writes;
         long departedAt = -1;
 
-        Piece(String owner, SimCall<Reply> call) {
+        Piece(String owner, SimCall<Reply> call, boolean writes) {
             this.owner = owner;
             this.call = call;
+            this.writes = writes;
         }
     }
 
@@ -72,7 +74,7 @@ final class SimRouting {
         Piece[] piece = new Piece[1];
         SimCall<Reply> call = SimCall.of(node, PIECE_TIMEOUT_MS, new Reply(Status.TIMEOUT, null, 0), reply -> {
             outstanding.get(piece[0].owner).remove(piece[0]);
-            if (reply.status() == Status.TIMEOUT && piece[0].departedAt >= 0) {
+            if (reply.status() == Status.TIMEOUT && reply.epoch() == 0 && piece[0].departedAt >= 0) { // epoch 0: timed out
                 node.sim.checks.fail("a piece to " + piece[0].owner + " waited out its timeout although the owner left "
                         + node.id + "'s table at t=" + piece[0].departedAt);
             }
@@ -83,7 +85,7 @@ final class SimRouting {
                 done.accept(reply);
             }
         });
-        piece[0] = new Piece(owner.nodeId(), call);
+        piece[0] = new Piece(owner.nodeId(), call, op.kind() != PointBatch.GET);
         outstanding.computeIfAbsent(owner.nodeId(), id -> new ArrayList<>()).add(piece[0]);
         long epoch = t.epoch();
         String self = node.id;
@@ -110,8 +112,9 @@ final class SimRouting {
         }
     }
 
+    /** Forwarder.ownerLeft and Piece.asWrites: a read is sent again; a write the owner may have applied is unknown. */
     private void ownerLeft(Piece p, PartitionTable t) {
-        Reply left = new Reply(Status.WRONG_OWNER, null, t.epoch());
+        Reply left = new Reply(p.writes ? Status.TIMEOUT : Status.WRONG_OWNER, null, t.epoch());
         node.local(() -> p.call.complete(left));
     }
 

@@ -1,4 +1,4 @@
-package io.amdb.client;
+package io.amdb.chaos;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A small network of Linux network namespaces for multi-process partition tests: one namespace per node, each
+ * A small network of Linux network namespaces for multi-process partition tests and the chaos harness: one namespace per node, each
  * with one veth whose other end is a port of a bridge in the root namespace. The nodes' addresses are on a /24
  * of 10.77.0.0/16 chosen free at random ({@code 10.77.X.10}, {@code .11}, …), and the bridge has {@code .1}, so
  * the test process (root namespace) reaches every node. {@link #cut} adds iptables rules in the nodes'
@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
  * {@link #close()}, rules included, even after a failure.
  *
  * <p>Needs root (CI runs as root), iproute2 and iptables: {@code .ci/run} installs them when missing. When a
- * namespace cannot be made, {@link #create} fails with a message saying so: a test that needs real partitions
- * never passes without them.
+ * namespace cannot be made, {@link #create} fails with a message saying so: a test or run that needs real
+ * partitions never passes without them.
  */
-final class NetNamespaces implements AutoCloseable {
+public final class NetNamespaces implements AutoCloseable {
     private static final long COMMAND_WAIT_S = 30; // hang guard for one ip/iptables command
 
     private final String tag = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt(), 6);
@@ -35,7 +35,7 @@ final class NetNamespaces implements AutoCloseable {
     private NetNamespaces() {}
 
     /** Creates {@code nodes} namespaces on a fresh bridge; fails (never skips) when that is impossible here. */
-    static NetNamespaces create(int nodes) {
+    public static NetNamespaces create(int nodes) {
         NetNamespaces net = new NetNamespaces();
         try {
             net.build(nodes);
@@ -46,7 +46,7 @@ final class NetNamespaces implements AutoCloseable {
             } catch (Exception cleanup) {
                 e.addSuppressed(cleanup);
             }
-            throw new AssertionError("network namespaces are unavailable here, so this test cannot run (it needs root, "
+            throw new AssertionError("network namespaces are unavailable here, so this cannot run (it needs root, "
                     + "iproute2 and iptables; .ci/run installs the tools): " + e.getMessage(), e);
         }
     }
@@ -94,17 +94,17 @@ final class NetNamespaces implements AutoCloseable {
     }
 
     /** Node {@code i}'s address (inside its namespace). */
-    String address(int i) {
+    public String address(int i) {
         return prefix + (10 + i);
     }
 
     /** The command prefix that runs a program in node {@code i}'s namespace (it execs the program: same PID). */
-    List<String> exec(int i) {
+    public List<String> exec(int i) {
         return List.of("ip", "netns", "exec", namespaces.get(i));
     }
 
     /** Drops everything each node of {@code side} receives from each node of {@code other}, and the reverse. */
-    void cut(Collection<Integer> side, Collection<Integer> other) throws Exception {
+    public void cut(Collection<Integer> side, Collection<Integer> other) throws Exception {
         for (int i : side) {
             for (int j : other) {
                 drop(i, j);
@@ -120,7 +120,7 @@ final class NetNamespaces implements AutoCloseable {
     }
 
     /** Removes every rule {@link #cut} added, each by its spec. */
-    void heal() throws Exception {
+    public void heal() throws Exception {
         while (!rules.isEmpty()) {
             run(iptables(rules.get(rules.size() - 1), "-D"));
             rules.remove(rules.size() - 1);
@@ -128,7 +128,7 @@ final class NetNamespaces implements AutoCloseable {
     }
 
     /** The iptables rules of every namespace, for failure messages and the test's report. */
-    String describeRules() {
+    public String describeRules() {
         StringBuilder s = new StringBuilder();
         for (String ns : namespaces) {
             try {

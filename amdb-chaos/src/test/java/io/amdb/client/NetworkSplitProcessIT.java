@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.amdb.chaos.NetNamespaces;
 import io.amdb.node.AckedWrites;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Member;
