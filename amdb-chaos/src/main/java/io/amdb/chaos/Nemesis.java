@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code kill}: SIGKILL of the primary of a key the workload is using (or of any node), restarted on its data
  *   directory when healed;</li>
- *   <li>{@code pause}: SIGSTOP of a node for longer than a lease, then SIGCONT;</li>
+ *   <li>{@code pause}: SIGSTOP of a node for longer than a lease (3–4.5 s), then SIGCONT;</li>
  *   <li>{@code restart}: SIGTERM of a node (a graceful leave) and a start on the same data directory;</li>
  *   <li>{@code join}: a new node joins; half the time another node is killed while partitions migrate to it;</li>
  *   <li>{@code leave}: a node leaves for good (SIGTERM), when more than the initial number remain.</li>
@@ -28,9 +28,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class Nemesis {
     static final Set<String> FAULTS = Set.of("kill", "pause", "restart", "join", "leave", "partition");
-    /** A pause outlasts the primary's lease (2 s) and the promotion wait that follows it. */
+    /**
+     * A pause outlasts the primary's lease (2 s) and the promotion wait after it, and stays under Hazelcast's 5 s
+     * failure detection: a longer one splits the node off like a partition (see docs/REPLICATION.md, "Checking it").
+     */
     private static final long PAUSE_MIN_MS = 3_000;
-    private static final long PAUSE_MAX_MS = 6_000;
+    private static final long PAUSE_MAX_MS = 4_500;
     /** A partition outlasts Hazelcast's failure detection, so the majority takes over the minority's partitions. */
     private static final long PARTITION_MIN_MS = 5_000;
     private static final long PARTITION_MAX_MS = 15_000;
