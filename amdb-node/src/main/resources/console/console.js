@@ -64,13 +64,7 @@ function showReplication(info) {
       + `(${info.replication_copy_keys_per_s} keys/s), ETA ${eta < 0 ? 'unknown' : eta + ' s'}`],
     ['copied so far', `${info.replication_copy_keys} keys, ${(Number(info.replication_copy_bytes) / 1e6).toFixed(1)} MB`],
   ];
-  $('replication').replaceChildren(...rows.flatMap(([k, v]) => {
-    const dt = document.createElement('dt');
-    dt.textContent = k;
-    const dd = document.createElement('dd');
-    dd.textContent = v;
-    return [dt, dd];
-  }));
+  showTerms($('replication'), rows);
 }
 
 // This node's durability: mode, where its data lives, log and fsync figures, snapshots, last recovery.
@@ -87,7 +81,12 @@ function showStorage(info) {
       ['last recovery', `${info.recovered_keys} keys, ${info.recovered_records} log records in ${info.recovery_ms} ms`],
     ];
   if (Number(info.storage_full_shards) > 0) rows.push(['DISK FULL', 'writes are refused (STORAGE_FULL)']);
-  $('storage').replaceChildren(...rows.flatMap(([k, v]) => {
+  showTerms($('storage'), rows);
+}
+
+// Fills a <dl> with [term, description] rows.
+function showTerms(list, rows) {
+  list.replaceChildren(...rows.flatMap(([k, v]) => {
     const dt = document.createElement('dt');
     dt.textContent = k;
     const dd = document.createElement('dd');

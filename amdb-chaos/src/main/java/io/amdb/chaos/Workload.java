@@ -66,7 +66,7 @@ final class Workload {
     void stop() throws InterruptedException {
         stop.set(true);
         for (Thread t : threads) {
-            t.join(TimeUnit.MILLISECONDS.toMillis(timeoutMs) * 3);
+            t.join(timeoutMs * 3);
         }
     }
 

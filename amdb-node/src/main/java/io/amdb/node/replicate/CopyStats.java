@@ -79,15 +79,12 @@ public final class CopyStats {
 
     /** INFO fields, in display order. */
     public Map<String, String> fields() {
+        long[] values = {running(), keys.get(), bytes.get(), keysPerSecond(), bytesPerSecond(), keysLeft(), etaSeconds(),
+                throttle.bytesPerSecond()}; // in the order of FIELDS
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("replication_copies_running", Long.toString(running()));
-        f.put("replication_copy_keys", Long.toString(keys.get()));
-        f.put("replication_copy_bytes", Long.toString(bytes.get()));
-        f.put("replication_copy_keys_per_s", Long.toString(keysPerSecond()));
-        f.put("replication_copy_bytes_per_s", Long.toString(bytesPerSecond()));
-        f.put("replication_copy_keys_left", Long.toString(keysLeft()));
-        f.put("replication_copy_eta_s", Long.toString(etaSeconds()));
-        f.put("replication_copy_limit_bytes_per_s", Long.toString(throttle.bytesPerSecond()));
+        for (int i = 0; i < values.length; i++) {
+            f.put(FIELDS.get(i), Long.toString(values[i]));
+        }
         return f;
     }
 

@@ -121,6 +121,15 @@ public final class Replicator implements ShardReplication {
             this.termStart = termStart;
             this.servesFrom = servesFrom;
         }
+
+        /** This primary and its backups in sync as the installed table says. */
+        int inSyncCopies() {
+            int copies = 1;
+            for (Follower f : followers.values()) {
+                copies += f.inSync ? 1 : 0;
+            }
+            return copies;
+        }
     }
 
     /** The stream to one backup node. */
@@ -330,11 +339,7 @@ public final class Replicator implements ShardReplication {
         if (pr == null || roles == null) {
             return true; // not the primary: the gate refuses the request anyway
         }
-        int copies = 1;
-        for (Follower f : pr.followers.values()) {
-            copies += f.inSync ? 1 : 0;
-        }
-        return copies >= roles.minInSync();
+        return pr.inSyncCopies() >= roles.minInSync();
     }
 
     /** Whether new changes of its partition go to the follower: it was started (and has not failed since). */
@@ -743,12 +748,8 @@ public final class Replicator implements ShardReplication {
     public int underReplicated(int r) {
         int n = 0;
         for (Primary pr : primaries) {
-            if (pr != null) {
-                int in = 1;
-                for (Follower f : pr.followers.values()) {
-                    in += f.inSync ? 1 : 0;
-                }
-                n += in < r ? 1 : 0;
+            if (pr != null && pr.inSyncCopies() < r) {
+                n++;
             }
         }
         return n;

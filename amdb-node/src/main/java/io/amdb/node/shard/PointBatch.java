@@ -156,13 +156,15 @@ public final class PointBatch implements ShardTask {
                 fenced[i] = anyFenced = true;
                 continue;
             }
-            if (ops[i] != GET && ops[i] != GET_VERSION && !store.acceptsWrites()) { // the log cannot take it: refuse before applying
-                refused[i] = true;
-                continue;
-            }
-            if (ops[i] != GET && ops[i] != GET_VERSION && !store.enoughCopies(partitions[i])) {
-                tooFewCopies[i] = true;
-                continue;
+            if (ops[i] != GET && ops[i] != GET_VERSION) { // a write: refused before it is applied, or not at all
+                if (!store.acceptsWrites()) { // the log cannot take it
+                    refused[i] = true;
+                    continue;
+                }
+                if (!store.enoughCopies(partitions[i])) {
+                    tooFewCopies[i] = true;
+                    continue;
+                }
             }
             ranWrites |= ops[i] == PUT || ops[i] == DELETE;
             switch (ops[i]) {
