@@ -120,6 +120,9 @@ public final class ChaosMain implements Callable<Integer> {
             for (NodeSet.Node n : set.nodes()) {
                 out.println("--- " + n + " (last output) ---\n" + NodeSet.tail(n));
             }
+            for (NodeSet.Node n : set.nodes()) {
+                out.println("--- " + n + " state: " + (n.running() ? NodeSet.state(n) : "not running"));
+            }
             return 3;
         } finally {
             set.close(keep || !clean);

@@ -166,25 +166,49 @@ final class Nemesis {
 
     /**
      * Waits (bounded) until the client's refreshed table names every running node, has nothing LOST, no
-     * migration and no partition short of copies.
+     * migration and no partition short of copies, and every running node has installed that table and holds its
+     * place in a table log of as many voters as the cluster's size calls for: the next fault then meets a cluster
+     * that is whole, not one still rebuilding its table log (whose quorum a fault could take away).
      */
     void settle() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(NodeSet.WAIT_S);
         PartitionTable t = null;
+        String why = "no table yet";
         while (System.nanoTime() < deadline) {
             try {
                 t = client.refreshTable().get(NodeSet.WAIT_S, TimeUnit.SECONDS);
-                if (t.members().size() == nodes.running().size() && t.lostPartitions() == 0 && t.migrations().isEmpty()
-                        && t.underReplicated() == 0) {
+                why = t.members().size() == nodes.running().size() && t.lostPartitions() == 0
+                        && t.migrations().isEmpty() && t.underReplicated() == 0 ? unsettledNode(t) : t.toString();
+                if (why == null) {
                     log("settled: " + t.members().size() + " members, table epoch " + t.epoch());
                     return;
                 }
             } catch (Exception e) {
-                // a refresh during a fault may fail; the next one is asked for below
+                why = e.toString(); // a refresh during a fault may fail; the next one is asked for below
             }
             TimeUnit.MILLISECONDS.sleep(200); // polling interval, bounded by the deadline
         }
-        throw new IllegalStateException("the cluster did not settle within " + NodeSet.WAIT_S + " s: " + t);
+        throw new IllegalStateException("the cluster did not settle within " + NodeSet.WAIT_S + " s: " + why);
+    }
+
+    /** The first running node that has not installed {@code t} or lacks its place in the table log; null: none. */
+    private String unsettledNode(PartitionTable t) throws Exception {
+        List<NodeSet.Node> running = nodes.running();
+        // The table log's voters for this many members, as the nodes plan them (docs/CLUSTER.md, "Table consensus").
+        int voters = running.size() >= 5 ? 5 : running.size() >= 3 ? running.size() : 1;
+        for (NodeSet.Node n : running) {
+            java.util.Map<String, String> info = NodeSet.info(n);
+            if (!String.valueOf(t.epoch()).equals(info.get("table_epoch"))
+                    || !String.valueOf(voters).equals(info.get("table_log_voters"))
+                    || !String.valueOf(running.size() - voters).equals(info.get("table_log_listeners"))
+                    || !"1".equals(info.get("table_log_caught_up"))) {
+                return n + " has table epoch " + info.get("table_epoch") + " of " + t.epoch() + ", table log voters "
+                        + info.get("table_log_voters") + " and listeners " + info.get("table_log_listeners")
+                        + " (want " + voters + " and " + (running.size() - voters) + "), caught up "
+                        + info.get("table_log_caught_up");
+            }
+        }
+        return null;
     }
 
     private void hold(long minMs, long maxMs) throws InterruptedException {

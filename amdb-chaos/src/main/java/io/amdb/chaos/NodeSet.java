@@ -232,6 +232,35 @@ final class NodeSet implements AutoCloseable {
         }
     }
 
+    /** The INFO fields that say where a node stands in the cluster: its table, its place in the table log, its copies. */
+    private static final List<String> STATE_FIELDS = List.of("table_epoch", "members", "live_members",
+            "migrations_in_flight", "partitions_owned", "partitions_backup", "partitions_under_replicated",
+            "partitions_lost", "table_log_role", "table_log_leader", "table_log_voters", "table_log_listeners",
+            "table_log_caught_up", "requests_waiting_for_table");
+
+    /** The INFO fields of {@code node}, asked of it alone (bounded); throws when it does not answer. */
+    static Map<String, String> info(Node node) throws Exception {
+        io.amdb.client.ClientOptions options = io.amdb.client.ClientOptions.builder()
+                .requestTimeout(java.time.Duration.ofSeconds(5)).build();
+        try (io.amdb.client.AmDbClient client = io.amdb.client.AmDbClient.connect(List.of(node.address()), options)) {
+            return client.info().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Where {@code node} stands, or why it did not answer: for a failure's report. */
+    static String state(Node node) {
+        try {
+            Map<String, String> info = info(node);
+            StringBuilder out = new StringBuilder();
+            for (String f : STATE_FIELDS) {
+                out.append(out.length() == 0 ? "" : ", ").append(f).append('=').append(info.get(f));
+            }
+            return out.toString();
+        } catch (Exception e) {
+            return "(no answer: " + e + ")";
+        }
+    }
+
     /** Kills every process started (SIGCONT first for a paused one) and, unless {@code keep}, deletes the work directory. */
     void close(boolean keep) throws IOException, InterruptedException {
         for (Node n : Stream.concat(nodes.stream(), retired.stream()).toList()) {

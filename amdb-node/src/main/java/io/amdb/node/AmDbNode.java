@@ -130,7 +130,8 @@ public final class AmDbNode {
         this.grants = new LeaseGrants(config.partitions());
         this.copies = new CopyStats(config.shards(), new CopyThrottle(
                 config.replication().copyMbPerSecond() * 1_000_000L, System::nanoTime));
-        this.replication = new Replication(self.nodeId(), table::current, roles, grants, table::handoffAborted, copies);
+        this.replication = new Replication(self.nodeId(), config.shards(), table::current, roles, grants,
+                table::handoffAborted, copies);
         this.metrics = metrics;
         this.stats = new NodeStats(table, config.shards(), config.partitions(), connections,
                 System::currentTimeMillis, migrationStats, loopLagNanos, shardTaskNanos);

@@ -166,10 +166,14 @@ public final class TableService extends VerticleBase implements Membership.Liste
                 }
                 return;
             }
+            long askedAt = System.nanoTime();
             group.joinEmpty(id).whenComplete((v, e) -> {
+                long ms = (System.nanoTime() - askedAt) / 1_000_000;
                 if (e == null) {
+                    LOG.info(self.nodeId() + " joined table group " + id.getUuid() + " in " + ms + " ms");
                     m.reply(Buffer.buffer());
                 } else {
+                    LOG.warning(self.nodeId() + " could not join table group " + id.getUuid() + " (" + ms + " ms): " + e);
                     PeerFailure.UNAVAILABLE.fail(m, "cannot join table group " + id + ": " + e.getMessage());
                 }
             });

@@ -57,6 +57,7 @@ public final class TableGroup implements AutoCloseable {
     private final boolean temporary;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
+    private CompletableFuture<Void> joining = CompletableFuture.completedFuture(null); // the last join; guarded by this
 
     /** The state machine of this replica's group; a new one each time the group is (re)created here. */
     private static final class Machines {
@@ -175,12 +176,30 @@ public final class TableGroup implements AutoCloseable {
      * Creates the group {@code id} here with no configuration, so its leader can add this replica. The leader asks
      * only replicas its configuration does not list: one it removed (a listener about to vote, or a member that
      * was away) is created anew, its old copy of the log deleted, so it rejoins as the new member it is.
+     *
+     * <p>Joins run one at a time, and asking again is harmless: a leader whose earlier ask timed out asks again
+     * while this replica may still be removing or adding the group, and a remove racing an add could leave the
+     * group's directory behind with no group (every later add then fails). So a replica that holds the group
+     * empty (no configuration yet: the leader has not added it) keeps it, and a directory left behind by a join
+     * that failed half-way is deleted before the group is added.
      */
     public CompletableFuture<Void> joinEmpty(RaftGroupId id) {
+        synchronized (this) {
+            CompletableFuture<Void> next = joining.handle((v, e) -> null).thenCompose(v -> joinNow(id));
+            joining = next;
+            return next;
+        }
+    }
+
+    private CompletableFuture<Void> joinNow(RaftGroupId id) {
         RaftGroupId held = groupId();
         if (id.equals(held)) {
+            VoterPlan.Conf conf = conf();
+            if (conf.voters().isEmpty() && conf.listeners().isEmpty()) {
+                return CompletableFuture.completedFuture(null); // joined already, not yet added: the ask was resent
+            }
             return admin(() -> server.groupManagementAsync(GroupManagementRequest.newRemove(clientId, self.getId(),
-                    callIds.incrementAndGet(), id, true, false))).thenCompose(v -> add(id));
+                    callIds.incrementAndGet(), id, true, false))).thenCompose(v -> addFresh(id));
         }
         if (held != null) {
             // This node's log belongs to another cluster history: joining would give it two tables.
@@ -188,7 +207,28 @@ public final class TableGroup implements AutoCloseable {
                     + held.getUuid() + ", not " + id.getUuid() + ": the cluster was started without the members "
                     + "this node was with; start one of them first"));
         }
+        return addFresh(id);
+    }
+
+    /** Adds the group empty, deleting first what a join that failed half-way may have left of its directory. */
+    private CompletableFuture<Void> addFresh(RaftGroupId id) {
+        try {
+            deleteTree(storage.resolve("log").resolve(id.getUuid().toString()));
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         return add(id);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private CompletableFuture<Void> add(RaftGroupId id) {

@@ -139,12 +139,9 @@ public final class MigrationService extends VerticleBase {
         }
         boolean restoring = newer.lostPartitions() == newer.partitions();
         for (int p = 0; p < held.length; p++) {
-            Member owner = newer.owner(p);
-            Migration m = newer.migration(p);
-            boolean mine = owner != null && owner.nodeId().equals(self.nodeId());
-            boolean incoming = m != null && m.toNode().equals(self.nodeId());
+            boolean incoming = incoming(newer, p);
             boolean backup = newer.backups(p).contains(self); // streamed by its primary, not moved here
-            if (mine || incoming || backup) {
+            if (gives(newer, p)) {
                 held[p] = true;
                 if (handedOff[p]) {
                     handedOff[p] = false;
@@ -160,10 +157,22 @@ public final class MigrationService extends VerticleBase {
                 // still learn of a newer saved table that makes this copy the one to claim.
                 held[p] = false;
                 inbound.remove(p);
-                shards.send(shards.shardOf(p), ReceiveTask.drop(p));
+                int dropped = p;
+                shards.send(shards.shardOf(p), ReceiveTask.drop(p, () -> !gives(nodeTable.current(), dropped)));
             }
         }
         startMoves();
+    }
+
+    /** Whether {@code t} gives this node the partition: as its owner, its migration's target, or a backup. */
+    private boolean gives(PartitionTable t, int p) {
+        Member owner = t.owner(p);
+        return owner != null && owner.nodeId().equals(self.nodeId()) || incoming(t, p) || t.backups(p).contains(self);
+    }
+
+    private boolean incoming(PartitionTable t, int p) {
+        Migration m = t.migration(p);
+        return m != null && m.toNode().equals(self.nodeId());
     }
 
     private void startMoves() {

@@ -67,9 +67,11 @@ public final class ReplicaEndpoint extends VerticleBase {
             return;
         }
         resends.offer(m.from(), m.shard(), m.stream(), m.seq(), () -> {
-            // A section of a term this node's table has not reached yet waits for the table (about 5 s at most).
+            // A message sent with a table this node has not installed yet waits for it (about 5 s at most): its
+            // sections may rest on a listing of this node as a backup that this node's table does not show yet, and
+            // applying them first could let a table this node installs later drop what they brought.
             io.vertx.core.Promise<byte[]> reply = io.vertx.core.Promise.promise();
-            table.await(() -> behind(m).isEmpty(), () -> apply(m, reply));
+            table.await(() -> table.current().epoch() >= m.epoch() && behind(m).isEmpty(), () -> apply(m, reply));
             return reply.future();
         }).onComplete(ar -> {
             if (ar.succeeded()) {
@@ -97,6 +99,7 @@ public final class ReplicaEndpoint extends VerticleBase {
             grants.granted(s.partition()); // before the table is read: see LeaseGrants
         }
         PartitionTable t = table.current();
+        boolean tableBehind = t.epoch() < m.epoch(); // waited in vain: take nothing
         Roles mine = roles.of(t);
         List<Refusal> refusals = new ArrayList<>();
         Set<Integer> stale = new HashSet<>();
@@ -104,7 +107,7 @@ public final class ReplicaEndpoint extends VerticleBase {
         List<Section>[] byShard = new List[shards.shards()];
         for (Section s : m.sections()) {
             int p = s.partition();
-            boolean follows = m.from().equals(mine.primaryOf(p)) && t.term(p) == s.term();
+            boolean follows = !tableBehind && m.from().equals(mine.primaryOf(p)) && t.term(p) == s.term();
             if (!follows) {
                 if (stale.add(p)) {
                     refusals.add(new Refusal(p, StreamFormat.STALE, -1));

@@ -32,6 +32,7 @@ public final class Replication implements ShardReplication.Factory {
     private final LeaseGrants grants;
     private final Runnable wake;
     private final CopyStats copies;
+    private final int shards;
     private volatile Consumer<List<InSyncChange>> inSync = changes -> { };
 
     /**
@@ -39,8 +40,9 @@ public final class Replication implements ShardReplication.Factory {
      * @param wake   called when a promoted partition starts being served, so requests that waited look again
      * @param copies the node's copy progress and rate limit, shared by its shards
      */
-    public Replication(String self, Supplier<PartitionTable> table, RolesCache roles, LeaseGrants grants,
+    public Replication(String self, int shards, Supplier<PartitionTable> table, RolesCache roles, LeaseGrants grants,
             Runnable wake, CopyStats copies) {
+        this.shards = shards;
         this.copies = copies;
         this.self = self;
         this.table = table;
@@ -56,8 +58,8 @@ public final class Replication implements ShardReplication.Factory {
 
     @Override
     public ShardReplication create(int shard, ShardStore store, Journal log, Vertx vertx, Context context) {
-        return new Replicator(self, shard, store, log, transport(vertx), table, roles, grants, wake, System::nanoTime,
-                copies);
+        return new Replicator(self, shard, p -> io.amdb.node.route.ShardDispatcher.shardOf(p, shards) == shard, store,
+                log, transport(vertx), table, roles, grants, wake, System::nanoTime, copies);
     }
 
     private Replicator.Transport transport(Vertx vertx) {

@@ -97,11 +97,15 @@ public final class Replicator implements ShardReplication {
         long retryAt;
         long pendingSentAt; // when the message in flight that carries a section of it was sent
         long grantedAt; // when the latest message it took a section of was sent: its lease grant
+        long outSince; // when it was last seen out of the in-sync set while in it before (or was made)
+        long warnedAt; // when it was last reported as slow to catch up
 
         Follower(int partition, String node, long now) {
             this.partition = partition;
             this.node = node;
             this.grantedAt = now - 10 * LeaseGrants.LEASE_NANOS; // no grant yet
+            this.outSince = now;
+            this.warnedAt = now;
         }
 
         boolean required() {
@@ -156,11 +160,15 @@ public final class Replicator implements ShardReplication {
 
     private record Waiter(List<Need> needs, Runnable done, IntConsumer unknown, long since) {}
 
+    /** A backup out of the in-sync set this long is reported (and again after as long) with where it stands. */
+    static final long SLOW_CATCH_UP_NANOS = 30_000_000_000L;
+
     /** A request that waited this long for its backups ends with an unknown outcome (its primary may be cut off). */
     static final long MAX_WAIT_NANOS = 10_000_000_000L;
 
     private final String self;
     private final int shard;
+    private final java.util.function.IntPredicate ownsPartition;
     private final ShardStore store;
     private final Journal log;
     private final Transport transport;
@@ -181,19 +189,15 @@ public final class Replicator implements ShardReplication {
     private Roles roles;
 
     /**
+     * @param ownsPartition which partitions are this shard's (the others are other shards' to replicate)
      * @param log   the shard's log ({@link Journal#NONE} when memory-only): every change goes there first
      * @param table the node's current table (null before the first)
+     * @param clock nanoseconds, as {@link System#nanoTime()}, for every timeout
      */
-    public Replicator(String self, int shard, ShardStore store, Journal log, Transport transport,
-            Supplier<PartitionTable> table, RolesCache rolesCache, LeaseGrants grants, Runnable wake) {
-        this(self, shard, store, log, transport, table, rolesCache, grants, wake, System::nanoTime,
-                new CopyStats(shard + 1, CopyThrottle.UNLIMITED));
-    }
-
-    /** As the other constructor, with {@code clock} (nanoseconds, as {@link System#nanoTime()}) for every timeout. */
-    Replicator(String self, int shard, ShardStore store, Journal log, Transport transport,
-            Supplier<PartitionTable> table, RolesCache rolesCache, LeaseGrants grants, Runnable wake, LongSupplier clock,
-            CopyStats copies) {
+    Replicator(String self, int shard, java.util.function.IntPredicate ownsPartition, ShardStore store, Journal log,
+            Transport transport, Supplier<PartitionTable> table, RolesCache rolesCache, LeaseGrants grants,
+            Runnable wake, LongSupplier clock, CopyStats copies) {
+        this.ownsPartition = ownsPartition;
         this.clock = clock;
         this.copies = copies;
         this.lastHeartbeat = clock.getAsLong();
@@ -210,9 +214,15 @@ public final class Replicator implements ShardReplication {
         this.handedOver = new boolean[store.partitions()];
     }
 
-    /** True when this shard serves the partition now: the node's current table makes it its primary. */
+    /**
+     * True when this shard serves the partition now: the node's current table makes it its primary. Another
+     * shard's partition is not this shard's to refuse: it holds none of it (a scan asks every shard).
+     */
     @Override
     public boolean serves(int partition) {
+        if (!ownsPartition.test(partition)) {
+            return true;
+        }
         refresh();
         Primary pr = primaries[partition];
         return pr != null && (pr.servesFrom == 0 || clock.getAsLong() - pr.servesFrom >= 0);
@@ -231,7 +241,7 @@ public final class Replicator implements ShardReplication {
         roles = next;
         for (int p = 0; p < primaries.length; p++) {
             Primary was = primaries[p];
-            if (!next.isPrimary(p)) {
+            if (!next.isPrimary(p) || !ownsPartition.test(p)) { // another shard's partition is that shard's to stream
                 if (was != null) {
                     was.followers.values().forEach(unsettled::remove);
                     primaries[p] = null;
@@ -266,6 +276,7 @@ public final class Replicator implements ShardReplication {
                 }
                 if (f.inSync != b.inSync()) {
                     unsettled.add(f);
+                    f.outSince = f.warnedAt = clock.getAsLong();
                 }
                 f.inSync = b.inSync();
                 f.adding &= !f.inSync;
@@ -558,6 +569,12 @@ public final class Replicator implements ShardReplication {
                     copying++;
                     keysLeft += f.copied ? 0 : Math.max(0, store.partitionSize(f.partition) - f.copiedKeys);
                 }
+                if (!f.inSync && now - f.outSince >= SLOW_CATCH_UP_NANOS && now - f.warnedAt >= SLOW_CATCH_UP_NANOS) {
+                    f.warnedAt = now;
+                    LOG.warning(self + " shard " + shard + ": backup " + f.node + " of partition " + f.partition
+                            + " has been out of the in-sync set for " + (now - f.outSince) / 1_000_000_000L + " s ("
+                            + describe(f.partition) + ")");
+                }
                 if (f.required() && receiving(f) && !f.inBuilding && f.grantedAt - old <= 0) {
                     Link l = link(f.node);
                     StreamFormat.lease(l.building, f.partition, pr.term);
@@ -594,7 +611,7 @@ public final class Replicator implements ShardReplication {
 
     private void send(Link l) {
         WireWriter body = new WireWriter(l.building.size() + 64);
-        StreamFormat.header(body, self, shard, l.stream, l.seq);
+        StreamFormat.header(body, self, shard, l.stream, l.seq, roles == null ? 0 : roles.epoch());
         body.raw(l.building.array(), 0, l.building.size());
         long now = clock.getAsLong();
         for (Follower f : l.inBuilding) {
@@ -735,7 +752,10 @@ public final class Replicator implements ShardReplication {
         for (Follower f : pr.followers.values()) {
             out.append("; ").append(f.node).append(' ').append(f.state).append(f.inSync ? " in sync" : "")
                     .append(f.adding ? " adding" : "").append(f.gapped ? " gapped" : "").append(" holds ")
-                    .append(f.confirmed).append(unsettled.contains(f) ? " unsettled" : "");
+                    .append(f.confirmed).append(unsettled.contains(f) ? " unsettled" : "")
+                    .append(f.state == State.COPYING ? " copied " + f.copiedKeys + (f.copied ? " (all)" : "") : "")
+                    .append(f.chunkInFlight ? " chunk in flight" : "").append(f.inBuilding ? " in building" : "")
+                    .append(links.containsKey(f.node) && links.get(f.node).busy ? ", link busy" : "");
         }
         return out.toString();
     }

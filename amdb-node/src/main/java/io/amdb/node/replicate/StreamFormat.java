@@ -31,8 +31,12 @@ public final class StreamFormat {
 
     private StreamFormat() {}
 
-    public static void header(WireWriter w, String from, int shard, long stream, int seq) {
-        w.str(from).u16(shard).i64(stream).u32(seq);
+    /**
+     * The message header; {@code epoch} is the epoch of the sender's table when it sent: the backup applies the
+     * message only once its own table has reached it (so it never takes a copy its table does not yet give it).
+     */
+    public static void header(WireWriter w, String from, int shard, long stream, int seq, long epoch) {
+        w.str(from).u16(shard).i64(stream).u32(seq).i64(epoch);
     }
 
     /** A START: the term began at {@code termStart}; the primary is at {@code seq} now. */
@@ -59,7 +63,7 @@ public final class StreamFormat {
     }
 
     /** A decoded message: its header and its sections in order. */
-    public record Message(String from, int shard, long stream, int seq, List<Section> sections) {}
+    public record Message(String from, int shard, long stream, int seq, long epoch, List<Section> sections) {}
 
     /**
      * One section. {@code seq} for START and RESET, {@code termStart} for START; for CHANGE and COPY,
@@ -83,6 +87,7 @@ public final class StreamFormat {
         int shard = r.u16();
         long stream = r.i64();
         int seq = r.u32();
+        long epoch = r.i64();
         List<Section> sections = new ArrayList<>();
         while (r.remaining() > 0) {
             int partition = r.u32();
@@ -116,7 +121,7 @@ public final class StreamFormat {
                 default -> throw malformed("unknown section kind " + kind);
             }
         }
-        return new Message(from, shard, stream, seq, sections);
+        return new Message(from, shard, stream, seq, epoch, sections);
     }
 
     private static void skipChange(WireReader r) throws ProtocolException {

@@ -114,6 +114,9 @@ public final class TableKeeper implements Membership.Listener {
             return false;
         }
         update(table.completeMigration(done.partition()));
+        // The move's target was no backup during the move: plan the partition's backups again (the old owner, on
+        // two nodes), or nothing would until the next event, and a quiet cluster would keep it short of copies.
+        replan();
         return true;
     }
 

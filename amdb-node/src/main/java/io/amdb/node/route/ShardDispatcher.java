@@ -35,7 +35,12 @@ public final class ShardDispatcher {
     }
 
     public int shardOf(int partition) {
-        return partition % addresses.length;
+        return shardOf(partition, addresses.length);
+    }
+
+    /** The shard that holds {@code partition} on a node of {@code shards} shards. */
+    public static int shardOf(int partition, int shards) {
+        return partition % shards;
     }
 
     /** Sends the task to the shard; the future completes on the caller's context once the shard ran it. */

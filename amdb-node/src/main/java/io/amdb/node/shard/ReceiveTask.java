@@ -19,9 +19,16 @@ public final class ReceiveTask implements ShardTask {
     private final byte[] ops;
     private final int off;
     private final int len;
+    private final java.util.function.BooleanSupplier stillDrop; // DROP only: asked on the shard when it runs
     private WireReader reader; // null until the first slice
 
     private ReceiveTask(Kind kind, int partition, boolean reset, byte[] ops, int off, int len) {
+        this(kind, partition, reset, ops, off, len, () -> true);
+    }
+
+    private ReceiveTask(Kind kind, int partition, boolean reset, byte[] ops, int off, int len,
+            java.util.function.BooleanSupplier stillDrop) {
+        this.stillDrop = stillDrop;
         this.kind = kind;
         this.partition = partition;
         this.reset = reset;
@@ -35,9 +42,13 @@ public final class ReceiveTask implements ShardTask {
         return new ReceiveTask(Kind.APPLY, partition, reset, ops, off, len);
     }
 
-    /** Drops a partition the node holds but neither owns nor receives (a handed-off marker stays). */
-    public static ReceiveTask drop(int partition) {
-        return new ReceiveTask(Kind.DROP, partition, true, new byte[0], 0, 0);
+    /**
+     * Drops a partition the node holds but neither owns nor receives (a handed-off marker stays), if {@code stillDrop}
+     * (asked on the shard when the task runs) says so: a newer table than the one that decided the drop may give
+     * the partition back meanwhile (as a backup, say), and what came since under that table must stay.
+     */
+    public static ReceiveTask drop(int partition, java.util.function.BooleanSupplier stillDrop) {
+        return new ReceiveTask(Kind.DROP, partition, true, new byte[0], 0, 0, stillDrop);
     }
 
     /**
@@ -59,6 +70,9 @@ public final class ReceiveTask implements ShardTask {
     @Override
     public boolean runOn(ShardStore store, int budget) {
         if (reader == null) {
+            if (kind == Kind.DROP && !stillDrop.getAsBoolean()) {
+                return true;
+            }
             if (reset) {
                 store.dropPartition(partition);
                 store.follow(partition, -1); // a copy by migration follows no primary's stream

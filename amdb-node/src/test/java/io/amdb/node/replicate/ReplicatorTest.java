@@ -52,14 +52,17 @@ class ReplicatorTest {
         final boolean[] inSync = new boolean[P];
 
         World(boolean inSync) {
-            this(inSync, w -> new CopyStats(1, CopyThrottle.UNLIMITED));
+            this(inSync, w -> new CopyStats(1, CopyThrottle.UNLIMITED), p -> true);
         }
 
-        /** {@code copies} makes the copy progress and limit, given the world (whose clock a throttle reads). */
-        World(boolean inSync, java.util.function.Function<World, CopyStats> copies) {
+        /**
+         * {@code copies} makes the copy progress and limit, given the world (whose clock a throttle reads);
+         * {@code owns} says which partitions are the replicator's shard's.
+         */
+        World(boolean inSync, java.util.function.Function<World, CopyStats> copies, java.util.function.IntPredicate owns) {
             java.util.Arrays.fill(this.inSync, inSync);
             table = table(1, this.inSync);
-            replicator = new Replicator("a", 0, primary, Journal.NONE, this, () -> table, new RolesCache(A),
+            replicator = new Replicator("a", 0, owns, primary, Journal.NONE, this, () -> table, new RolesCache(A),
                     new LeaseGrants(P), () -> { }, () -> now, copies.apply(this));
             primary.setJournal(replicator);
         }
@@ -182,6 +185,32 @@ class ReplicatorTest {
         }
     }
 
+    /**
+     * A node's shards each replicate only their own partitions. Every shard used to act as the primary of all the
+     * node's partitions: another shard, holding nothing of a partition, reset the backup's copy of it to empty and
+     * had it counted in sync (ClusterReplicationTest seed 61186999348224 read a key back empty after a failover).
+     */
+    @Test
+    void aShardReplicatesItsOwnPartitionsOnly_anotherShardsCopyOnTheBackupIsLeftAlone() throws Exception {
+        World w = new World(false, x -> new CopyStats(1, CopyThrottle.UNLIMITED), p -> p % 2 == 0);
+        for (int p = 1; p < P; p += 2) { // the other shard's copies, already on the backup
+            w.backup.apply(p, ("other" + p).getBytes(UTF_8), "kept".getBytes(UTF_8), 5);
+        }
+        w.replicator.refresh();
+        for (int i = 0; i < 200; i += 2) {
+            w.primary.put(i % P, ("k" + i).getBytes(UTF_8), ("v" + i).getBytes(UTF_8));
+        }
+        w.settle();
+        for (int p = 1; p < P; p += 2) {
+            byte[] kept = w.backup.get(p, ("other" + p).getBytes(UTF_8));
+            assertEquals("kept", kept == null ? null : new String(kept, UTF_8), "the backup's copy of partition " + p);
+            assertFalse(w.table.inSync(p).contains(B), "partition " + p + " was asked into the in-sync set");
+        }
+        for (int p = 0; p < P; p += 2) {
+            assertTrue(w.table.inSync(p).contains(B), "partition " + p + " was not asked into the in-sync set");
+        }
+    }
+
     @Test
     void newBackup_copiedWhileWritten_joinsInSyncSet_thenRequestsWaitForIt() throws Exception {
         World w = new World(false);
@@ -223,7 +252,8 @@ class ReplicatorTest {
     void copyRateLimit_copyTakesItsBytesOverTheRate_progressCounted() throws Exception {
         long rate = 200_000;
         CopyStats[] stats = new CopyStats[1];
-        World w = new World(false, world -> stats[0] = new CopyStats(1, new CopyThrottle(rate, () -> world.now)));
+        World w = new World(false, world -> stats[0] = new CopyStats(1, new CopyThrottle(rate, () -> world.now)),
+                p -> true);
         int keys = 20_000;
         for (int i = 0; i < keys; i++) {
             w.primary.put(i % P, String.format("k%06d", i).getBytes(UTF_8), new byte[100]);

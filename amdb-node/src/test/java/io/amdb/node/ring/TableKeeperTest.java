@@ -66,6 +66,24 @@ class TableKeeperTest {
     }
 
     /**
+     * On two nodes with R = 2 a moving partition has no backup (its target cannot be one): the cutover must give it
+     * its backup, the old owner, at once. It used to wait for the next event, so a quiet cluster kept such partitions
+     * short of copies for good (ClusterReplicationTest's two-node cases stalled with partitions under-replicated).
+     */
+    @Test
+    void cutover_twoMembers_theMovedPartitionGetsTheOldOwnerAsBackupAtOnce() {
+        FakeMembership membership = new FakeMembership(member("a", 1));
+        TableKeeper keeper = TableKeeper.start(PLANNER, membership, P, 2, 1, t -> { });
+        membership.add(member("b", 2));
+        Migration m = keeper.table().migrations().get(0);
+        assertTrue(keeper.table().backups(m.partition()).isEmpty(), "the target is no backup during the move");
+        assertTrue(keeper.cutover(m, keeper.table().epoch()));
+        PartitionTable t = keeper.table();
+        assertEquals("b", t.owner(m.partition()).nodeId());
+        assertEquals(List.of("a"), t.backups(m.partition()).stream().map(Member::nodeId).toList());
+    }
+
+    /**
      * A move dropped and planned again is listed since the later epoch: a late request from an attempt that began
      * under the earlier listing is refused (its source may have unfenced and taken writes since), and one from an
      * attempt that began under the current listing is accepted.
