@@ -8,6 +8,7 @@ import io.amdb.chaos.check.Op;
 import io.amdb.chaos.check.Verdict;
 import io.amdb.client.AmDbClient;
 import io.amdb.client.ClientOptions;
+import io.amdb.protocol.Partitioner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -132,12 +133,18 @@ public final class ChaosMain implements Callable<Integer> {
         }
     }
 
+    /** A failed check quotes the partition trace of this many of its keys, this many lines per node process. */
+    private static final int MAX_KEYS_TRACED = 3;
+    private static final int TRACE_LINES_PER_PROCESS = 80;
+
     private boolean run(NodeSet set, long runSeed) throws Exception {
         for (int i = 0; i < nodes; i++) {
             set.add();
         }
         ClientOptions options = ClientOptions.builder().requestTimeout(Duration.ofMillis(requestTimeoutMs)).build();
         long t0 = System.nanoTime();
+        // Operations carry this process's nanoTime; the nodes' trace carries wall-clock time.
+        out.printf("chaos: clock: nanoTime %d is %s%n", t0, java.time.LocalDateTime.now());
         try (AmDbClient client = AmDbClient.connect(set.seeds(), options)) {
             Workload workload = new Workload(client, workers, runSeed, requestTimeoutMs);
             Nemesis nemesis = new Nemesis(set, client, workload, faults, runSeed + 1, nodes, out, t0);
@@ -155,7 +162,7 @@ public final class ChaosMain implements Callable<Integer> {
             if (unread > 0) {
                 throw new IllegalStateException(unread + " keys could not be read after healing");
             }
-            return report(history, keys.size(), nemesis.injected().size(), (System.nanoTime() - t0) / 1e9);
+            return report(set, history, keys.size(), nemesis.injected().size(), (System.nanoTime() - t0) / 1e9);
         }
     }
 
@@ -179,7 +186,7 @@ public final class ChaosMain implements Callable<Integer> {
         return unread;
     }
 
-    private boolean report(List<Op> history, int keys, int faultsInjected, double seconds) {
+    private boolean report(NodeSet set, List<Op> history, int keys, int faultsInjected, double seconds) {
         Map<String, Long> counts = history.stream().collect(Collectors.groupingBy(
                 op -> op.kind() + " " + op.outcome(), TreeMap::new, Collectors.counting()));
         out.printf("chaos: %d operations on %d keys in %.0f s, %d faults; %s%n", history.size(), keys, seconds,
@@ -198,6 +205,16 @@ public final class ChaosMain implements Callable<Integer> {
         anomalies.lostWrites().forEach(op -> out.println("chaos: LOST WRITE " + op));
         anomalies.staleReads().forEach(op -> out.println("chaos: STALE READ " + op));
         anomalies.unwrittenReads().forEach(op -> out.println("chaos: READ OF A VALUE NEVER WRITTEN " + op));
+        java.util.Set<String> failed = new java.util.TreeSet<>();
+        result.keysWith(Verdict.VIOLATION).forEach(k -> failed.add(k.key()));
+        java.util.stream.Stream.of(anomalies.lostWrites(), anomalies.staleReads(), anomalies.unwrittenReads())
+                .flatMap(List::stream).forEach(op -> failed.add(op.key()));
+        Partitioner partitioner = new Partitioner(Partitioner.DEFAULT_PARTITIONS);
+        for (String key : failed.stream().limit(MAX_KEYS_TRACED).toList()) {
+            int partition = partitioner.partition(Workload.bytes(key));
+            out.println("chaos: key " + key + " is in partition " + partition + "; what the nodes did with it:");
+            set.trace(partition, TRACE_LINES_PER_PROCESS).forEach(line -> out.println("  " + line));
+        }
         out.printf("chaos: RESULT %s: %d linearizability violations, %d lost acknowledged writes, %d stale reads, "
                         + "%d undecided keys%n",
                 result.verdict() == Verdict.OK && anomalies.total() == 0 ? "PASS" : "FAIL",

@@ -151,6 +151,7 @@ final class NodeSet implements AutoCloseable {
                 .redirectOutput(node.out.toFile());
         Map<String, String> env = pb.environment();
         env.put("JAVA_OPTS", (env.getOrDefault("JAVA_OPTS", "") + " -Xmx512m").trim());
+        env.put("AMDB_LOG_LEVEL", "WARNING," + TRACE_LOGGER + "=FINE"); // quoted for a key whose check fails
         node.process = pb.start();
         node.paused = false;
         node.port = awaitReady(node);
@@ -220,6 +221,29 @@ final class NodeSet implements AutoCloseable {
             node.process.waitFor(50, TimeUnit.MILLISECONDS); // polling interval, bounded by the deadline
         }
         throw new IllegalStateException(node + ": no ready line within " + WAIT_S + " s: " + tail(node));
+    }
+
+    /** The nodes' partition trace (io.amdb.node.PartitionTrace, which the harness cannot link to). */
+    static final String TRACE_LOGGER = "io.amdb.partitions";
+
+    /**
+     * Every node process's trace lines of one partition ({@code partition <n>:}), the last {@code max} of each
+     * process, under a line naming its output file: what the copies of a key did, for a failed check.
+     */
+    List<String> trace(int partition, int max) {
+        String mark = "partition " + partition + ":";
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(work)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".out")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8).stream()
+                        .filter(l -> l.contains(mark)).toList();
+                out.add("--- " + f.getFileName() + " (" + lines.size() + " lines of partition " + partition + ")");
+                out.addAll(lines.subList(Math.max(0, lines.size() - max), lines.size()));
+            }
+        } catch (IOException e) {
+            out.add("(node output unreadable: " + e + ")");
+        }
+        return out;
     }
 
     /** The last lines a node printed, for failure messages. */

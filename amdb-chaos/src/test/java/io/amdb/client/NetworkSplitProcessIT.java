@@ -63,6 +63,7 @@ class NetworkSplitProcessIT {
     private final NodeProcesses.Node[] nodes = new NodeProcesses.Node[NODES];
     private final List<String> report = new ArrayList<>();
     private NetNamespaces net;
+    private NamespaceProbes probes;
     private TableObserver observer;
 
     @Test
@@ -70,6 +71,7 @@ class NetworkSplitProcessIT {
         System.out.println("NetworkSplitProcessIT seed " + seed);
         try (NetNamespaces network = NetNamespaces.create(NODES); NodeProcesses procs = new NodeProcesses()) {
             net = network;
+            probes = new NamespaceProbes(net, PORT, IDS);
             try {
                 run(procs);
             } catch (Throwable t) {
@@ -324,52 +326,22 @@ class NetworkSplitProcessIT {
         }
     }
 
-    /** Polls (bounded) until every node reports the same non-empty {@code table_log_leader}; returns its index. */
     private int awaitLeader() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-        List<String> seen = List.of();
-        while (System.nanoTime() < deadline) {
-            seen = new ArrayList<>();
-            for (int i : all()) {
-                try (NodeProbe probe = new NodeProbe(net.address(i), PORT, 10_000)) {
-                    seen.add(probe.info().getOrDefault("table_log_leader", ""));
-                }
-            }
-            String first = seen.get(0);
-            if (!first.isEmpty() && seen.stream().allMatch(first::equals)) {
-                return List.of(IDS).indexOf(first);
-            }
-            TimeUnit.MILLISECONDS.sleep(100); // polling interval, bounded by the deadline
-        }
-        throw new AssertionError("no table_log_leader all nodes agree on within " + WAIT_S + " s: " + seen);
+        return probes.awaitLeader();
     }
 
     /** Polls (bounded) until nodes {@code which} all report the same table and it satisfies {@code ok}. */
     private PartitionTable awaitConverged(List<Integer> which, Predicate<PartitionTable> ok, String what)
             throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-        List<String> last = List.of();
-        while (System.nanoTime() < deadline) {
-            List<PartitionTable> tables = new ArrayList<>();
-            last = new ArrayList<>();
-            for (int i : which) {
-                try (NodeProbe probe = new NodeProbe(net.address(i), PORT, 10_000)) {
-                    PartitionTable t = probe.table();
-                    if (observer != null) {
-                        observer.record(i, t);
-                    }
-                    tables.add(t);
-                    last.add(IDS[i] + ": " + t);
-                } catch (Exception e) {
-                    last.add(IDS[i] + ": " + e);
+        try {
+            return probes.awaitConverged(which, ok, what, (i, t) -> {
+                if (observer != null) {
+                    observer.record(i, t);
                 }
-            }
-            if (tables.size() == which.size() && tables.stream().allMatch(tables.get(0)::equals) && ok.test(tables.get(0))) {
-                return tables.get(0);
-            }
-            TimeUnit.MILLISECONDS.sleep(100); // polling interval, bounded by the deadline
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
         }
-        throw new AssertionError("seed " + seed + ": no common " + what + " table within " + WAIT_S + " s: " + last);
     }
 
     /** The first key not in {@code taken} that satisfies {@code ok}; adds it to {@code taken}. */

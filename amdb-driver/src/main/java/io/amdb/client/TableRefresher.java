@@ -23,8 +23,10 @@ import java.util.function.Consumer;
  * header carrying a newer epoch than the cached table's ({@link #observe}, one background fetch per newer
  * epoch seen, so an inconsistent node cannot make the client fetch in a loop); {@link AmDbClient#refreshTable()}.
  *
- * <p><b>Where from.</b> The live peers, the seed's first, tried in turn until one answers; fetches hold no
- * in-flight permit and time out like any request.
+ * <p><b>Where from.</b> The live peers, the seed's first, tried in turn until one answers with a table at least as
+ * new as the one the fetch is for (the epoch a header showed, or one past the epoch a WRONG_OWNER was routed
+ * with); a node with an older table (one cut off from the others, or catching up) is passed over, its table
+ * adopted only when newer than the cached one. Fetches hold no in-flight permit and time out like any request.
  */
 final class TableRefresher {
     /** Most nodes asked for the table in one fetch. */
@@ -34,6 +36,7 @@ final class TableRefresher {
     private final IoLoop loop;
     private final AtomicLong newestObserved = new AtomicLong();
     private List<Consumer<AmDbException>> waiters; // non-null while a fetch is in flight; guarded by this
+    private long wanted; // the epoch the fetch in flight looks for; guarded by this
 
     TableRefresher(Router router, IoLoop loop) {
         this.router = router;
@@ -54,7 +57,9 @@ final class TableRefresher {
                 start = waiters == null; // else join the fetch in flight
                 if (start) {
                     waiters = new ArrayList<>();
+                    wanted = 0;
                 }
+                wanted = Math.max(wanted, Math.max(staleEpoch + 1, newestObserved.get()));
                 waiters.add(then);
             }
         }
@@ -101,7 +106,11 @@ final class TableRefresher {
         call.future.whenComplete((response, failure) -> {
             if (failure == null) {
                 router.adopt(((Response.Table) response).table());
-                finish(null);
+                if (router.epoch() < wanted() && next + 1 < sources.size()) {
+                    fetch(sources, next + 1, lastFailure); // that node's table is older than one seen: ask another
+                } else {
+                    finish(null);
+                }
             } else {
                 fetch(sources, next + 1, failure instanceof AmDbException e ? e
                         : new AmDbException(ErrorCode.INTERNAL_ERROR, String.valueOf(failure), failure));
@@ -114,6 +123,10 @@ final class TableRefresher {
         } else {
             loop.submit(source.anyConnection(), call);
         }
+    }
+
+    private synchronized long wanted() {
+        return wanted;
     }
 
     private void finish(AmDbException failure) {

@@ -3,6 +3,7 @@ package io.amdb.client;
 import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.Opcode;
 import io.amdb.protocol.PartitionTable;
+import io.amdb.protocol.Partitioner;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -138,6 +139,24 @@ class AmDbClientTableChangeTest {
         await(client.ping()); // answered by n0 with epoch 2 in its header
         assertTrue(cluster.node(0).awaitTableRequests(2), "the connect fetch, then the background one");
         assertEquals(2, await(client.refreshTable()).epoch());
+    }
+
+    /**
+     * The seed, asked first for the table, answers with the table it had before the move (a node cut off from the
+     * others, or catching up): the client asks the next node instead of retrying with the old table until it gives up.
+     */
+    @Test
+    void move_seedAnswersAnOlderTable_refreshAsksAnotherNodeAndTheRequestSucceeds() throws Exception {
+        start();
+        int p = someOfNode0()[0];
+        byte[] key = keys(2000).stream().filter(k -> new Partitioner(16).partition(k) == p).findFirst().orElseThrow();
+        await(client.put(key, bytes("v1")));
+        cluster.node(0).tableAnswer = cluster.table();
+        cluster.move(new int[] {p}, cluster.node(2));
+        assertEquals("v1", string(await(client.get(key))));
+        await(client.put(key, bytes("v2")));
+        assertEquals("v2", string(cluster.node(2).store.get(key)));
+        assertEquals(cluster.table().epoch(), await(client.table()).epoch());
     }
 
     @Test

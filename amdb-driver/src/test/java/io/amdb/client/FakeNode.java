@@ -75,6 +75,8 @@ final class FakeNode implements AutoCloseable {
     private volatile long lastRequestEpoch = -1;
     /** Never answer TABLE: a node that accepts connections but hangs. */
     volatile boolean tableSilent;
+    /** When set, TABLE is answered with this table instead of the one the node serves by: a node that lags. */
+    volatile PartitionTable tableAnswer;
     /** Answer WRONG_OWNER to every request with a key, whatever the table says. */
     volatile boolean alwaysWrongOwner;
     /** For a BATCH with keys it does not own: apply the others, WRONG_OWNER status for those (else reject all). */
@@ -331,7 +333,8 @@ final class FakeNode implements AutoCloseable {
     /** Executes the request if this node owns every key it names; guard held. */
     private Response serve(Request request, PartitionTable table) {
         if (request instanceof Request.Table) {
-            return new Response.Table(table);
+            PartitionTable lagging = tableAnswer;
+            return new Response.Table(lagging != null ? lagging : table);
         }
         List<byte[]> keys = keysOf(request);
         if (alwaysWrongOwner && !keys.isEmpty()) {

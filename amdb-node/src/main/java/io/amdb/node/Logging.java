@@ -8,7 +8,8 @@ import java.util.logging.SimpleFormatter;
 
 /**
  * Quiet JUL logging for the node process: warnings and errors only, one line each, on stderr. Vert.x and
- * Netty log through JUL when no other backend is present. {@code AMDB_LOG_LEVEL=INFO} (or FINE) says more.
+ * Netty log through JUL when no other backend is present. {@code AMDB_LOG_LEVEL=INFO} (or FINE) says more;
+ * items after a comma set single loggers, as in {@code AMDB_LOG_LEVEL=WARNING,io.amdb.partitions=FINE}.
  */
 final class Logging {
     /** Held so JUL keeps the level: Hazelcast's CP-subsystem notice is about a feature AmDb does not use. */
@@ -23,6 +24,8 @@ final class Logging {
      */
     private static final Logger RATIS = Logger.getLogger("org.apache.ratis");
     private static final Logger MICROMETER_REGISTRY = Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
+    /** Loggers given their own level by {@code AMDB_LOG_LEVEL}, held so JUL keeps it. */
+    private static final java.util.List<Logger> KEPT = new java.util.ArrayList<>();
 
     private Logging() {}
 
@@ -32,9 +35,22 @@ final class Logging {
         }
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         LogManager.getLogManager().reset();
-        Level level = parse(System.getenv("AMDB_LOG_LEVEL"));
+        String setting = System.getenv("AMDB_LOG_LEVEL");
+        String[] items = setting == null ? new String[] {null} : setting.split(",");
+        Level level = parse(items[0]);
+        Level lowest = level;
+        for (int i = 1; i < items.length; i++) {
+            int eq = items[i].indexOf('=');
+            if (eq > 0) {
+                Level one = parse(items[i].substring(eq + 1));
+                Logger named = Logger.getLogger(items[i].substring(0, eq).trim());
+                named.setLevel(one);
+                KEPT.add(named);
+                lowest = one.intValue() < lowest.intValue() ? one : lowest;
+            }
+        }
         ConsoleHandler handler = new ConsoleHandler();
-        handler.setLevel(level);
+        handler.setLevel(lowest);
         handler.setFormatter(new SimpleFormatter());
         Logger root = Logger.getLogger("");
         root.setLevel(level);

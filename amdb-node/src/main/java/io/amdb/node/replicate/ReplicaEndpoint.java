@@ -1,5 +1,6 @@
 package io.amdb.node.replicate;
 
+import io.amdb.node.PartitionTrace;
 import io.amdb.node.cluster.PeerFailure;
 import io.amdb.node.replicate.StreamFormat.Refusal;
 import io.amdb.node.replicate.StreamFormat.Section;
@@ -110,6 +111,9 @@ public final class ReplicaEndpoint extends VerticleBase {
             boolean follows = !tableBehind && m.from().equals(mine.primaryOf(p)) && t.term(p) == s.term();
             if (!follows) {
                 if (stale.add(p)) {
+                    PartitionTrace.log(p, () -> "refused " + m.from() + "'s stream at term " + s.term() + " (epoch "
+                            + m.epoch() + "): table epoch " + t.epoch() + " names " + mine.primaryOf(p) + " at term "
+                            + t.term(p));
                     refusals.add(new Refusal(p, StreamFormat.STALE, -1));
                 }
                 continue;

@@ -1,5 +1,6 @@
 package io.amdb.node.replicate;
 
+import io.amdb.node.PartitionTrace;
 import io.amdb.node.replicate.StreamFormat.Refusal;
 import io.amdb.node.ring.InSyncChange;
 import io.amdb.node.storage.Changes;
@@ -248,6 +249,9 @@ public final class Replicator implements ShardReplication {
                     io.amdb.protocol.Member owner = table.owner(p);
                     // Moved by a migration (its target is never a backup): the target has every write applied here.
                     handedOver[p] = store.handedOver(p) && owner != null && !was.followers.containsKey(owner.nodeId());
+                    int q = p;
+                    PartitionTrace.log(p, () -> "no longer primary (term " + was.term + "), epoch " + next.epoch()
+                            + " names " + (owner == null ? "nobody" : owner.nodeId()) + (handedOver[q] ? ", handed over" : ""));
                 }
                 continue;
             }
@@ -262,6 +266,11 @@ public final class Replicator implements ShardReplication {
                 long from = store.followedTerm(p) >= 0 ? grants.servesFrom(p) : 0;
                 boolean waits = from != 0 && from - clock.getAsLong() > 0;
                 now = primaries[p] = new Primary(next.term(p), store.sequence(p), waits ? from : 0);
+                long wait = waits ? (from - clock.getAsLong()) / 1_000_000 : 0;
+                int q = p;
+                PartitionTrace.log(p, () -> "primary at term " + next.term(q) + " from sequence " + store.sequence(q)
+                        + " (epoch " + next.epoch() + ", followed term " + store.followedTerm(q) + ", serves in " + wait
+                        + " ms)");
                 if (waits && (wakeAt == 0 || from - wakeAt > 0)) {
                     wakeAt = from;
                 }
@@ -275,6 +284,9 @@ public final class Replicator implements ShardReplication {
                     unsettled.add(f);
                 }
                 if (f.inSync != b.inSync()) {
+                    Follower g = f;
+                    PartitionTrace.log(g.partition, () -> "backup " + g.node + (b.inSync() ? " in sync" : " out of sync")
+                            + " at epoch " + next.epoch());
                     unsettled.add(f);
                     f.outSince = f.warnedAt = clock.getAsLong();
                 }
@@ -407,6 +419,8 @@ public final class Replicator implements ShardReplication {
         for (Need n : w.needs()) {
             Primary pr = primaries[n.partition()];
             if ((pr == null || pr.term != n.term()) && !(pr == null && handedOver[n.partition()])) {
+                PartitionTrace.log(n.partition(), () -> "a request of term " + n.term() + " ends unknown: "
+                        + (pr == null ? "no longer primary" : "now term " + pr.term));
                 w.unknown().accept(n.partition());
                 return true;
             }
@@ -414,6 +428,7 @@ public final class Replicator implements ShardReplication {
         for (Need n : w.needs()) {
             Primary pr = primaries[n.partition()];
             if (pr == null) {
+                PartitionTrace.log(n.partition(), () -> "a request of term " + n.term() + " answered: handed over");
                 continue; // handed over by a migration
             }
             Follower f = pr.followers.get(n.follower().node);
@@ -515,6 +530,7 @@ public final class Replicator implements ShardReplication {
                 StreamFormat.start(l.building, p, pr.term, pr.termStart, store.sequence(p));
                 f.state = State.PROBING;
             } else {
+                PartitionTrace.log(p, () -> "resets " + f.node + " at term " + pr.term + ", sequence " + store.sequence(p));
                 StreamFormat.reset(l.building, p, pr.term, store.sequence(p));
                 f.gapped = false;
                 f.cursor = null;
@@ -537,9 +553,12 @@ public final class Replicator implements ShardReplication {
             if (f.confirmed == store.sequence(p) && !f.adding && now - f.askedAt >= ASK_AGAIN_NANOS) {
                 f.askedAt = now;
                 f.adding = true;
+                PartitionTrace.log(p, () -> "asks to add " + f.node + " to the in-sync set at term " + pr.term
+                        + ", sequence " + f.confirmed);
                 asks.add(new InSyncChange(p, pr.term, f.node, true));
             } else if (f.adding && now - f.askedAt >= ASK_AGAIN_NANOS) {
                 f.adding = false; // not granted in time: ask again once it holds everything again
+                PartitionTrace.log(p, () -> "adding " + f.node + " not granted in time");
             }
             return false;
         }
@@ -680,6 +699,8 @@ public final class Replicator implements ShardReplication {
 
     private void acknowledged(Follower f, boolean refused) {
         if (refused) {
+            PartitionTrace.log(f.partition, () -> "backup " + f.node + " refused the stream (" + f.state + ", in sync "
+                    + f.inSync + ")");
             f.confirmed = -1; // its copy does not continue this history
             f.gapped = true;
             fail(f);
@@ -734,6 +755,7 @@ public final class Replicator implements ShardReplication {
 
     /** The follower stopped receiving: it is tried again later; out of the in-sync set first if it is in it. */
     private void fail(Follower f) {
+        PartitionTrace.log(f.partition, () -> "stream to " + f.node + " failed (" + f.state + ", in sync " + f.inSync + ")");
         f.state = State.FAILED;
         f.adding = false;
         f.chunkInFlight = false;

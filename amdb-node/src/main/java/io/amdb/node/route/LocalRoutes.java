@@ -119,10 +119,13 @@ final class LocalRoutes {
                 + "again): the write was not applied; reads still work");
     }
 
-    /** A write whose partition changed primary before its backups confirmed it: it may or may not survive. */
+    /**
+     * A write whose in-sync backups did not confirm it: its partition changed primary first, or they did not answer
+     * within the wait bound. It may or may not survive.
+     */
     private static Response unknownOutcome(int partition) {
-        return new Response.Error(ErrorCode.TIMEOUT, "partition " + partition + " changed primary before this write "
-                + "reached its in-sync backups; it may or may not have taken effect");
+        return new Response.Error(ErrorCode.TIMEOUT, "partition " + partition + " changed primary, or its in-sync "
+                + "backups did not confirm this write in time; it may or may not have taken effect");
     }
 
     private static final Response STORAGE_FULL = new Response.Error(ErrorCode.STORAGE_FULL,

@@ -1,5 +1,6 @@
 package io.amdb.node.shard;
 
+import io.amdb.node.PartitionTrace;
 import io.amdb.node.storage.ShardStore;
 import io.amdb.protocol.WireWriter;
 
@@ -51,8 +52,15 @@ public final class HandoffTask implements ShardTask {
                 ops = store.copyChunk(partition, maxEntries, maxBytes, out);
                 copiedAll = store.handoff(partition).copiedAll();
             }
-            case FENCE -> ops = store.fence(partition, out);
-            case END -> store.endHandoff(partition, drop);
+            case FENCE -> {
+                ops = store.fence(partition, out);
+                PartitionTrace.log(partition, () -> "fenced for a migration's cutover at sequence " + store.sequence(partition)
+                        + " (" + ops + " changes in the last chunk)");
+            }
+            case END -> {
+                PartitionTrace.log(partition, () -> drop ? "handed off: copy dropped" : "migration aborted: serves again");
+                store.endHandoff(partition, drop);
+            }
             default -> throw new IllegalStateException(step.name());
         }
         size = out.size();

@@ -1,5 +1,6 @@
 package io.amdb.node.shard;
 
+import io.amdb.node.PartitionTrace;
 import io.amdb.node.storage.Changes;
 import io.amdb.node.storage.ShardStore;
 import io.amdb.protocol.ProtocolException;
@@ -71,7 +72,12 @@ public final class ReceiveTask implements ShardTask {
     public boolean runOn(ShardStore store, int budget) {
         if (reader == null) {
             if (kind == Kind.DROP && !stillDrop.getAsBoolean()) {
+                PartitionTrace.log(partition, () -> "kept: the newest table gives it to this node");
                 return true;
+            }
+            if (reset || kind == Kind.RECLAIM) {
+                PartitionTrace.log(partition, () -> kind == Kind.DROP ? "dropped (held sequence " + store.sequence(partition)
+                        + ")" : kind == Kind.RECLAIM ? "reclaimed" : "a migration's first chunk: copy dropped");
             }
             if (reset) {
                 store.dropPartition(partition);

@@ -1,5 +1,6 @@
 package io.amdb.node.shard;
 
+import io.amdb.node.PartitionTrace;
 import io.amdb.node.replicate.StreamFormat;
 import io.amdb.node.replicate.StreamFormat.Refusal;
 import io.amdb.node.replicate.StreamFormat.Section;
@@ -103,6 +104,8 @@ public final class ReplicaTask implements ShardTask {
                 }
             }
             case StreamFormat.RESET -> {
+                PartitionTrace.log(p, () -> "reset by its primary at term " + s.term() + ", sequence " + s.seq()
+                        + " (held sequence " + store.sequence(p) + " of term " + followed + ")");
                 store.resetPartition(p, s.seq());
                 store.reclaim(p);
                 store.follow(p, s.term());
@@ -124,6 +127,8 @@ public final class ReplicaTask implements ShardTask {
     }
 
     private void refuse(ShardStore store, int partition) {
+        PartitionTrace.log(partition, () -> "refused a section: holds sequence " + store.sequence(partition) + " of term "
+                + store.followedTerm(partition));
         refused.add(partition);
         refusals.add(new Refusal(partition, StreamFormat.GAP, store.sequence(partition)));
     }
