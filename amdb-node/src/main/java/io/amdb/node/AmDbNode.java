@@ -643,7 +643,7 @@ public final class AmDbNode {
         service.onMemberGone(forwarder::memberGone);
         table.addListener(forwarder::tableInstalled);
         replication.setInSyncRequests(changes -> service.requests().changeInSync(changes)
-                .onFailure(e -> LOG.fine(() -> "in-sync changes " + changes + " not asked: " + e.getMessage())));
+                .onFailure(e -> LOG.fine(() -> "in-sync changes " + changes + " not answered: " + e.getMessage())));
         return vertx.deployVerticle(new PeerEndpoint(routes))
                 .compose(id -> vertx.deployVerticle(new ReplicaEndpoint(self, table, dispatcher, roles, grants)))
                 .compose(id -> vertx.deployVerticle(moves)).compose(id -> {

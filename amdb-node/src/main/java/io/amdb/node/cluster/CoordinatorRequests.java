@@ -1,5 +1,6 @@
 package io.amdb.node.cluster;
 
+import io.amdb.node.ring.InSyncAnswer;
 import io.amdb.node.ring.InSyncChange;
 import io.amdb.node.ring.TableKeeper;
 import io.amdb.protocol.Member;
@@ -63,27 +64,28 @@ public final class CoordinatorRequests {
     }
 
     /**
-     * Asks the coordinator to change in-sync sets of partitions this node is primary of (thread-safe). The answer
-     * only tells what the coordinator proposed: a change holds once a committed table shows it, which is what the
-     * asker watches for; it asks again while it does not.
+     * Asks the coordinator to change in-sync sets of partitions this node is primary of (thread-safe); completes on
+     * the caller's context with the coordinator's answer, or fails (no coordinator known, no answer in time: the
+     * request may still be processed). An accepted change holds once a committed table shows it.
      */
-    public Future<List<Integer>> changeInSync(List<InSyncChange> changes) {
+    public Future<InSyncAnswer> changeInSync(List<InSyncChange> changes) {
         String coordinator = coordinatorId.get();
         if (coordinator == null) {
             return Future.failedFuture("no coordinator known yet");
         }
-        WireWriter w = new WireWriter(64 + 32 * changes.size());
+        WireWriter w = new WireWriter(64 + 40 * changes.size());
         w.str(self.nodeId()).u32(changes.size());
         for (InSyncChange c : changes) {
-            w.u32(c.partition()).i64(c.term()).str(c.backup()).u8(c.inSync() ? 1 : 0);
+            w.u32(c.partition()).i64(c.term()).str(c.backup()).u8(c.inSync() ? 1 : 0).i64(c.tableEpoch());
         }
         return vertx.eventBus().<Buffer>request(inSyncAddress(coordinator), Buffer.buffer(w.toByteArray()),
                 new DeliveryOptions().setSendTimeout(TIMEOUT_MS)).map(m -> {
+                    Buffer body = m.body();
                     List<Integer> out = new ArrayList<>();
-                    for (int i = 0; i < m.body().length(); i++) {
-                        out.add((int) m.body().getByte(i));
+                    for (int i = 8; i < body.length(); i++) {
+                        out.add((int) body.getByte(i));
                     }
-                    return out;
+                    return new InSyncAnswer(body.getLong(0), out);
                 });
     }
 
@@ -97,7 +99,7 @@ public final class CoordinatorRequests {
             byte[] b = request.body().getBytes();
             WireReader r = new WireReader(b, 0, b.length);
             String primary = r.str();
-            int n = r.count(4 + 8 + 2 + 1 + 1);
+            int n = r.count(4 + 8 + 2 + 1 + 8 + 1);
             List<InSyncChange> changes = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 int partition = r.u32();
@@ -107,14 +109,14 @@ public final class CoordinatorRequests {
                 if (inSync > 1) {
                     throw new IllegalArgumentException("in-sync flag " + inSync);
                 }
-                changes.add(new InSyncChange(partition, term, backup, inSync == 1));
+                changes.add(new InSyncChange(partition, term, backup, inSync == 1, r.i64()));
             }
-            List<Integer> outcomes = keeper.changeInSync(primary, changes);
-            byte[] reply = new byte[outcomes.size()];
-            for (int i = 0; i < reply.length; i++) {
-                reply[i] = (byte) (int) outcomes.get(i);
+            InSyncAnswer answer = keeper.changeInSync(primary, changes);
+            Buffer reply = Buffer.buffer(8 + answer.outcomes().size()).appendLong(answer.epoch());
+            for (int outcome : answer.outcomes()) {
+                reply.appendByte((byte) outcome);
             }
-            request.reply(Buffer.buffer(reply));
+            request.reply(reply);
         } catch (ProtocolException | IllegalArgumentException e) {
             PeerFailure.MALFORMED.fail(request, "malformed in-sync request: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.amdb.node.replicate;
 
+import io.amdb.node.ring.InSyncAnswer;
 import io.amdb.node.ring.InSyncChange;
 import io.amdb.node.shard.ShardReplication;
 import io.amdb.node.storage.Journal;
@@ -7,13 +8,14 @@ import io.amdb.node.storage.ShardStore;
 import io.amdb.protocol.ProtocolException;
 import io.amdb.protocol.PartitionTable;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -33,7 +35,8 @@ public final class Replication implements ShardReplication.Factory {
     private final Runnable wake;
     private final CopyStats copies;
     private final int shards;
-    private volatile Consumer<List<InSyncChange>> inSync = changes -> { };
+    private volatile Function<List<InSyncChange>, Future<InSyncAnswer>> inSync =
+            changes -> Future.failedFuture("not clustered");
 
     /**
      * @param grants this node's lease grants as a backup (its {@link ReplicaEndpoint} records them)
@@ -51,18 +54,18 @@ public final class Replication implements ShardReplication.Factory {
         this.wake = wake;
     }
 
-    /** Where in-sync changes go (the coordinator requests of a clustered node); until set, nowhere. */
-    public void setInSyncRequests(Consumer<List<InSyncChange>> requests) {
+    /** Where in-sync changes go (the coordinator requests of a clustered node); until set, they fail. */
+    public void setInSyncRequests(Function<List<InSyncChange>, Future<InSyncAnswer>> requests) {
         this.inSync = requests;
     }
 
     @Override
     public ShardReplication create(int shard, ShardStore store, Journal log, Vertx vertx, Context context) {
         return new Replicator(self, shard, p -> io.amdb.node.route.ShardDispatcher.shardOf(p, shards) == shard, store,
-                log, transport(vertx), table, roles, grants, wake, System::nanoTime, copies);
+                log, transport(vertx, context), table, roles, grants, wake, System::nanoTime, copies);
     }
 
-    private Replicator.Transport transport(Vertx vertx) {
+    private Replicator.Transport transport(Vertx vertx, Context context) {
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS);
         return new Replicator.Transport() {
             @Override
@@ -82,9 +85,10 @@ public final class Replication implements ShardReplication.Factory {
             }
 
             @Override
-            public void changeInSync(List<InSyncChange> changes) {
+            public void changeInSync(List<InSyncChange> changes,
+                    java.util.function.BiConsumer<InSyncAnswer, Throwable> answered) {
                 LOG.fine(() -> self + " asks the coordinator for in-sync changes " + changes);
-                inSync.accept(changes);
+                inSync.apply(changes).onComplete(ar -> context.runOnContext(v -> answered.accept(ar.result(), ar.cause())));
             }
 
             @Override

@@ -2,7 +2,9 @@ package io.amdb.node.replicate;
 
 import io.amdb.node.PartitionTrace;
 import io.amdb.node.replicate.StreamFormat.Refusal;
+import io.amdb.node.ring.InSyncAnswer;
 import io.amdb.node.ring.InSyncChange;
+import io.amdb.node.ring.TableKeeper;
 import io.amdb.node.storage.Changes;
 import io.amdb.node.shard.ShardReplication;
 import io.amdb.node.storage.Journal;
@@ -64,8 +66,12 @@ public final class Replicator implements ShardReplication {
         /** Sends one stream message to {@code node}; completes with the reply's refusals, or fails. */
         void send(String node, byte[] body, java.util.function.BiConsumer<List<Refusal>, Throwable> done);
 
-        /** Asks the table coordinator to add ({@code inSync}) or remove backups of partitions from the in-sync set. */
-        void changeInSync(List<InSyncChange> changes);
+        /**
+         * Asks the table coordinator to add ({@code inSync}) or remove backups of partitions from the in-sync set;
+         * {@code answered} runs on the shard's event loop with the answer, or with the failure (then the request may
+         * still be processed).
+         */
+        void changeInSync(List<InSyncChange> changes, java.util.function.BiConsumer<InSyncAnswer, Throwable> answered);
 
         /** Whether a failed send may have only been slow (a timeout), so sending it again may succeed. */
         boolean transient_(Throwable failure);
@@ -82,7 +88,12 @@ public final class Replicator implements ShardReplication {
         final String node;
         State state = State.NEW;
         boolean inSync; // as the installed table says
-        boolean adding; // this primary asked to add it and counts it as in sync meanwhile
+        boolean adding; // an add this primary asked may take effect: it counts as in sync, and is not copied afresh
+        int addsOut; // add requests not answered yet
+        boolean addUnknown; // an add request got no answer: it may be granted still, until a removal fences it
+        long addGrantedAt; // the epoch in the latest answer that accepted an add: a table up to it may list it in sync
+        boolean removalOut; // a removal request is out
+        long fencedAt; // the epoch in the answer to the last removal: no add asked before takes effect after it
         long askedAt; // when an in-sync change for it was last asked (the clock's nanoseconds)
         long stream; // the link stream its state belongs to
         boolean inBuilding; // the message being built carries a section of it
@@ -187,6 +198,7 @@ public final class Replicator implements ShardReplication {
     private final Set<Follower> unsettled = new LinkedHashSet<>(); // followers flush() must move on
     private final List<Waiter> waiters = new ArrayList<>();
     private final List<InSyncChange> asks = new ArrayList<>(); // in-sync changes gathered by this turn's flush
+    private final List<Follower> askedFor = new ArrayList<>(); // whose each of them is
     private Roles roles;
 
     /**
@@ -291,7 +303,7 @@ public final class Replicator implements ShardReplication {
                     f.outSince = f.warnedAt = clock.getAsLong();
                 }
                 f.inSync = b.inSync();
-                f.adding &= !f.inSync;
+                settleAdding(f);
                 kept.put(b.nodeId(), f);
             }
             for (Follower gone : now.followers.values()) {
@@ -496,8 +508,11 @@ public final class Replicator implements ShardReplication {
             }
         }
         if (!asks.isEmpty()) { // one request for all the turn's in-sync changes
-            transport.changeInSync(List.copyOf(asks));
+            List<InSyncChange> changes = List.copyOf(asks);
+            List<Follower> askers = List.copyOf(askedFor);
             asks.clear();
+            askedFor.clear();
+            transport.changeInSync(changes, (answer, failure) -> inSyncAnswered(changes, askers, answer, failure));
         }
     }
 
@@ -506,9 +521,8 @@ public final class Replicator implements ShardReplication {
         Primary pr = primaries[f.partition];
         int p = f.partition;
         if (f.state == State.FAILED) {
-            if (f.inSync && now - f.askedAt >= ASK_AGAIN_NANOS) { // it may lack acknowledged writes: out first
-                f.askedAt = now;
-                asks.add(new InSyncChange(p, pr.term, f.node, false));
+            if ((f.inSync || f.adding) && mayAskRemoval(f, now)) {
+                ask(f, pr, false, now); // it may lack acknowledged writes: out first (or fenced, if it may be added)
             }
             if (now - f.retryAt < 0) {
                 return false;
@@ -517,10 +531,11 @@ public final class Replicator implements ShardReplication {
         }
         Link l = link(f.node);
         if (f.state == State.NEW) {
-            if (f.inSync && f.gapped) { // resetting it now would empty a copy the table counts in sync
-                if (now - f.askedAt >= ASK_AGAIN_NANOS) {
-                    f.askedAt = now;
-                    asks.add(new InSyncChange(p, pr.term, f.node, false));
+            if (f.inSync && f.gapped || !f.inSync && f.adding) {
+                // Resetting it now would empty a copy the table counts in sync, or one an add asked before may
+                // still list in sync: first out of the set, and every earlier add fenced.
+                if (mayAskRemoval(f, now)) {
+                    ask(f, pr, false, now);
                 }
                 return false;
             }
@@ -550,19 +565,86 @@ public final class Replicator implements ShardReplication {
         }
         if (f.state == State.STREAMING && !f.inSync) {
             // Asked only while it holds everything this shard applied: from this turn on, every write waits for it.
-            if (f.confirmed == store.sequence(p) && !f.adding && now - f.askedAt >= ASK_AGAIN_NANOS) {
-                f.askedAt = now;
-                f.adding = true;
+            // Asked again while no table shows it (a coordinator that took office since knows nothing of the ask).
+            if (f.confirmed == store.sequence(p) && f.addsOut == 0 && now - f.askedAt >= ASK_AGAIN_NANOS) {
                 PartitionTrace.log(p, () -> "asks to add " + f.node + " to the in-sync set at term " + pr.term
                         + ", sequence " + f.confirmed);
-                asks.add(new InSyncChange(p, pr.term, f.node, true));
-            } else if (f.adding && now - f.askedAt >= ASK_AGAIN_NANOS) {
-                f.adding = false; // not granted in time: ask again once it holds everything again
-                PartitionTrace.log(p, () -> "adding " + f.node + " not granted in time");
+                ask(f, pr, true, now);
             }
             return false;
         }
         return f.state == State.STREAMING || f.state == State.PROBING;
+    }
+
+    /**
+     * Whether a removal of {@code f} may be asked (again) now: none is out, none answered waits for its table (each
+     * removal publishes a table), and the last ask is {@link #ASK_AGAIN_NANOS} old.
+     */
+    private boolean mayAskRemoval(Follower f, long now) {
+        boolean tableDue = f.fencedAt != 0 && (roles == null ? 0 : roles.epoch()) < f.fencedAt;
+        return !f.removalOut && !tableDue && now - f.askedAt >= ASK_AGAIN_NANOS;
+    }
+
+    /** Gathers an in-sync change for this turn's request; an add counts the backup in sync from now on. */
+    private void ask(Follower f, Primary pr, boolean add, long now) {
+        f.askedAt = now;
+        if (add) {
+            f.addsOut++;
+            f.adding = true;
+        } else {
+            f.removalOut = true;
+        }
+        asks.add(new InSyncChange(f.partition, pr.term, f.node, add, roles == null ? 0 : roles.epoch()));
+        askedFor.add(f);
+    }
+
+    /** The coordinator answered (or did not): what each follower's adds may still do. */
+    private void inSyncAnswered(List<InSyncChange> changes, List<Follower> askers, InSyncAnswer answer, Throwable failure) {
+        for (int i = 0; i < changes.size(); i++) {
+            InSyncChange c = changes.get(i);
+            Follower f = askers.get(i);
+            int outcome = failure != null || i >= answer.outcomes().size() ? -1 : answer.outcomes().get(i);
+            if (c.inSync()) {
+                f.addsOut--;
+                if (outcome < 0) {
+                    f.addUnknown = true;
+                } else if (outcome != TableKeeper.IN_SYNC_REFUSED) {
+                    f.addGrantedAt = Math.max(f.addGrantedAt, answer.epoch());
+                }
+            } else {
+                f.removalOut = false;
+                if (outcome >= 0) { // even refused: the primary's table is behind, and the one of that epoch settles it
+                    f.fencedAt = Math.max(f.fencedAt, answer.epoch());
+                }
+            }
+            settleAdding(f);
+            if (failure != null) {
+                PartitionTrace.log(c.partition(), () -> "in-sync change for " + c.backup() + " (" + (c.inSync() ? "add"
+                        : "remove") + ") not answered: " + failure.getMessage());
+            }
+            unsettled.add(f);
+        }
+        checkWaiters();
+        flush();
+    }
+
+    /**
+     * Whether an add asked for {@code f} may still take effect, given the installed table: one is unanswered, or
+     * was accepted at an epoch the table has not reached, or went unanswered and no removal answered since has had its
+     * table installed. Until then the follower is required, and not copied afresh.
+     */
+    private void settleAdding(Follower f) {
+        long epoch = roles == null ? 0 : roles.epoch();
+        if (f.fencedAt != 0 && epoch >= f.fencedAt && f.addsOut == 0) {
+            f.addUnknown = false; // every add asked before that removal is refused from then on
+            f.fencedAt = 0;
+        }
+        boolean was = f.adding;
+        f.adding = !f.inSync && (f.addsOut > 0 || f.addUnknown || f.addGrantedAt > epoch);
+        if (was && !f.adding && !f.inSync) {
+            PartitionTrace.log(f.partition, () -> "no add of " + f.node + " can take effect now (table epoch " + epoch
+                    + ")");
+        }
     }
 
     /**
@@ -756,8 +838,7 @@ public final class Replicator implements ShardReplication {
     /** The follower stopped receiving: it is tried again later; out of the in-sync set first if it is in it. */
     private void fail(Follower f) {
         PartitionTrace.log(f.partition, () -> "stream to " + f.node + " failed (" + f.state + ", in sync " + f.inSync + ")");
-        f.state = State.FAILED;
-        f.adding = false;
+        f.state = State.FAILED; // still counted in sync while an add may take effect: see advance
         f.chunkInFlight = false;
         f.askedAt = 0;
         f.retryAt = clock.getAsLong() + RETRY_NANOS;

@@ -35,6 +35,13 @@ public final class TableKeeper implements Membership.Listener {
     private final TablePlanner planner;
     private final Membership membership;
     private final Consumer<PartitionTable> publish;
+    /** Per partition, the epoch of its last removal's or backup change's table: adds asked before it are refused. */
+    private final java.util.Map<Integer, Long> addFences = new java.util.HashMap<>();
+    /**
+     * Adds asked before this keeper's first table are refused: one asked of an earlier coordinator and given up
+     * since may reach this one late, and this keeper does not know of the removal that fenced it.
+     */
+    private long addFenceFloor;
     private final Set<String> leaving = new HashSet<>();
     private final Map<Migration, Listing> listings = new HashMap<>();
     private PartitionTable table;
@@ -71,6 +78,7 @@ public final class TableKeeper implements Membership.Listener {
             Consumer<PartitionTable> publish) {
         TableKeeper keeper = new TableKeeper(planner, membership, publish);
         keeper.table = table;
+        keeper.addFenceFloor = table.epoch();
         keeper.noteListings();
         keeper.replan();
         membership.setListener(keeper);
@@ -138,11 +146,15 @@ public final class TableKeeper implements Membership.Listener {
     public static final int IN_SYNC_ALREADY = 2;
 
     /**
-     * A primary's in-sync changes: each is ACCEPTED (and published in one new table with the others) when
-     * {@code primary} owns the partition at the change's term and the backup is listed; ALREADY when the set says
-     * so already; else REFUSED. Then replans, since a backup now in sync may let an outgoing one go.
+     * A primary's in-sync changes, answered with the epoch of the table that holds them. Each is REFUSED unless
+     * {@code primary} owns the partition at the change's term and the backup is listed; an add is also REFUSED when
+     * asked at an epoch before the partition's add fence. Otherwise an add or a removal is ACCEPTED (and published
+     * in one new table with the others) or ALREADY (the set says so already). A removal, accepted or already, moves
+     * the partition's add fence to the epoch of the table it publishes, and publishes one even when nothing changed:
+     * the primary may have an add out that it gives up, and that add, however late it arrives, is refused from then
+     * on. Then replans, since a backup now in sync may let an outgoing one go.
      */
-    public List<Integer> changeInSync(String primary, List<InSyncChange> changes) {
+    public InSyncAnswer changeInSync(String primary, List<InSyncChange> changes) {
         io.amdb.protocol.ReplicaSets sets = table.replicaSets();
         io.amdb.protocol.ReplicaSets.Builder next = sets.toBuilder();
         java.util.ArrayList<Integer> outcomes = new java.util.ArrayList<>();
@@ -150,15 +162,22 @@ public final class TableKeeper implements Membership.Listener {
         for (int p = 0; p < masks.length; p++) {
             masks[p] = sets.inSyncMask(p);
         }
-        boolean changed = false;
+        boolean publish = false;
+        long nextEpoch = table.epoch() + 1;
         for (InSyncChange c : changes) {
             int p = c.partition();
             Member owner = p >= 0 && p < table.partitions() ? table.owner(p) : null;
             int pos = owner == null || !owner.nodeId().equals(primary) || table.term(p) != c.term() ? -1
                     : table.backups(p).stream().map(Member::nodeId).toList().indexOf(c.backup());
-            if (pos < 0) {
+            if (pos < 0 || c.inSync() && c.tableEpoch() < addFence(p)) {
                 outcomes.add(IN_SYNC_REFUSED);
-            } else if (((masks[p] >> pos) & 1) == (c.inSync() ? 1 : 0)) {
+                continue;
+            }
+            if (!c.inSync()) {
+                addFences.put(p, nextEpoch);
+                publish = true;
+            }
+            if (((masks[p] >> pos) & 1) == (c.inSync() ? 1 : 0)) {
                 outcomes.add(IN_SYNC_ALREADY);
             } else {
                 masks[p] ^= 1 << pos;
@@ -168,14 +187,37 @@ public final class TableKeeper implements Membership.Listener {
                 }
                 next.backups(p, backups, masks[p]);
                 outcomes.add(IN_SYNC_ACCEPTED);
-                changed = true;
+                publish = true;
             }
         }
-        if (changed) {
+        if (publish) {
             update(table.withReplicaSets(next.build()));
+        }
+        InSyncAnswer answer = new InSyncAnswer(table.epoch(), outcomes);
+        if (publish) {
             replan();
         }
-        return outcomes;
+        return answer;
+    }
+
+    /**
+     * A partition whose backups change in {@code next} refuses adds asked before it: a backup listed again may be
+     * copied afresh, and an add its primary asked for the earlier listing must not count that copy in sync.
+     */
+    private void fenceRelisted(PartitionTable next) {
+        if (next.replicaSets() == table.replicaSets() || next.partitions() != table.partitions()) {
+            return;
+        }
+        for (int p = 0; p < next.partitions(); p++) {
+            if (!next.backups(p).equals(table.backups(p))) {
+                addFences.put(p, next.epoch());
+            }
+        }
+    }
+
+    /** The epoch an add of partition {@code p} must have been asked at, at least. */
+    private long addFence(int p) {
+        return Math.max(addFenceFloor, addFences.getOrDefault(p, 0L));
     }
 
     /** <b>Loses data on purpose</b>: see {@link TablePlanner#reassignAllLostAsEmpty}. */
@@ -203,6 +245,7 @@ public final class TableKeeper implements Membership.Listener {
     private void update(PartitionTable next) {
         if (next != table) {
             assert next.epoch() > table.epoch() : next.epoch() + " after " + table.epoch();
+            fenceRelisted(next);
             table = next;
             noteListings();
             publish.accept(next);

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.amdb.node.ring.InSyncAnswer;
 import io.amdb.node.ring.InSyncChange;
+import io.amdb.node.ring.TableKeeper;
 import io.amdb.node.shard.ReplicaTask;
 import io.amdb.node.storage.Journal;
 import io.amdb.node.storage.ShardStore;
@@ -44,7 +46,10 @@ class ReplicatorTest {
         final ShardStore primary = new ShardStore(P, 1);
         final ShardStore backup = new ShardStore(P, 2);
         final Deque<Object[]> inFlight = new ArrayDeque<>(); // {body, callback}
-        final List<InSyncChange> asked = new ArrayList<>();
+        /** In-sync requests the coordinator has not answered yet, oldest first: {changes, callback}. */
+        final Deque<Object[]> asked = new ArrayDeque<>();
+        /** The coordinator's add fence per partition (TableKeeper's rule): adds asked before it are refused. */
+        final long[] fence = new long[P];
         long now = 1_000_000_000L;
         PartitionTable table;
         final Replicator replicator;
@@ -82,8 +87,8 @@ class ReplicatorTest {
         }
 
         @Override
-        public void changeInSync(List<InSyncChange> changes) {
-            asked.addAll(changes);
+        public void changeInSync(List<InSyncChange> changes, BiConsumer<InSyncAnswer, Throwable> answered) {
+            asked.add(new Object[] {changes, answered});
         }
 
         @Override
@@ -157,17 +162,118 @@ class ReplicatorTest {
                     new ReplyException(ReplyFailure.TIMEOUT, "timed out"));
         }
 
-        /** The coordinator grants what was asked: a new table with the backup in or out of sync. */
+        /** The coordinator answers every request it holds, in order. */
         void grant() {
-            if (asked.isEmpty()) {
-                return;
+            while (!asked.isEmpty()) {
+                answerOldest();
             }
-            for (InSyncChange c : asked) {
-                inSync[c.partition()] = c.inSync();
+        }
+
+        /**
+         * The coordinator takes the oldest request as TableKeeper does (an add asked before the partition's fence is
+         * refused; a removal moves the fence to the table it publishes, one even when nothing changed), commits the
+         * table, and answers; the primary installs the table.
+         */
+        @SuppressWarnings("unchecked")
+        void answerOldest() {
+            Object[] r = asked.poll();
+            List<InSyncChange> changes = (List<InSyncChange>) r[0];
+            List<Integer> outcomes = new ArrayList<>();
+            boolean publish = false;
+            long next = table.epoch() + 1;
+            for (InSyncChange c : changes) {
+                if (c.inSync() && c.tableEpoch() < fence[c.partition()]) {
+                    outcomes.add(TableKeeper.IN_SYNC_REFUSED);
+                    continue;
+                }
+                if (!c.inSync()) {
+                    fence[c.partition()] = next;
+                    publish = true;
+                }
+                if (inSync[c.partition()] == c.inSync()) {
+                    outcomes.add(TableKeeper.IN_SYNC_ALREADY);
+                } else {
+                    inSync[c.partition()] = c.inSync();
+                    outcomes.add(TableKeeper.IN_SYNC_ACCEPTED);
+                    publish = true;
+                }
             }
-            table = table(table.epoch() + 1, inSync);
-            asked.clear();
-            replicator.refresh();
+            if (publish) {
+                table = table(next, inSync);
+                replicator.refresh();
+            }
+            ((BiConsumer<InSyncAnswer, Throwable>) r[1]).accept(new InSyncAnswer(table.epoch(), outcomes), null);
+        }
+
+        /** The oldest request to the coordinator times out at the primary, taken or not (as {@code taken} says). */
+        @SuppressWarnings("unchecked")
+        void loseOldestAnswer(boolean taken) {
+            Object[] r = asked.poll();
+            if (taken) {
+                asked.addFirst(new Object[] {r[0], (BiConsumer<InSyncAnswer, Throwable>) (a, e) -> { }});
+                answerOldest();
+            }
+            ((BiConsumer<InSyncAnswer, Throwable>) r[1]).accept(null, new ReplyException(ReplyFailure.TIMEOUT, "timed out"));
+        }
+
+        /** Every write the primary acknowledged (its replication wait ended), as {partition, key, version}. */
+        final List<Object[]> acked = new ArrayList<>();
+        /** Every write the primary applied, by partition and key: {version, 1 for a delete}. */
+        final java.util.Map<String, List<long[]>> writes = new java.util.HashMap<>();
+
+        /** Writes {@code key} and records it once its replication wait ends well. */
+        void write(int p, String key, String value) {
+            put(p, key, value);
+            long version = primary.sequence(p);
+            replicator.whenReplicated(new int[] {p}, () -> acked.add(new Object[] {p, key, version}), q -> { });
+        }
+
+        void put(int p, String key, String value) {
+            primary.put(p, key.getBytes(UTF_8), value.getBytes(UTF_8));
+            writes.computeIfAbsent(p + "/" + key, x -> new ArrayList<>()).add(new long[] {primary.sequence(p), 0});
+        }
+
+        void remove(int p, String key) {
+            long before = primary.sequence(p);
+            primary.remove(p, key.getBytes(UTF_8));
+            if (primary.sequence(p) != before) {
+                writes.computeIfAbsent(p + "/" + key, x -> new ArrayList<>()).add(new long[] {primary.sequence(p), 1});
+            }
+        }
+
+        /**
+         * A backup the table lists in sync holds every acknowledged write of the partition: it has reached the write's
+         * version, and holds the key as the primary's last write to it up to the backup's sequence left it. Else
+         * promoting it would lose the write. Null when so, else what is missing.
+         */
+        String inSyncMissing() {
+            for (Object[] a : acked) {
+                int p = (int) a[0];
+                if (!table.inSync(p).contains(B)) {
+                    continue;
+                }
+                String key = (String) a[1];
+                long version = (long) a[2];
+                long reached = backup.sequence(p);
+                long[] last = null; // the primary's last write to the key up to the backup's sequence
+                for (long[] wr : writes.get(p + "/" + key)) {
+                    if (wr[0] <= reached) {
+                        last = wr;
+                    }
+                }
+                long held = -1;
+                SkipList.Cursor c = backup.partitionCursor(p, key.getBytes(UTF_8));
+                if (c.valid() && java.util.Arrays.equals(c.key(), key.getBytes(UTF_8))) {
+                    held = c.version();
+                }
+                boolean ok = reached >= version && last != null && (last[1] == 1 ? held < 0 : held == last[0]);
+                if (!ok) {
+                    return "partition " + p + " at epoch " + table.epoch() + " lists the backup in sync, but at sequence "
+                            + reached + " it holds " + key + " at version " + held + ", the acknowledged write was "
+                            + version + " (" + replicator.describe(p) + ")";
+                }
+            }
+            return null;
         }
 
         int rounds;
@@ -244,6 +350,73 @@ class ReplicatorTest {
     }
 
     /**
+     * An add the coordinator answers late, after the stream to the backup failed: the primary used to count the
+     * backup in sync for 0.5 s only, then acknowledge writes without it and copy it afresh; the late add then listed
+     * in sync a backup holding neither. Now the backup stays required, and is not copied afresh, until no add asked
+     * for it can take effect: the primary asks it out, which fences every earlier add (the coordinator refuses them,
+     * or they came first and the removal undoes them).
+     */
+    @Test
+    void anAddAnsweredLate_afterTheStreamFailed_neverListsABackupWithoutTheAcknowledgedWrites() throws Exception {
+        for (boolean addFirst : new boolean[] {true, false}) {
+            World w = new World(false);
+            w.replicator.refresh();
+            for (int i = 0; i < 50; i++) {
+                w.write(0, "k" + i, "v" + i);
+            }
+            for (int i = 0; i < 100 && !asksToAdd(w, 0); i++) { // copied, caught up: the add is asked
+                w.replicator.flush();
+                while (!w.inFlight.isEmpty()) {
+                    w.deliver();
+                }
+                w.now += Replicator.RETRY_NANOS;
+            }
+            assertTrue(asksToAdd(w, 0), "the add is out");
+            List<Object[]> delayed = new ArrayList<>(w.asked); // the coordinator takes them late
+            w.asked.clear();
+            w.now += 4 * Replicator.ASK_AGAIN_NANOS; // the coordinator is slow
+            w.replicator.flush();
+            w.write(0, "late", "x");
+            w.replicator.flush();
+            while (!w.inFlight.isEmpty()) {
+                w.timeOut(false); // the stream fails: the write never reaches the backup
+            }
+            w.now += Replicator.RETRY_NANOS + Replicator.ASK_AGAIN_NANOS;
+            w.replicator.flush(); // the backup's stream starts over
+            w.write(0, "later", "y");
+            w.replicator.flush();
+            if (addFirst) {
+                for (int i = delayed.size() - 1; i >= 0; i--) {
+                    w.asked.addFirst(delayed.get(i));
+                }
+            } else { // the removal overtakes the add (say the add was asked of a coordinator since replaced)
+                w.asked.addAll(delayed);
+            }
+            while (!w.asked.isEmpty()) {
+                w.answerOldest();
+                assertEquals(null, w.inSyncMissing(), "the add answered " + (addFirst ? "first" : "after the removal"));
+                w.replicator.flush();
+            }
+            while (!w.inFlight.isEmpty()) {
+                w.deliver();
+                assertEquals(null, w.inSyncMissing(), "while the backup catches up");
+            }
+            w.settle();
+            assertEquals(null, w.inSyncMissing(), "settled");
+            assertTrue(w.table.inSync(0).contains(B), "copied again and in sync in the end");
+            assertTrue(w.acked.stream().anyMatch(a -> "late".equals(a[1])), "the write was acknowledged in the end");
+            assertSameData(w);
+        }
+    }
+
+    /** Whether a request the coordinator holds asks to add the backup of {@code partition}. */
+    @SuppressWarnings("unchecked")
+    private static boolean asksToAdd(World w, int partition) {
+        return w.asked.stream().flatMap(r -> ((List<InSyncChange>) r[0]).stream())
+                .anyMatch(c -> c.partition() == partition && c.inSync());
+    }
+
+    /**
      * With {@code --replication-copy-mb-per-s}, copying a new backup takes at least its bytes over the rate, less the
      * one-second burst the bucket starts with and one chunk (a chunk is copied whole once the bucket is not empty); the
      * progress counts every key, and the ETA is known while it copies.
@@ -290,9 +463,10 @@ class ReplicatorTest {
     }
 
     /**
-     * Random writes, deletes, deliveries, timeouts (the message applied or not) and in-sync grants: the backup never
-     * holds another history, every request answered while the backup was in sync finds its write there, and after
-     * everything is delivered the backup equals the primary.
+     * Random writes, deletes, deliveries, timeouts (the message applied or not), and in-sync requests answered late,
+     * in order, or lost (taken by the coordinator or not): the backup never holds another history, every request
+     * answered while the backup was in sync finds its write there, a table never lists the backup in sync without
+     * every acknowledged write, and after everything is delivered the backup equals the primary.
      */
     @Test
     void randomFaults_backupKeepsThePrimarysHistory_answeredWritesAreOnIt() throws Exception {
@@ -307,30 +481,40 @@ class ReplicatorTest {
                 byte[] key = ("k" + random.nextInt(200)).getBytes(UTF_8);
                 int what = random.nextInt(10);
                 if (what < 5) {
-                    byte[] value = ("v" + step).getBytes(UTF_8);
-                    w.primary.put(p, key, value);
+                    w.put(p, new String(key, UTF_8), "v" + step);
                     long version = w.primary.sequence(p);
                     boolean inSync = w.table.inSync(p).contains(B);
+                    String k = new String(key, UTF_8);
                     w.replicator.whenReplicated(new int[] {p}, () -> {
                         if (inSync && w.table.inSync(p).contains(B)) { // in sync all along: it must hold the write
                             assertTrue(w.backup.sequence(p) >= version, where + ": answered before the in-sync "
                                     + "backup took version " + version + " (it holds " + w.backup.sequence(p) + ")");
                         }
+                        w.acked.add(new Object[] {p, k, version});
                     }, q -> { });
                 } else if (what < 6) {
-                    w.primary.remove(p, key);
+                    w.remove(p, new String(key, UTF_8));
                 } else if (what < 8 && !w.inFlight.isEmpty()) {
                     w.deliver();
                 } else if (what < 9 && !w.inFlight.isEmpty()) {
                     w.timeOut(random.nextBoolean());
-                } else {
-                    w.grant();
+                } else if (!w.asked.isEmpty()) { // the coordinator answers its oldest request, or the answer is lost
+                    int fate = random.nextInt(4);
+                    if (fate < 2) {
+                        w.answerOldest();
+                    } else {
+                        w.loseOldestAnswer(fate == 2);
+                    }
                 }
                 w.now += random.nextInt(100) * 1_000_000L;
                 w.replicator.flush();
                 String d = divergence(w); // a backup streaming at the primary's sequence holds exactly its data
                 if (d != null) {
                     throw new AssertionError(where + " step " + step + " action " + what + ": " + d);
+                }
+                String missing = w.inSyncMissing();
+                if (missing != null) {
+                    throw new AssertionError(where + " step " + step + " action " + what + ": " + missing);
                 }
             }
             w.settle();

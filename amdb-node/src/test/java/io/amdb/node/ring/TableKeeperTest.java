@@ -109,6 +109,96 @@ class TableKeeperTest {
         assertEquals("c", keeper.table().owner(m.partition()).nodeId());
     }
 
+    /** A settled two-member cluster with R = 2: partition 0's primary, its backup, and the keeper. */
+    private static TableKeeper settledPair(FakeMembership membership) {
+        TableKeeper keeper = TableKeeper.start(PLANNER, membership, P, 2, 1, t -> { });
+        membership.add(member("b", 2));
+        for (Migration m : keeper.table().migrations()) {
+            assertTrue(keeper.cutover(m, keeper.table().epoch()));
+        }
+        assertTrue(keeper.table().migrations().isEmpty());
+        return keeper;
+    }
+
+    private static InSyncChange change(PartitionTable t, int p, boolean add, long askedAt) {
+        return new InSyncChange(p, t.term(p), t.backups(p).get(0).nodeId(), add, askedAt);
+    }
+
+    /**
+     * An add the primary gave up (it asked the backup out to copy it afresh) is refused however late it arrives: the
+     * removal, even of a backup already out, publishes a table and fences every add asked before it. An add asked
+     * with that table or a later one is taken.
+     */
+    @Test
+    void inSync_addAskedBeforeARemoval_refused_laterAddTaken() {
+        TableKeeper keeper = settledPair(new FakeMembership(member("a", 1)));
+        PartitionTable t = keeper.table();
+        String primary = t.owner(0).nodeId();
+        long asked = t.epoch();
+        InSyncAnswer out = keeper.changeInSync(primary, List.of(change(t, 0, false, asked)));
+        assertEquals(List.of(TableKeeper.IN_SYNC_ALREADY), out.outcomes(), "the backup was not in sync");
+        assertEquals(asked + 1, out.epoch(), "a table is published even so");
+        assertEquals(out.epoch(), keeper.table().epoch());
+
+        InSyncAnswer late = keeper.changeInSync(primary, List.of(change(t, 0, true, asked)));
+        assertEquals(List.of(TableKeeper.IN_SYNC_REFUSED), late.outcomes(), "the add asked before the removal");
+        assertFalse(keeper.table().inSync(0).contains(t.backups(0).get(0)));
+
+        PartitionTable now = keeper.table();
+        InSyncAnswer again = keeper.changeInSync(primary, List.of(change(now, 0, true, now.epoch())));
+        assertEquals(List.of(TableKeeper.IN_SYNC_ACCEPTED), again.outcomes());
+        assertEquals(keeper.table().epoch(), again.epoch());
+        assertTrue(keeper.table().inSync(0).contains(now.backups(0).get(0)));
+        assertEquals(List.of(TableKeeper.IN_SYNC_ALREADY),
+                keeper.changeInSync(primary, List.of(change(now, 0, true, now.epoch()))).outcomes());
+    }
+
+    /** A backup listed again (gone and back) may be copied afresh: adds asked for its earlier listing are refused. */
+    @Test
+    void inSync_addAskedBeforeTheBackupWasListedAgain_refused() {
+        FakeMembership membership = new FakeMembership(member("a", 1));
+        TableKeeper keeper = settledPair(membership);
+        membership.add(member("c", 3));
+        for (Migration m : keeper.table().migrations()) {
+            assertTrue(keeper.cutover(m, keeper.table().epoch()));
+        }
+        PartitionTable before = keeper.table();
+        int p = java.util.stream.IntStream.range(0, P)
+                .filter(q -> !before.backups(q).isEmpty() && before.backups(q).get(0).nodeId().equals("c"))
+                .findFirst().orElseThrow();
+        String primary = before.owner(p).nodeId();
+        membership.remove("c");
+        membership.add(member("c", 3));
+        for (Migration m : keeper.table().migrations()) {
+            assertTrue(keeper.cutover(m, keeper.table().epoch()));
+        }
+        PartitionTable after = keeper.table();
+        assertTrue(after.owner(p).nodeId().equals(primary) && after.term(p) == before.term(p)
+                && after.backups(p).equals(before.backups(p)), "the same primary and backup as before, listed again");
+        assertEquals(List.of(TableKeeper.IN_SYNC_REFUSED),
+                keeper.changeInSync(primary, List.of(change(before, p, true, before.epoch()))).outcomes());
+        assertEquals(List.of(TableKeeper.IN_SYNC_ACCEPTED),
+                keeper.changeInSync(primary, List.of(change(after, p, true, after.epoch()))).outcomes());
+    }
+
+    /**
+     * A keeper that takes over refuses adds asked before its first table: one given up under an earlier coordinator
+     * may arrive late, and this keeper does not know of the removal that fenced it.
+     */
+    @Test
+    void inSync_resumedKeeper_refusesAddsAskedBeforeItsTable() {
+        TableKeeper first = settledPair(new FakeMembership(member("a", 1)));
+        PartitionTable t = first.table();
+        FakeMembership membership = new FakeMembership(member("a", 1), member("b", 2));
+        TableKeeper keeper = TableKeeper.resume(PLANNER, membership, t, x -> { });
+        PartitionTable now = keeper.table();
+        String primary = now.owner(0).nodeId();
+        assertEquals(List.of(TableKeeper.IN_SYNC_REFUSED),
+                keeper.changeInSync(primary, List.of(change(now, 0, true, t.epoch() - 1))).outcomes());
+        assertEquals(List.of(TableKeeper.IN_SYNC_ACCEPTED),
+                keeper.changeInSync(primary, List.of(change(now, 0, true, now.epoch()))).outcomes());
+    }
+
     /** A keeper that takes over does not know since when a listed move was planned: it counts from its table. */
     @Test
     void resume_listedMove_countsFromTheTableTakenOver() {
