@@ -518,6 +518,9 @@ public final class Replicator implements ShardReplication {
 
     /** Moves one follower on; returns true when it needs nothing more until an answer or a table arrives. */
     private boolean advance(Follower f, long now) {
+        if (!current(f)) {
+            return true; // let go of by a table installed since it was queued
+        }
         Primary pr = primaries[f.partition];
         int p = f.partition;
         if (f.state == State.FAILED) {
@@ -622,7 +625,9 @@ public final class Replicator implements ShardReplication {
                 PartitionTrace.log(c.partition(), () -> "in-sync change for " + c.backup() + " (" + (c.inSync() ? "add"
                         : "remove") + ") not answered: " + failure.getMessage());
             }
-            unsettled.add(f);
+            if (current(f)) { // a follower its partition's primary state let go of needs nothing more
+                unsettled.add(f);
+            }
         }
         checkWaiters();
         flush();

@@ -72,12 +72,32 @@ class ReplicatorTest {
             primary.setJournal(replicator);
         }
 
+        /** Which member (0: A, 1: B) is each partition's primary, and at which term; the other is its backup. */
+        final int[] owners = new int[P];
+        final long[] terms = new long[P];
+
+        {
+            java.util.Arrays.fill(terms, 1);
+        }
+
         static PartitionTable table(long epoch, boolean[] inSync) {
+            long[] terms = new long[P];
+            java.util.Arrays.fill(terms, 1);
+            return table(epoch, inSync, new int[P], terms);
+        }
+
+        static PartitionTable table(long epoch, boolean[] inSync, int[] owners, long[] terms) {
             ReplicaSets.Builder b = new ReplicaSets.Builder(2, 1, P, 2);
             for (int p = 0; p < P; p++) {
-                b.term(p, 1).backups(p, new int[] {1}, inSync[p] ? 1 : 0);
+                b.term(p, terms[p]).backups(p, new int[] {1 - owners[p]}, inSync[p] ? 1 : 0);
             }
-            return new PartitionTable(epoch, P, List.of(A, B), new int[P], List.of(), null, b.build());
+            return new PartitionTable(epoch, P, List.of(A, B), owners.clone(), List.of(), null, b.build());
+        }
+
+        /** The coordinator's next table from the world's owners, terms and in-sync flags; the primary installs it. */
+        void publish() {
+            table = table(table.epoch() + 1, inSync, owners, terms);
+            replicator.refresh();
         }
 
         @Override
@@ -182,7 +202,9 @@ class ReplicatorTest {
             boolean publish = false;
             long next = table.epoch() + 1;
             for (InSyncChange c : changes) {
-                if (c.inSync() && c.tableEpoch() < fence[c.partition()]) {
+                boolean listed = table.owner(c.partition()).equals(A) && table.term(c.partition()) == c.term()
+                        && table.backups(c.partition()).contains(B);
+                if (!listed || c.inSync() && c.tableEpoch() < fence[c.partition()]) {
                     outcomes.add(TableKeeper.IN_SYNC_REFUSED);
                     continue;
                 }
@@ -199,8 +221,7 @@ class ReplicatorTest {
                 }
             }
             if (publish) {
-                table = table(next, inSync);
-                replicator.refresh();
+                publish();
             }
             ((BiConsumer<InSyncAnswer, Throwable>) r[1]).accept(new InSyncAnswer(table.epoch(), outcomes), null);
         }
@@ -407,6 +428,43 @@ class ReplicatorTest {
             assertTrue(w.acked.stream().anyMatch(a -> "late".equals(a[1])), "the write was acknowledged in the end");
             assertSameData(w);
         }
+    }
+
+    /**
+     * The answer to an add arrives after a table gave the partition to another primary (the follower was let go of):
+     * the answer is ignored, and once a table makes this node the primary again, the backup is copied afresh. The answer used to queue the let-go
+     * follower for another step, which then failed on every flush for want of the partition's primary state (a chaos
+     * run's node logged the NullPointerException every 50 ms).
+     */
+    @Test
+    void anAddAnsweredAfterThePartitionMovedAway_isIgnored() throws Exception {
+        World w = new World(false);
+        w.replicator.refresh();
+        w.write(0, "k", "v");
+        for (int i = 0; i < 100 && !asksToAdd(w, 0); i++) {
+            w.replicator.flush();
+            while (!w.inFlight.isEmpty()) {
+                w.deliver();
+            }
+            w.now += Replicator.RETRY_NANOS;
+        }
+        assertTrue(asksToAdd(w, 0), "the add is out");
+        w.owners[0] = 1; // then partition 0 moves to the other node: this one is no longer its primary
+        w.terms[0] = 2;
+        w.inSync[0] = false;
+        w.publish();
+        w.grant(); // answered for the follower let go of
+        for (int i = 0; i < 10; i++) {
+            w.now += Replicator.ASK_AGAIN_NANOS;
+            w.replicator.flush(); // threw before
+        }
+        w.owners[0] = 0; // primary again
+        w.terms[0] = 3;
+        w.inSync[0] = false;
+        w.publish();
+        w.settle();
+        assertTrue(w.table.inSync(0).contains(B), "primary again: the backup copied and in sync");
+        assertSameData(w);
     }
 
     /** Whether a request the coordinator holds asks to add the backup of {@code partition}. */
