@@ -563,7 +563,7 @@ public final class AmDbNode {
     private Future<Void> deployShards() {
         vertx.eventBus().registerCodec(new LocalCodec());
         dispatcher = new ShardDispatcher(vertx.eventBus(), new Partitioner(config.partitions()), config.shards());
-        routes = new RouteContext(dispatcher, config.limits(), table, stats);
+        routes = new RouteContext(dispatcher, config.limits(), table, stats, grants);
         long seed = System.nanoTime();
         Future<?> chain = Future.succeededFuture();
         for (int i = 0; i < config.shards(); i++) {

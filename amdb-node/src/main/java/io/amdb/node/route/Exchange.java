@@ -193,7 +193,9 @@ public final class Exchange {
     /**
      * Once at the shards and every part has answered: done, unless a shard refused operations because their
      * partition is in its cutover; then waits for the table to change and to no longer give this node such a
-     * partition (so the replies can name the new owner), within the table's bound.
+     * partition (so the replies can name the new owner), within the table's bound. A partition refused because
+     * its promotion still waits out the old primary's lease is waited for until that wait ends (the replies then
+     * say to retry here).
      */
     private void maybeDone() {
         if (phase != Phase.AT_SHARDS || forwarding > 0 || parts.outstanding() > 0) {
@@ -201,7 +203,8 @@ public final class Exchange {
         }
         if (parts.anyFenced()) {
             phase = Phase.WAITING_FOR_CUTOVER;
-            table.await(() -> table.version() > versionAtStart && !parts.fencedStillHere(table), this::done);
+            table.await(() -> table.version() > versionAtStart && !parts.fencedStillHere(table, node.grants()),
+                    this::done);
         } else {
             done();
         }

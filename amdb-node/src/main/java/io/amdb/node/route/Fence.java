@@ -52,8 +52,9 @@ final class Fence {
     }
 
     /**
-     * The answer for an operation its shard refused because its partition was in its cutover; by now (the
-     * exchange waited for the table to move on) the table normally names the new owner.
+     * The answer for an operation its shard refused because its partition was in its cutover, or not served here
+     * yet (a promoted primary waiting out the old primary's lease); by now (the exchange waited for the table to move
+     * on, or for that wait to end) the table names the new owner, or this node serves the partition: retry.
      */
     Response moved(int partition) {
         PartitionTable current = table.current();
@@ -61,7 +62,8 @@ final class Fence {
         if (owner == null) {
             return Forwarder.lost(partition, current);
         }
-        String where = table.isSelf(owner) ? "its handoff was cancelled; retry"
+        String where = table.isSelf(owner) ? "it is served here again (its handoff was cancelled, or its promotion "
+                + "waited out the old primary's lease); retry"
                 : "it is now owned by " + owner.nodeId() + " at " + owner.host() + ":" + owner.port();
         return new Response.Error(ErrorCode.WRONG_OWNER, "partition " + partition + " moved while this request "
                 + "waited: " + where + " (table epoch " + current.epoch() + ")");

@@ -90,13 +90,18 @@ final class ShardParts {
         return sent.stream().anyMatch(PointBatch::anyFenced);
     }
 
-    /** Whether a partition whose operations were refused for its cutover is still this node's in the table. */
-    boolean fencedStillHere(NodeTable table) {
+    /**
+     * Whether a partition whose operations were refused is still this node's in the table and still refused: in its
+     * cutover, or, for a partition not served here yet, still waiting out the old primary's lease (whose end raises
+     * the table's version: {@link io.amdb.node.table.NodeTable#handoffAborted}).
+     */
+    boolean fencedStillHere(NodeTable table, io.amdb.node.replicate.LeaseGrants grants) {
         PartitionTable current = table.current();
+        long now = System.nanoTime();
         for (PointBatch b : sent) {
             for (int i = 0; b.anyFenced() && i < b.size(); i++) {
                 Member owner = b.fenced(i) ? current.owner(b.partition(i)) : null;
-                if (table.isSelf(owner)) {
+                if (table.isSelf(owner) && (b.cutover(i) || grants.servesFrom(b.partition(i)) - now > 0)) {
                     return true;
                 }
             }

@@ -28,6 +28,7 @@ public final class PointBatch implements ShardTask {
     private byte[][] values = new byte[16][];
     private boolean[] existed = new boolean[16];
     private boolean[] fenced = new boolean[16];
+    private boolean[] cutover = new boolean[16];
     private boolean[] refused = new boolean[16];
     private boolean[] tooFewCopies = new boolean[16];
     private long[] versions; // null until a GET_VERSION or CAS is added
@@ -83,9 +84,17 @@ public final class PointBatch implements ShardTask {
         return existed[index];
     }
 
-    /** Whether the operation at {@code index} was refused because its partition is in its cutover. */
+    /**
+     * Whether the operation at {@code index} was refused because its partition is in its cutover, or not served
+     * here yet (a promoted primary waiting out the old primary's lease).
+     */
     public boolean fenced(int index) {
         return fenced[index];
+    }
+
+    /** Whether the operation at {@code index} was refused because its partition is in its cutover. */
+    public boolean cutover(int index) {
+        return cutover[index];
     }
 
     /** Whether the write at {@code index} was refused, not applied, because the disk is full (STORAGE_FULL). */
@@ -154,6 +163,7 @@ public final class PointBatch implements ShardTask {
         for (int i = next; i < end; i++) {
             if (store.isFenced(partitions[i])) { // in its cutover: the caller waits for the new owner
                 fenced[i] = anyFenced = true;
+                cutover[i] = store.inCutover(partitions[i]); // else not served here yet (a promotion's wait)
                 continue;
             }
             if (ops[i] != GET && ops[i] != GET_VERSION) { // a write: refused before it is applied, or not at all
@@ -230,6 +240,7 @@ public final class PointBatch implements ShardTask {
         values = Arrays.copyOf(values, n);
         existed = Arrays.copyOf(existed, n);
         fenced = Arrays.copyOf(fenced, n);
+        cutover = Arrays.copyOf(cutover, n);
         refused = Arrays.copyOf(refused, n);
         tooFewCopies = Arrays.copyOf(tooFewCopies, n);
         if (versions != null) {

@@ -252,6 +252,11 @@ public final class ShardStore {
         return handoffs == null ? null : handoffs[checkPartition(partition)];
     }
 
+    /** True when the partition is fenced for its migration's cutover (its requests wait for the new owner). */
+    public boolean inCutover(int partition) {
+        return handoffs != null && handoffs[checkPartition(partition)] != null && handoffs[partition].fenced();
+    }
+
     /**
      * True when the partition's requests must not be served here: it is fenced for its cutover, or the gate
      * ({@link #setGate}) says this shard does not serve it now.
