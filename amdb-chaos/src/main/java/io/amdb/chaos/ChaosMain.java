@@ -113,6 +113,15 @@ public final class ChaosMain implements Callable<Integer> {
         NodeSet set = new NodeSet(root, work, "amdb-chaos-" + UUID.randomUUID(), replicationFactor, freePorts(slots), net,
                 slots);
         boolean clean = false;
+        // Killed or interrupted (SIGTERM, Ctrl-C, a CI timeout): the nodes and namespaces still go, the data stays.
+        Thread onExit = new Thread(() -> {
+            try {
+                set.close(true);
+            } catch (Exception e) {
+                out.println("chaos: cleaning up on exit failed: " + e);
+            }
+        }, "chaos-cleanup");
+        Runtime.getRuntime().addShutdownHook(onExit);
         try {
             clean = run(set, runSeed);
             return clean ? 0 : 1;

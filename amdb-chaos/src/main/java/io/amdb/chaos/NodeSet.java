@@ -223,6 +223,8 @@ final class NodeSet implements AutoCloseable {
         throw new IllegalStateException(node + ": no ready line within " + WAIT_S + " s: " + tail(node));
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** The nodes' partition trace (io.amdb.node.PartitionTrace, which the harness cannot link to). */
     static final String TRACE_LOGGER = "io.amdb.partitions";
 
@@ -286,7 +288,14 @@ final class NodeSet implements AutoCloseable {
     }
 
     /** Kills every process started (SIGCONT first for a paused one) and, unless {@code keep}, deletes the work directory. */
+    /**
+     * Stops every node process (by PID), removes the network namespaces, and deletes the work directory unless
+     * {@code keep}. Once only: a second call (the harness's shutdown hook after its own close) does nothing.
+     */
     void close(boolean keep) throws IOException, InterruptedException {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         for (Node n : Stream.concat(nodes.stream(), retired.stream()).toList()) {
             if (n.running()) {
                 n.process.destroyForcibly();
