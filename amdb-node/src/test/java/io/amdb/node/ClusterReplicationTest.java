@@ -180,12 +180,47 @@ class ClusterReplicationTest {
             try {
                 return cluster.getAll(keys);
             } catch (IllegalStateException e) {
-                if (!String.valueOf(e.getMessage()).contains("WRONG_OWNER") || System.nanoTime() - deadline > 0) {
+                if (!String.valueOf(e.getMessage()).contains("WRONG_OWNER")) {
                     throw e;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError(e.getMessage() + "\nhow each node sees that partition:\n"
+                            + viewsOf(cluster, e.getMessage()), e);
                 }
                 TimeUnit.MILLISECONDS.sleep(100); // polling, bounded by the deadline
             }
         }
+    }
+
+    /**
+     * For a failure message naming "partition N": each node's table entry for it (owner, term, backups, migration)
+     * and its migrations in flight, to tell a stuck cutover from a promotion that never serves.
+     */
+    private static String viewsOf(AmDbCluster cluster, String message) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("partition (\\d+)").matcher(message);
+        if (!m.find()) {
+            return "(no partition named)";
+        }
+        int p = Integer.parseInt(m.group(1));
+        StringBuilder out = new StringBuilder();
+        for (AmDbNode n : cluster.nodes()) {
+            PartitionTable t = n.table();
+            String inFlight;
+            try {
+                io.amdb.protocol.Response r = n.execute(new io.amdb.protocol.Request.Info()).toCompletionStage()
+                        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+                inFlight = r instanceof io.amdb.protocol.Response.Info info
+                        ? String.valueOf(info.fields().get("migrations_in_flight")) : String.valueOf(r);
+            } catch (Exception e) {
+                inFlight = "INFO failed: " + e;
+            }
+            out.append(n.config().nodeId()).append(": epoch ").append(t.epoch()).append(", owner ")
+                    .append(t.owner(p) == null ? "LOST" : t.owner(p).nodeId()).append(", term ").append(t.term(p))
+                    .append(", backups ").append(t.backups(p).stream().map(io.amdb.protocol.Member::nodeId).toList())
+                    .append(", migration ").append(t.migration(p)).append(", migrations in flight ").append(inFlight)
+                    .append('\n');
+        }
+        return out.toString();
     }
 
     /** Polls (bounded) until the cluster's table satisfies {@code ok}; a failure quotes the nodes' last warnings. */
