@@ -17,10 +17,6 @@ public final class PartitionTrace {
 
     private PartitionTrace() {}
 
-    public static boolean on() {
-        return LOG.isLoggable(Level.FINE);
-    }
-
     /** Logs {@code partition <p>: <what>} when the trace is on. */
     public static void log(int partition, Supplier<String> what) {
         if (LOG.isLoggable(Level.FINE)) {
