@@ -58,8 +58,10 @@ public final class HandoffTask implements ShardTask {
                         + " (" + ops + " changes in the last chunk)");
             }
             case END -> {
-                PartitionTrace.log(partition, () -> drop ? "handed off: copy dropped" : "migration aborted: serves again");
-                store.endHandoff(partition, drop);
+                boolean ended = store.endHandoff(partition, drop);
+                PartitionTrace.log(partition, () -> !ended ? "migration " + (drop ? "handed off" : "aborted")
+                        + ": the copy was reset by its new primary since, kept"
+                        : drop ? "handed off: copy dropped" : "migration aborted: serves again");
             }
             default -> throw new IllegalStateException(step.name());
         }

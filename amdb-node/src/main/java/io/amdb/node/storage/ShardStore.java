@@ -349,21 +349,31 @@ public final class ShardStore {
 
     /**
      * Ends the partition's migration: unfenced and serving again (aborted), or dropped and marked
-     * {@link Handoff#gone()} (handed off), so late requests routed with an older table are refused.
+     * {@link Handoff#gone()} (handed off), so late requests routed with an older table are refused. Does nothing, and
+     * returns false, when the migration already ended here: the partition was {@link #reclaim reclaimed} since (its
+     * new primary reset this copy to stream it back as a backup), and dropping now would take what that stream brought.
      */
-    public void endHandoff(int partition, boolean drop) {
-        if (handoffs != null) {
-            handoffs[checkPartition(partition)] = drop ? Handoff.gone() : null;
+    public boolean endHandoff(int partition, boolean drop) {
+        Handoff h = handoffs == null ? null : handoffs[checkPartition(partition)];
+        if (h == null || h.isGone()) {
+            return false;
         }
+        handoffs[partition] = drop ? Handoff.gone() : null;
         if (drop) {
             dropPartition(partition);
         }
+        return true;
     }
 
-    /** The node holds the partition again (receiving it, or given it empty): clears a {@link Handoff#gone()} marker. */
+    /**
+     * The node holds the partition again, as a fresh copy: received from a migration, given empty, or reset by its
+     * primary to be streamed as a backup. Clears a {@link Handoff#gone()} marker, and ends a migration of the copy
+     * held before (its cutover happened, since another node is primary now): the handoff's own end, which may
+     * reach the shard later, then leaves the new copy alone.
+     */
     public void reclaim(int partition) {
-        if (handoffs != null && handoffs[checkPartition(partition)] != null && handoffs[partition].isGone()) {
-            handoffs[partition] = null;
+        if (handoffs != null) {
+            handoffs[checkPartition(partition)] = null;
         }
     }
 
