@@ -8,6 +8,7 @@ import io.amdb.node.ring.TableKeeper;
 import io.amdb.node.storage.Changes;
 import io.amdb.node.shard.ShardReplication;
 import io.amdb.node.storage.Journal;
+import io.amdb.node.storage.RecentChanges;
 import io.amdb.node.storage.ShardStore;
 import io.amdb.node.storage.SkipList;
 import io.amdb.protocol.PartitionTable;
@@ -60,6 +61,8 @@ public final class Replicator implements ShardReplication {
     static final long RETRY_NANOS = 200_000_000L;
     /** In-sync changes asked of the coordinator are asked again after this while the table does not show them. */
     static final long ASK_AGAIN_NANOS = 500_000_000L;
+    /** Bytes of recent history each shard keeps to seal backups behind a promoted primary ({@link RecentChanges}). */
+    static final long RECENT_BYTES = 4L << 20;
 
     /** How the replicator reaches other nodes; callbacks run on the shard's event loop. */
     public interface Transport {
@@ -103,6 +106,8 @@ public final class Replicator implements ShardReplication {
         long sentVersion = -1; // the partition's sequence when the message in flight was sent
         long confirmed = -1; // the backup holds this primary's history of the partition up to this version
         boolean gapped; // its copy did not continue this history: out of the in-sync set before it is reset
+        long sealFrom = -1; // its copy is behind at this sequence: the next START goes with a SEAL from there
+        boolean sealTried; // a SEAL was offered: a copy that still does not continue this history is reset
         byte[] cursor; // the copy resumes after this key; null: from the start
         boolean copied; // the copy reached the end of the partition
         long copiedKeys; // entries copied so far (for progress)
@@ -129,12 +134,14 @@ public final class Replicator implements ShardReplication {
     private static final class Primary {
         final long term;
         final long termStart;
+        final long prevTerm; // the term whose stream this copy followed before it became primary; -1: none
         final long servesFrom; // the clock's time from which it serves (a promoted backup waits out the old lease)
         final Map<String, Follower> followers = new LinkedHashMap<>();
 
-        Primary(long term, long termStart, long servesFrom) {
+        Primary(long term, long termStart, long prevTerm, long servesFrom) {
             this.term = term;
             this.termStart = termStart;
+            this.prevTerm = prevTerm;
             this.servesFrom = servesFrom;
         }
 
@@ -252,6 +259,9 @@ public final class Replicator implements ShardReplication {
 
     private void install(Roles next, PartitionTable table) {
         roles = next;
+        if (table.replicationFactor() > 1 && store.recent() == null) {
+            store.keepRecent(new RecentChanges(store.partitions(), RECENT_BYTES));
+        }
         for (int p = 0; p < primaries.length; p++) {
             Primary was = primaries[p];
             if (!next.isPrimary(p) || !ownsPartition.test(p)) { // another shard's partition is that shard's to stream
@@ -277,7 +287,7 @@ public final class Replicator implements ShardReplication {
                 // migration's target does not: the old primary stopped serving when it fenced the partition.
                 long from = store.followedTerm(p) >= 0 ? grants.servesFrom(p) : 0;
                 boolean waits = from != 0 && from - clock.getAsLong() > 0;
-                now = primaries[p] = new Primary(next.term(p), store.sequence(p), waits ? from : 0);
+                now = primaries[p] = new Primary(next.term(p), store.sequence(p), store.followedTerm(p), waits ? from : 0);
                 long wait = waits ? (from - clock.getAsLong()) / 1_000_000 : 0;
                 int q = p;
                 PartitionTrace.log(p, () -> "primary at term " + next.term(q) + " from sequence " + store.sequence(q)
@@ -545,6 +555,9 @@ public final class Replicator implements ShardReplication {
             f.stream = l.stream;
             f.chunkInFlight = false;
             if (f.inSync) { // it should continue this primary's history: ask
+                if (f.sealFrom >= 0) {
+                    seal(pr, f, l);
+                }
                 StreamFormat.start(l.building, p, pr.term, pr.termStart, store.sequence(p));
                 f.state = State.PROBING;
             } else {
@@ -769,13 +782,14 @@ public final class Replicator implements ShardReplication {
             if (failure != null) {
                 breakLink(l);
             } else {
-                Set<Integer> refused = new HashSet<>();
+                Map<Integer, Long> refused = new HashMap<>();
                 for (Refusal r : refusals) {
-                    refused.add(r.partition());
+                    refused.put(r.partition(), r.outcome() == StreamFormat.GAP ? r.seq() : -1);
                 }
                 for (Follower f : sent) {
                     if (current(f) && f.stream == stream && receiving(f)) {
-                        acknowledged(f, refused.contains(f.partition));
+                        Long at = refused.get(f.partition);
+                        acknowledged(f, at != null, at == null ? -1 : at);
                     }
                 }
             }
@@ -784,7 +798,16 @@ public final class Replicator implements ShardReplication {
         flush();
     }
 
-    private void acknowledged(Follower f, boolean refused) {
+    private void acknowledged(Follower f, boolean refused, long refusedAt) {
+        if (refused && f.state == State.PROBING && sealable(f, refusedAt)) {
+            PartitionTrace.log(f.partition, () -> "backup " + f.node + " is behind at sequence " + refusedAt
+                    + ": sealing it from recent history");
+            f.sealTried = true;
+            f.sealFrom = refusedAt;
+            f.state = State.NEW;
+            unsettled.add(f);
+            return;
+        }
         if (refused) {
             PartitionTrace.log(f.partition, () -> "backup " + f.node + " refused the stream (" + f.state + ", in sync "
                     + f.inSync + ")");
@@ -814,6 +837,37 @@ public final class Replicator implements ShardReplication {
             default -> { }
         }
         unsettled.add(f);
+    }
+
+    /**
+     * Whether an in-sync backup whose copy refused this primary's START, being at {@code at}, may be brought up by a
+     * SEAL: it is behind, this copy followed a stream before it became primary (the history the backup should
+     * follow too), and this shard still keeps every change after {@code at}. Offered once per backup and term.
+     */
+    private boolean sealable(Follower f, long at) {
+        Primary pr = primaries[f.partition];
+        RecentChanges recent = store.recent();
+        return !f.sealTried && at >= 0 && pr.prevTerm >= 0 && recent != null
+                && recent.covers(f.partition, at, store.sequence(f.partition));
+    }
+
+    /**
+     * Puts a SEAL in the message being built: the changes after {@code f.sealFrom} up to this shard's sequence, which
+     * bring the backup to this primary's history (the START that follows confirms it). Nothing when they are no longer
+     * kept: the START alone then fails again, and the backup is reset.
+     */
+    private void seal(Primary pr, Follower f, Link l) {
+        int p = f.partition;
+        long from = f.sealFrom;
+        f.sealFrom = -1;
+        long through = store.sequence(p);
+        if (store.recent().covers(p, from, through)) {
+            WireWriter changes = new WireWriter(4096);
+            int n = store.recent().write(p, from, through, changes);
+            StreamFormat.seal(l.building, p, pr.term, pr.prevTerm, from, changes.array(), changes.size());
+            PartitionTrace.log(p, () -> "seals " + f.node + " at term " + pr.term + ": " + n + " changes after sequence "
+                    + from + " of term " + pr.prevTerm);
+        }
     }
 
     /** Whether the follower is still the one its partition's primary state holds. */

@@ -23,6 +23,12 @@ public final class StreamFormat {
 
     /** Nothing to apply: the backup confirms it still follows this primary at this term (a lease round). */
     public static final int LEASE = 5;
+    /**
+     * A new primary brings an in-sync backup that is behind it up to its own sequence: the changes after {@code seq}
+     * of the history of term {@code followedTerm()}, which the backup's copy must follow, at {@code seq}. The backup then
+     * follows this term.
+     */
+    public static final int SEAL = 6;
 
     /** Reply outcome: the backup's copy does not continue the primary's history; the primary resets it. */
     public static final int GAP = 1;
@@ -57,6 +63,15 @@ public final class StreamFormat {
         w.u32(partition).i64(term).u8(CHANGE);
     }
 
+    /**
+     * A SEAL: {@code changes[0, len)} (the {@code storage/Changes} format) are the changes after {@code from} of the
+     * history of {@code followedTerm} and, after it, of {@code term}.
+     */
+    public static void seal(WireWriter w, int partition, long term, long followedTerm, long from, byte[] changes,
+            int len) {
+        w.u32(partition).i64(term).u8(SEAL).i64(followedTerm).i64(from).u32(len).raw(changes, 0, len);
+    }
+
     /** Opens a COPY section; the caller appends {@code u32 length} and that many bytes of PUT changes. */
     public static void copy(WireWriter w, int partition, long term) {
         w.u32(partition).i64(term).u8(COPY);
@@ -66,11 +81,17 @@ public final class StreamFormat {
     public record Message(String from, int shard, long stream, int seq, long epoch, List<Section> sections) {}
 
     /**
-     * One section. {@code seq} for START and RESET, {@code termStart} for START; for CHANGE and COPY,
-     * {@code bytes[off, off + len)} holds the change(s) in the {@code storage/Changes} format.
+     * One section. {@code seq} for START, RESET and SEAL (for SEAL: the sequence the changes follow), {@code termStart}
+     * for START; for CHANGE, COPY and SEAL, {@code bytes[off, off + len)} holds the change(s) in the
+     * {@code storage/Changes} format.
      */
     public record Section(int partition, long term, int kind, long termStart, long seq, byte[] bytes, int off,
-            int len) {}
+            int len) {
+        /** For a SEAL: the term whose history the backup's copy must follow (carried in {@code termStart}). */
+        public long followedTerm() {
+            return termStart;
+        }
+    }
 
     /** A partition the backup did not take, why ({@link #GAP} or {@link #STALE}), and its sequence there. */
     public record Refusal(int partition, int outcome, long seq) {}
@@ -108,6 +129,17 @@ public final class StreamFormat {
                     skipChange(r);
                     sections.add(new Section(partition, term, kind, 0, 0, body, from0,
                             body.length - r.remaining() - from0));
+                }
+                case SEAL -> {
+                    long followedTerm = r.i64();
+                    long after = r.i64();
+                    int len = r.u32();
+                    if (len < 0 || len > r.remaining()) {
+                        throw malformed("seal section of " + (len & 0xFFFFFFFFL) + " bytes, " + r.remaining() + " left");
+                    }
+                    int off = body.length - r.remaining();
+                    sections.add(new Section(partition, term, kind, followedTerm, after, body, off, len));
+                    r.skip(len);
                 }
                 case COPY -> {
                     int len = r.u32();

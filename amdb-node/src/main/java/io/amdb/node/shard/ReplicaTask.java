@@ -23,7 +23,8 @@ import java.util.Set;
  * s = termStart (the new primary has written nothing yet); a RESET drops the copy and follows t from its
  * sequence; a CHANGE must follow t and carry the next version (one it holds already, resent, is skipped); a COPY
  * must follow t. A START of the term it follows is taken at any sequence from s on (resent). The caller has checked the
- * sections against its table.
+ * sections against its table. A SEAL is taken when the copy follows exactly the term it names and is at its
+ * sequence, and its changes are numbered on from there: the copy then follows the SEAL's term.
  */
 public final class ReplicaTask implements ShardTask {
     private final List<Section> sections;
@@ -118,12 +119,46 @@ public final class ReplicaTask implements ShardTask {
                 if (followed != s.term() || version > store.sequence(p) + 1) {
                     refuse(store, p);
                 } else if (version == store.sequence(p) + 1) { // else a resent change it holds already
-                    Changes.applyNext(store, p, new WireReader(s.bytes(), s.off(), s.len()));
+                    Changes.applyNext(store, p, new WireReader(s.bytes(), s.off(), s.len()), true);
                     wrote = true;
+                }
+            }
+            case StreamFormat.SEAL -> {
+                if (followed >= 0 && followed == s.followedTerm() && followed < s.term() && store.sequence(p) == s.seq()
+                        && continues(s, s.seq())) {
+                    WireReader r = new WireReader(s.bytes(), s.off(), s.len());
+                    int n = 0;
+                    for (; r.remaining() > 0; n++) {
+                        Changes.applyNext(store, p, r, true);
+                    }
+                    int changes = n;
+                    PartitionTrace.log(p, () -> "sealed by its primary at term " + s.term() + ": " + changes
+                            + " changes after sequence " + s.seq() + " of term " + followed);
+                    store.follow(p, s.term());
+                    wrote = true;
+                } else {
+                    refuse(store, p);
                 }
             }
             default -> throw new IllegalStateException("section kind " + s.kind());
         }
+    }
+
+    /** Whether the section's changes are numbered {@code from + 1, from + 2, ...}: each the next of the history. */
+    private static boolean continues(Section s, long from) throws ProtocolException {
+        WireReader r = new WireReader(s.bytes(), s.off(), s.len());
+        long next = from + 1;
+        while (r.remaining() > 0) {
+            int op = r.u8();
+            if (r.i64() != next++) {
+                return false;
+            }
+            r.skipBytes();
+            if (op == Changes.PUT) {
+                r.skipBytes();
+            }
+        }
+        return true;
     }
 
     private void refuse(ShardStore store, int partition) {

@@ -47,13 +47,31 @@ public final class Changes {
 
     /** Applies the next operation {@code r} holds (it must hold one), so a caller can stop between any two. */
     public static void applyNext(ShardStore store, int partition, WireReader r) throws ProtocolException {
+        applyNext(store, partition, r, false);
+    }
+
+    /**
+     * As {@link #applyNext(ShardStore, int, WireReader)}; {@code history}: the operation is a change of the partition's
+     * history taken from its primary (see {@link ShardStore#applyChange}), not an entry of a copy.
+     */
+    public static void applyNext(ShardStore store, int partition, WireReader r, boolean history)
+            throws ProtocolException {
         int op = r.u8();
         long version = r.i64();
         byte[] key = r.bytes();
         if (op == PUT) {
-            store.apply(partition, key, r.bytes(), version);
+            byte[] value = r.bytes();
+            if (history) {
+                store.applyChange(partition, key, value, version);
+            } else {
+                store.apply(partition, key, value, version);
+            }
         } else if (op == DELETE) {
-            store.applyDelete(partition, key, version);
+            if (history) {
+                store.applyChange(partition, key, null, version);
+            } else {
+                store.applyDelete(partition, key, version);
+            }
         } else {
             throw new ProtocolException(io.amdb.protocol.ErrorCode.MALFORMED_FRAME, "unknown change op " + op);
         }

@@ -44,6 +44,7 @@ public final class ShardStore {
     private long[] followed; // null until this shard first keeps a backup: see followedTerm
     private java.util.function.IntPredicate gate = p -> true;
     private SkipList.Appender[] appenders; // only while a snapshot loads
+    private RecentChanges recent; // null until kept: see keepRecent
 
     /**
      * Creates an empty store for partition ids {@code [0, partitions)}. The lists' random heights
@@ -61,6 +62,19 @@ public final class ShardStore {
     /** Sets the journal every later change is reported to ({@link Journal#NONE}: none). Event loop only. */
     public void setJournal(Journal journal) {
         this.journal = Objects.requireNonNull(journal, "journal");
+    }
+
+    /**
+     * Keeps each partition's latest history in {@code recent} from now on: client writes and {@link #applyChange
+     * changes taken from a primary's stream}. Event loop only.
+     */
+    public void keepRecent(RecentChanges recent) {
+        this.recent = Objects.requireNonNull(recent, "recent");
+    }
+
+    /** The partitions' latest history, or null when none is kept. */
+    public RecentChanges recent() {
+        return recent;
     }
 
     /** False while client writes must be refused before they are applied (see {@link Journal#acceptsWrites()}). */
@@ -120,7 +134,19 @@ public final class ShardStore {
      */
     public byte[] put(int partition, byte[] key, byte[] value) {
         checkPartition(partition);
-        return apply(partition, key, value, sequences[partition] + 1);
+        return applyChange(partition, key, value, sequences[partition] + 1);
+    }
+
+    /**
+     * A change of the partition's history (a client write, or one taken from its primary's stream): as {@link #apply},
+     * or {@link #applyDelete} for a null {@code value}, and kept in the {@link #recent() recent history}.
+     */
+    public byte[] applyChange(int partition, byte[] key, byte[] value, long version) {
+        byte[] previous = value == null ? applyDelete(partition, key, version) : apply(partition, key, value, version);
+        if (recent != null) {
+            recent.record(partition, version, key, value);
+        }
+        return previous;
     }
 
     /**
@@ -187,7 +213,7 @@ public final class ShardStore {
         if (list == null || list.get(key) == null) {
             return null;
         }
-        return applyDelete(partition, key, sequences[partition] + 1);
+        return applyChange(partition, key, null, sequences[partition] + 1);
     }
 
     /**
@@ -387,6 +413,9 @@ public final class ShardStore {
             size -= list.size();
             memoryBytes -= list.memoryBytes();
             lists[partition] = null;
+        }
+        if (recent != null) {
+            recent.forget(partition);
         }
         journal.drop(partition);
     }

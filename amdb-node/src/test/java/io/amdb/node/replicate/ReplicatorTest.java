@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -336,6 +337,73 @@ class ReplicatorTest {
         for (int p = 0; p < P; p += 2) {
             assertTrue(w.table.inSync(p).contains(B), "partition " + p + " was not asked into the in-sync set");
         }
+    }
+
+    /**
+     * Promotion with an in-sync backup that is behind: both copies followed B's stream at term 1, A took more of it
+     * before B died... here B stays a member and is the backup. A, promoted at term 2, brings B up with a SEAL of the
+     * changes B lacks from its recent history (its own new writes included), B stays in the in-sync set throughout,
+     * and both copies end equal. A backup ahead of the new primary, or behind by more than the history kept, is reset
+     * and copied instead, and ends equal too.
+     */
+    @Test
+    void promotedPrimary_sealsABackupBehindIt_fromItsRecentHistory_andResetsOneAheadOfIt() throws Exception {
+        World w = new World(true);
+        java.util.Arrays.fill(w.owners, 1); // B is every partition's primary at term 1, A its in-sync backup
+        w.publish();
+        SplittableRandom random = new SplittableRandom(TestSeed.get());
+        int behind = 0;
+        int ahead = 1;
+        int unkept = 2;
+        for (int p = 0; p < P; p++) {
+            w.primary.follow(p, 1);
+            w.backup.follow(p, 1);
+        }
+        for (int i = 0; i < 3_000; i++) { // the old primary's stream, taken by both copies
+            int p = random.nextInt(P);
+            byte[] key = ("k" + random.nextInt(200)).getBytes(UTF_8);
+            byte[] value = random.nextInt(5) == 0 ? null : ("v" + i).getBytes(UTF_8);
+            long version = w.primary.sequence(p) + 1;
+            w.primary.applyChange(p, key, value, version);
+            w.backup.applyChange(p, key, value, version);
+        }
+        for (int i = 0; i < 40; i++) { // the last messages of the stream reached one copy only
+            byte[] key = ("k" + random.nextInt(200)).getBytes(UTF_8);
+            byte[] value = i % 7 == 0 ? null : ("late" + i).getBytes(UTF_8);
+            w.primary.applyChange(behind, key, value, w.primary.sequence(behind) + 1);
+            w.backup.applyChange(ahead, key, value, w.backup.sequence(ahead) + 1);
+        }
+        w.primary.dropPartition(unkept); // then given the same entries back by a copy: no history kept for them
+        w.backup.resetPartition(unkept, 0);
+        for (int i = 0; i < 10; i++) {
+            w.backup.applyChange(unkept, ("u" + i).getBytes(UTF_8), "x".getBytes(UTF_8), i + 1);
+        }
+        w.primary.follow(unkept, 1);
+        w.backup.follow(unkept, 1);
+        w.primary.raiseSequence(unkept, 20); // A is ahead of B here, with nothing of it kept as history
+        java.util.Arrays.fill(w.owners, 0); // B's primacy ends: A is promoted at term 2, B stays its backup, in sync
+        java.util.Arrays.fill(w.terms, 2);
+        w.publish();
+        w.write(behind, "new", "after the promotion"); // a write of the new term, before the backup is probed
+        w.settle();
+        for (int p = 0; p < P; p++) {
+            assertTrue(w.table.inSync(p).contains(B), "partition " + p + " ends with B in sync");
+            assertEquals(w.primary.sequence(p), w.backup.sequence(p), "partition " + p + "'s sequence on B");
+            assertEquals(entries(w.primary, p), entries(w.backup, p), "partition " + p + " on B");
+        }
+        assertEquals(0, w.fence[behind], "the backup behind was sealed: never asked out of the in-sync set");
+        assertTrue(w.fence[ahead] > 0, "the backup ahead was asked out, then reset");
+        assertTrue(w.fence[unkept] > 0, "the backup behind by more than the history kept was asked out, then reset");
+        assertEquals(1, w.acked.size(), "the new term's write was acknowledged");
+    }
+
+    /** The partition's entries as "key=value@version" lines, in key order. */
+    private static List<String> entries(ShardStore store, int p) {
+        List<String> out = new ArrayList<>();
+        for (SkipList.Cursor c = store.partitionCursor(p, null); c.valid(); c.next()) {
+            out.add(new String(c.key(), UTF_8) + "=" + new String(c.value(), UTF_8) + "@" + c.version());
+        }
+        return out;
     }
 
     @Test

@@ -1,0 +1,132 @@
+package io.amdb.node.storage;
+
+import io.amdb.protocol.WireWriter;
+import java.util.ArrayDeque;
+
+/**
+ * The latest changes of each partition's history on one shard, in version order: the client writes a primary made
+ * and the changes a backup took from its primary's stream, not the entries of a copy, a migration or a replay. A
+ * backup promoted to primary brings an in-sync backup that is behind it up to its own sequence from here, instead
+ * of copying the partition to it anew (docs/REPLICATION.md, "Failover").
+ *
+ * <p>Per partition the changes kept are contiguous: a change whose version does not follow the last one kept
+ * starts the partition's history afresh. Bounded by {@code maxBytes} (keys, values and a fixed overhead per
+ * change): the oldest changes of the shard go first, whatever their partition. Keys and values are the store's own
+ * arrays, never copied or modified. Not thread-safe: the shard's event loop only.
+ */
+public final class RecentChanges {
+    /** Bytes counted per change besides its key and value: the objects that hold it. */
+    static final int OVERHEAD = 64;
+
+    private static final class Change {
+        final int partition;
+        final long version;
+        final byte[] key;
+        final byte[] value; // null: a delete
+        boolean forgotten; // dropped from its partition's history; still in the shard's queue until evicted
+
+        Change(int partition, long version, byte[] key, byte[] value) {
+            this.partition = partition;
+            this.version = version;
+            this.key = key;
+            this.value = value;
+        }
+
+        long bytes() {
+            return OVERHEAD + key.length + (value == null ? 0 : value.length);
+        }
+    }
+
+    private final long maxBytes;
+    private final ArrayDeque<Change> shard = new ArrayDeque<>(); // every change kept, oldest first
+    private final ArrayDeque<Change>[] partitions;
+    private long bytes;
+    private int forgotten; // changes in the shard's queue that no partition keeps any more
+
+    @SuppressWarnings("unchecked")
+    public RecentChanges(int partitions, long maxBytes) {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
+        }
+        this.maxBytes = maxBytes;
+        this.partitions = new ArrayDeque[partitions];
+    }
+
+    /** Keeps a put ({@code value} non-null) or a delete of the partition's history at {@code version}. */
+    public void record(int partition, long version, byte[] key, byte[] value) {
+        ArrayDeque<Change> history = partitions[partition];
+        if (history == null) {
+            history = partitions[partition] = new ArrayDeque<>();
+        } else if (!history.isEmpty() && history.peekLast().version != version - 1) {
+            forget(partition);
+        }
+        Change c = new Change(partition, version, key, value);
+        history.addLast(c);
+        shard.addLast(c);
+        bytes += c.bytes();
+        while (bytes > maxBytes) {
+            Change old = shard.pollFirst();
+            if (old.forgotten) {
+                forgotten--;
+            } else {
+                bytes -= old.bytes();
+                partitions[old.partition].pollFirst(); // a partition's oldest is the shard's oldest of it
+            }
+        }
+    }
+
+    /** Forgets the partition's history: its copy was dropped or reset. */
+    public void forget(int partition) {
+        ArrayDeque<Change> history = partitions[partition];
+        if (history != null) {
+            for (Change c : history) {
+                c.forgotten = true;
+                bytes -= c.bytes();
+            }
+            forgotten += history.size();
+            history.clear();
+        }
+        if (forgotten > 1024 && forgotten > shard.size() / 2) { // else they wait for eviction: amortized O(1)
+            shard.removeIf(c -> c.forgotten);
+            forgotten = 0;
+        }
+    }
+
+    /** Whether every change of the partition with a version in {@code (after, through]} is kept. */
+    public boolean covers(int partition, long after, long through) {
+        ArrayDeque<Change> history = partitions[partition];
+        return after < through && history != null && !history.isEmpty()
+                && history.peekFirst().version <= after + 1 && history.peekLast().version >= through;
+    }
+
+    /**
+     * Writes the partition's changes with a version in {@code (after, through]} to {@code out}, in the
+     * {@link Changes} format, oldest first; returns how many. Requires {@link #covers}.
+     */
+    public int write(int partition, long after, long through, WireWriter out) {
+        if (!covers(partition, after, through)) {
+            throw new IllegalStateException("partition " + partition + " keeps no history for (" + after + ", "
+                    + through + "]");
+        }
+        int n = 0;
+        for (Change c : partitions[partition]) {
+            if (c.version > through) {
+                break;
+            }
+            if (c.version > after) {
+                if (c.value == null) {
+                    Changes.delete(out, c.key, c.version);
+                } else {
+                    Changes.put(out, c.key, c.value, c.version);
+                }
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Bytes kept (as counted against the bound). */
+    public long bytes() {
+        return bytes;
+    }
+}
