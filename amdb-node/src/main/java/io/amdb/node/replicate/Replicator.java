@@ -800,10 +800,10 @@ public final class Replicator implements ShardReplication {
 
     private void acknowledged(Follower f, boolean refused, long refusedAt) {
         if (refused && f.state == State.PROBING && sealable(f, refusedAt)) {
-            PartitionTrace.log(f.partition, () -> "backup " + f.node + " is behind at sequence " + refusedAt
-                    + ": sealing it from recent history");
+            PartitionTrace.log(f.partition, () -> "backup " + f.node + " does not continue this history at sequence "
+                    + refusedAt + ": sealing it");
             f.sealTried = true;
-            f.sealFrom = refusedAt;
+            f.sealFrom = Math.min(refusedAt, primaries[f.partition].termStart); // ahead: taken back to where this term began
             f.state = State.NEW;
             unsettled.add(f);
             return;
@@ -840,15 +840,16 @@ public final class Replicator implements ShardReplication {
     }
 
     /**
-     * Whether an in-sync backup whose copy refused this primary's START, being at {@code at}, may be brought up by a
-     * SEAL: it is behind, this copy followed a stream before it became primary (the history the backup should
-     * follow too), and this shard still keeps every change after {@code at}. Offered once per backup and term.
+     * Whether an in-sync backup whose copy refused this primary's START, being at {@code at}, may be sealed: this copy
+     * followed a stream before it became primary (the history the backup should follow too), and this shard still
+     * keeps every change after {@code at}, or, for a backup ahead of where this term began, every change since then
+     * (the backup takes its own back first, if it can). Offered once per backup and term.
      */
     private boolean sealable(Follower f, long at) {
         Primary pr = primaries[f.partition];
         RecentChanges recent = store.recent();
         return !f.sealTried && at >= 0 && pr.prevTerm >= 0 && recent != null
-                && recent.covers(f.partition, at, store.sequence(f.partition));
+                && recent.covers(f.partition, Math.min(at, pr.termStart), store.sequence(f.partition));
     }
 
     /**

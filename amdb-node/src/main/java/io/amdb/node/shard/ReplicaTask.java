@@ -23,8 +23,9 @@ import java.util.Set;
  * s = termStart (the new primary has written nothing yet); a RESET drops the copy and follows t from its
  * sequence; a CHANGE must follow t and carry the next version (one it holds already, resent, is skipped); a COPY
  * must follow t. A START of the term it follows is taken at any sequence from s on (resent). The caller has checked the
- * sections against its table. A SEAL is taken when the copy follows exactly the term it names and is at its
- * sequence, and its changes are numbered on from there: the copy then follows the SEAL's term.
+ * sections against its table. A SEAL is taken when the copy follows exactly the term it names, is at its sequence
+ * or can be taken back to it ({@link ShardStore#truncate}), and its changes are numbered on from there: the copy
+ * then follows the SEAL's term.
  */
 public final class ReplicaTask implements ShardTask {
     private final List<Section> sections;
@@ -71,6 +72,9 @@ public final class ReplicaTask implements ShardTask {
                     while (copy.remaining() > 0 && done < budget) {
                         Changes.applyNext(store, p, copy);
                         done++;
+                    }
+                    if (store.recent() != null) {
+                        store.recent().forget(p); // a copy's entries are no history: the changes before cannot be undone
                     }
                     wrote = true;
                     if (copy.remaining() == 0) {
@@ -124,8 +128,14 @@ public final class ReplicaTask implements ShardTask {
                 }
             }
             case StreamFormat.SEAL -> {
-                if (followed >= 0 && followed == s.followedTerm() && followed < s.term() && store.sequence(p) == s.seq()
-                        && continues(s, s.seq())) {
+                long held = store.sequence(p);
+                if (followed >= 0 && followed == s.followedTerm() && followed < s.term()
+                        && (held == s.seq() || store.canTruncate(p, s.seq())) && continues(s, s.seq())) {
+                    if (held > s.seq()) {
+                        store.truncate(p, s.seq());
+                        PartitionTrace.log(p, () -> "truncated by its primary at term " + s.term() + " from sequence "
+                                + held + " back to " + s.seq() + " of term " + followed);
+                    }
                     WireReader r = new WireReader(s.bytes(), s.off(), s.len());
                     int n = 0;
                     for (; r.remaining() > 0; n++) {

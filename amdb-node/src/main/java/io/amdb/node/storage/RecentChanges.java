@@ -7,7 +7,8 @@ import java.util.ArrayDeque;
  * The latest changes of each partition's history on one shard, in version order: the client writes a primary made
  * and the changes a backup took from its primary's stream, not the entries of a copy, a migration or a replay. A
  * backup promoted to primary brings an in-sync backup that is behind it up to its own sequence from here, instead
- * of copying the partition to it anew (docs/REPLICATION.md, "Failover").
+ * of copying the partition to it anew; a backup ahead of it takes back, from its own, the changes the new primary
+ * never had (docs/REPLICATION.md, "Failover"). Each change keeps what it replaced, so it can be undone.
  *
  * <p>Per partition the changes kept are contiguous: a change whose version does not follow the last one kept
  * starts the partition's history afresh. Bounded by {@code maxBytes} (keys, values and a fixed overhead per
@@ -23,17 +24,21 @@ public final class RecentChanges {
         final long version;
         final byte[] key;
         final byte[] value; // null: a delete
+        final byte[] previous; // the value it replaced; null: none
+        final long previousVersion;
         boolean forgotten; // dropped from its partition's history; still in the shard's queue until evicted
 
-        Change(int partition, long version, byte[] key, byte[] value) {
+        Change(int partition, long version, byte[] key, byte[] value, byte[] previous, long previousVersion) {
             this.partition = partition;
             this.version = version;
             this.key = key;
             this.value = value;
+            this.previous = previous;
+            this.previousVersion = previousVersion;
         }
 
         long bytes() {
-            return OVERHEAD + key.length + (value == null ? 0 : value.length);
+            return OVERHEAD + key.length + (value == null ? 0 : value.length) + (previous == null ? 0 : previous.length);
         }
     }
 
@@ -52,15 +57,23 @@ public final class RecentChanges {
         this.partitions = new ArrayDeque[partitions];
     }
 
-    /** Keeps a put ({@code value} non-null) or a delete of the partition's history at {@code version}. */
-    public void record(int partition, long version, byte[] key, byte[] value) {
+    /** What {@link #undo} calls for each change it takes back, newest first: restore {@code previous} (null: none). */
+    public interface Undo {
+        void restore(byte[] key, byte[] previous, long previousVersion);
+    }
+
+    /**
+     * Keeps a put ({@code value} non-null) or a delete of the partition's history at {@code version}, and the value
+     * it replaced ({@code previous}, null for none) with that value's version.
+     */
+    public void record(int partition, long version, byte[] key, byte[] value, byte[] previous, long previousVersion) {
         ArrayDeque<Change> history = partitions[partition];
         if (history == null) {
             history = partitions[partition] = new ArrayDeque<>();
         } else if (!history.isEmpty() && history.peekLast().version != version - 1) {
             forget(partition);
         }
-        Change c = new Change(partition, version, key, value);
+        Change c = new Change(partition, version, key, value, previous, previousVersion);
         history.addLast(c);
         shard.addLast(c);
         bytes += c.bytes();
@@ -92,11 +105,33 @@ public final class RecentChanges {
         }
     }
 
-    /** Whether every change of the partition with a version in {@code (after, through]} is kept. */
+    /** Whether every change of the partition with a version in {@code (after, through]} is kept (none: true). */
     public boolean covers(int partition, long after, long through) {
+        if (after >= through) {
+            return after == through;
+        }
         ArrayDeque<Change> history = partitions[partition];
-        return after < through && history != null && !history.isEmpty()
+        return history != null && !history.isEmpty()
                 && history.peekFirst().version <= after + 1 && history.peekLast().version >= through;
+    }
+
+    /**
+     * Takes back the partition's changes after {@code to}, newest first, through {@code undo}, and forgets them; the
+     * kept history must end at {@code through} and {@link #covers} {@code (to, through]}.
+     */
+    public void undo(int partition, long to, long through, Undo undo) {
+        ArrayDeque<Change> history = partitions[partition];
+        if (!covers(partition, to, through) || to < through && history.peekLast().version != through) {
+            throw new IllegalStateException("partition " + partition + " keeps no history ending at " + through
+                    + " back to " + to);
+        }
+        while (history != null && !history.isEmpty() && history.peekLast().version > to) {
+            Change c = history.pollLast();
+            c.forgotten = true;
+            bytes -= c.bytes();
+            forgotten++;
+            undo.restore(c.key, c.previous, c.previousVersion);
+        }
     }
 
     /**
@@ -109,6 +144,9 @@ public final class RecentChanges {
                     + through + "]");
         }
         int n = 0;
+        if (after == through) {
+            return n;
+        }
         for (Change c : partitions[partition]) {
             if (c.version > through) {
                 break;

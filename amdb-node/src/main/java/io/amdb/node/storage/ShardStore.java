@@ -144,9 +144,38 @@ public final class ShardStore {
     public byte[] applyChange(int partition, byte[] key, byte[] value, long version) {
         byte[] previous = value == null ? applyDelete(partition, key, version) : apply(partition, key, value, version);
         if (recent != null) {
-            recent.record(partition, version, key, value);
+            recent.record(partition, version, key, value, previous, previous == null ? 0 : lists[partition].replacedVersion());
         }
         return previous;
+    }
+
+    /**
+     * Whether {@link #truncate} can take the partition back to {@code sequence}: it is below the partition's sequence,
+     * and the recent history keeps every change since, each with what it replaced.
+     */
+    public boolean canTruncate(int partition, long sequence) {
+        return recent != null && sequence < sequences[checkPartition(partition)]
+                && recent.covers(partition, sequence, sequences[partition]);
+    }
+
+    /**
+     * Takes the partition back to {@code sequence}: undoes its changes since, newest first (each key gets back the
+     * value and version it had, or goes), and sets its sequence to exactly {@code sequence}. For a backup whose copy
+     * holds writes of an old primary beyond the history its new primary continues. The log is told each restored
+     * entry as a write (a delete at {@code sequence} for a key that had none). Requires {@link #canTruncate}.
+     */
+    public void truncate(int partition, long sequence) {
+        if (!canTruncate(partition, sequence)) {
+            throw new IllegalStateException("partition " + partition + " cannot be taken back to " + sequence);
+        }
+        recent.undo(partition, sequence, sequences[partition], (key, previous, previousVersion) -> {
+            if (previous == null) {
+                applyDelete(partition, key, sequence);
+            } else {
+                apply(partition, key, previous, previousVersion);
+            }
+        });
+        sequences[partition] = sequence;
     }
 
     /**

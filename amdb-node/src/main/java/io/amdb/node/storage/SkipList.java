@@ -68,6 +68,7 @@ public final class SkipList {
     /** Shrinks of the shared prefix on a list larger than CHEAP_SHRINK_SIZE entries. */
     private int prefixShrinks;
     private long memoryBytes;
+    private long replacedVersion; // see replacedVersion()
     private long randomState;
 
     /** Creates an empty list whose node heights are drawn from a generator seeded with {@code seed}. */
@@ -109,6 +110,7 @@ public final class SkipList {
         SkipNode found = index.find(key, hash);
         if (found != null) {
             byte[] old = found.value;
+            replacedVersion = found.version;
             found.value = value;
             found.version = version;
             memoryBytes += SkipNode.arrayBytes(value.length) - SkipNode.arrayBytes(old.length);
@@ -128,9 +130,15 @@ public final class SkipList {
             prev[level].next[level] = node;
         }
         index.insert(node, hash);
+        replacedVersion = 0;
         size++;
         memoryBytes += node.footprintBytes();
         return null;
+    }
+
+    /** The version of the entry the last put replaced, or the last remove removed; 0 when there was none. */
+    public long replacedVersion() {
+        return replacedVersion;
     }
 
     /** Removes {@code key} and returns its value, or null (and changes nothing) if it was absent. */
@@ -139,8 +147,10 @@ public final class SkipList {
         int hash = KeyIndex.hash(key);
         SkipNode found = index.find(key, hash);
         if (found == null) {
+            replacedVersion = 0;
             return null;
         }
+        replacedVersion = found.version;
         SkipNode located = findGreaterOrEqual(key, prev);
         assert located == found : "index and list disagree";
         index.remove(found, hash);

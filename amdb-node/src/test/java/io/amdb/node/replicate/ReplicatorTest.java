@@ -340,21 +340,24 @@ class ReplicatorTest {
     }
 
     /**
-     * Promotion with an in-sync backup that is behind: both copies followed B's stream at term 1, A took more of it
-     * before B died... here B stays a member and is the backup. A, promoted at term 2, brings B up with a SEAL of the
-     * changes B lacks from its recent history (its own new writes included), B stays in the in-sync set throughout,
-     * and both copies end equal. A backup ahead of the new primary, or behind by more than the history kept, is reset
-     * and copied instead, and ends equal too.
+     * Sealing at a promotion. Both copies followed B's stream at term 1 and took different amounts of its last
+     * messages; A is promoted at term 2 and B stays its in-sync backup (as a third copy would after a primary's
+     * death). Where B is behind, A sends it the changes it lacks from its recent history (its own new writes
+     * included); where B is ahead, B takes back what A never had from its own history, then takes A's. B stays in
+     * the in-sync set throughout, and both copies end equal. Where the history kept does not reach back far enough,
+     * B is asked out, reset and copied instead, and ends equal too.
      */
     @Test
-    void promotedPrimary_sealsABackupBehindIt_fromItsRecentHistory_andResetsOneAheadOfIt() throws Exception {
+    void promotedPrimary_sealsBackupsBehindAndAheadFromRecentHistory_resetsThoseBeyondIt() throws Exception {
         World w = new World(true);
+        w.backup.keepRecent(new io.amdb.node.storage.RecentChanges(P, 1 << 20));
         java.util.Arrays.fill(w.owners, 1); // B is every partition's primary at term 1, A its in-sync backup
         w.publish();
         SplittableRandom random = new SplittableRandom(TestSeed.get());
         int behind = 0;
         int ahead = 1;
         int unkept = 2;
+        int aheadUnkept = 3;
         for (int p = 0; p < P; p++) {
             w.primary.follow(p, 1);
             w.backup.follow(p, 1);
@@ -372,7 +375,9 @@ class ReplicatorTest {
             byte[] value = i % 7 == 0 ? null : ("late" + i).getBytes(UTF_8);
             w.primary.applyChange(behind, key, value, w.primary.sequence(behind) + 1);
             w.backup.applyChange(ahead, key, value, w.backup.sequence(ahead) + 1);
+            w.backup.applyChange(aheadUnkept, key, value, w.backup.sequence(aheadUnkept) + 1);
         }
+        w.backup.recent().forget(aheadUnkept); // as a copy's entries would make it: B cannot take these back
         w.primary.dropPartition(unkept); // then given the same entries back by a copy: no history kept for them
         w.backup.resetPartition(unkept, 0);
         for (int i = 0; i < 10; i++) {
@@ -392,8 +397,9 @@ class ReplicatorTest {
             assertEquals(entries(w.primary, p), entries(w.backup, p), "partition " + p + " on B");
         }
         assertEquals(0, w.fence[behind], "the backup behind was sealed: never asked out of the in-sync set");
-        assertTrue(w.fence[ahead] > 0, "the backup ahead was asked out, then reset");
+        assertEquals(0, w.fence[ahead], "the backup ahead was sealed: never asked out of the in-sync set");
         assertTrue(w.fence[unkept] > 0, "the backup behind by more than the history kept was asked out, then reset");
+        assertTrue(w.fence[aheadUnkept] > 0, "the backup ahead, without the history to go back, was asked out, then reset");
         assertEquals(1, w.acked.size(), "the new term's write was acknowledged");
     }
 

@@ -58,7 +58,7 @@ class RecentChangesTest {
             SplittableRandom random) {
         byte[] key = ("k" + random.nextInt(50)).getBytes();
         byte[] value = random.nextInt(4) == 0 ? null : new byte[random.nextInt(300)];
-        recent.record(p, version, key, value);
+        recent.record(p, version, key, value, null, 0);
         model.get(p).add(new Object[] {version, key, value});
     }
 
@@ -90,5 +90,61 @@ class RecentChangesTest {
             }
         }
         assertEquals(0, r.remaining());
+    }
+
+    /**
+     * A store taken back: random client writes and deletes, a picture of the partition at some sequence, more
+     * writes, then {@link ShardStore#truncate} to that sequence gives exactly the picture back (values and
+     * versions), and the partition's sequence. Beyond the history kept it refuses.
+     */
+    @Test
+    void truncate_givesBackThePartitionAsItWasAtThatSequence() {
+        SplittableRandom random = new SplittableRandom(TestSeed.get());
+        for (int round = 0; round < 50; round++) {
+            ShardStore store = new ShardStore(P, round);
+            store.keepRecent(new RecentChanges(P, 1 << 20));
+            int p = random.nextInt(P);
+            writeRandomly(store, p, random, random.nextInt(300));
+            long at = store.sequence(p);
+            List<String> picture = entries(store, p);
+            writeRandomly(store, p, random, 1 + random.nextInt(100));
+            writeRandomly(store, (p + 1) % P, random, random.nextInt(30)); // another partition's history is left alone
+            List<String> other = entries(store, (p + 1) % P);
+            if (store.sequence(p) == at) {
+                continue; // only deletes of absent keys: nothing to take back
+            }
+            assertTrue(store.canTruncate(p, at));
+            store.truncate(p, at);
+            assertEquals(picture, entries(store, p), "round " + round);
+            assertEquals(at, store.sequence(p));
+            assertEquals(other, entries(store, (p + 1) % P));
+            assertEquals(picture.size() + other.size(), store.size(), "the store's entry count");
+            writeRandomly(store, p, random, 5); // the history goes on from there
+            assertTrue(store.sequence(p) == at || store.canTruncate(p, at));
+        }
+        ShardStore store = new ShardStore(P, 1);
+        store.keepRecent(new RecentChanges(P, 1 << 20));
+        store.put(0, new byte[] {1}, new byte[] {1});
+        store.apply(0, new byte[] {2}, new byte[] {2}, 2); // a copy's entry: no history
+        assertFalse(store.canTruncate(0, 0), "the sequence went past the history kept");
+    }
+
+    private static void writeRandomly(ShardStore store, int p, SplittableRandom random, int n) {
+        for (int i = 0; i < n; i++) {
+            byte[] key = ("k" + random.nextInt(40)).getBytes();
+            if (random.nextInt(4) == 0) {
+                store.remove(p, key);
+            } else {
+                store.put(p, key, ("v" + random.nextInt(1000)).getBytes());
+            }
+        }
+    }
+
+    private static List<String> entries(ShardStore store, int p) {
+        List<String> out = new ArrayList<>();
+        for (SkipList.Cursor c = store.partitionCursor(p, null); c.valid(); c.next()) {
+            out.add(new String(c.key()) + "=" + new String(c.value()) + "@" + c.version());
+        }
+        return out;
     }
 }
