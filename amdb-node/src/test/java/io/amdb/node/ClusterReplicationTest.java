@@ -76,6 +76,107 @@ class ClusterReplicationTest {
     }
 
     /**
+     * R = 3 on three nodes: every node holds every partition. Idle, every copy of a partition reports the same
+     * position to the coordinator's question (the partition's term, the primary's sequence). Then a node stops under
+     * writes: for each partition it was primary of, the coordinator asks the two in-sync backups where their copies
+     * stand before it promotes one, the new primary seals the other (behind or ahead), and no acknowledged write is
+     * lost.
+     */
+    @Test
+    void threeCopies_aPrimaryStopsUnderWrites_positionsAskedBeforePromotion_noAcknowledgedWriteLost() throws Exception {
+        long seed = TestSeed.get();
+        java.util.logging.Logger coordinatorLog = java.util.logging.Logger.getLogger(
+                io.amdb.node.cluster.TableService.class.getName());
+        List<String> asked = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<String, AtomicLong> backupsTold = new java.util.concurrent.ConcurrentHashMap<>(); // from the partition trace
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                String m = String.valueOf(r.getMessage());
+                if (m.contains("where their copies")) {
+                    asked.add(m);
+                }
+                for (String what : List.of("sealed by its primary", "truncated by its primary", "reset by its primary")) {
+                    if (m.contains(what)) {
+                        backupsTold.computeIfAbsent(what, x -> new AtomicLong()).incrementAndGet();
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Level level = coordinatorLog.getLevel();
+        coordinatorLog.setLevel(java.util.logging.Level.INFO);
+        coordinatorLog.addHandler(handler);
+        java.util.logging.Logger trace = java.util.logging.Logger.getLogger(PartitionTrace.NAME);
+        java.util.logging.Level traceLevel = trace.getLevel();
+        try (AmDbCluster cluster = AmDbCluster.start(3, TestNodes.config()
+                .withReplication(new ReplicationConfig(3, 1, "")))) {
+            cluster.awaitBalanced(Duration.ofSeconds(WAIT_S));
+            AckedWrites model = new AckedWrites(KEYS);
+            assertTrue(cluster.batchPut(model.items(0, KEYS)).success());
+            PartitionTable synced = awaitTable(cluster, t -> t.underReplicated() == 0 && t.migrations().isEmpty());
+            AmDbNode stopped = cluster.nodes().get(2); // not the coordinator: it asks, then promotes
+            int p = synced.partitionsOf(stopped.config().nodeId())[0];
+            Set<List<Long>> positions = new HashSet<>();
+            for (AmDbNode n : cluster.nodes()) {
+                positions.add(positionOf(n, p));
+            }
+            assertEquals(1, positions.size(), "idle, every copy of partition " + p + " stands at the same place: "
+                    + positions);
+            assertEquals(synced.term(p), positions.iterator().next().get(0), "the copies follow the partition's term");
+
+            AmDbNode via = cluster.nodes().get(0);
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong batches = new AtomicLong();
+            Thread writer = new Thread(() -> write(cluster, via, model, new SplittableRandom(seed), stop, batches));
+            writer.start();
+            try {
+                awaitBatches(batches, 20);
+                trace.setLevel(java.util.logging.Level.FINE);
+                trace.addHandler(handler);
+                cluster.stopNode(stopped.config().nodeId());
+                awaitTable(cluster, t -> t.members().size() == 2 && t.lostPartitions() == 0
+                        && java.util.stream.IntStream.range(0, t.partitions()).allMatch(q -> t.inSync(q).size() == 2));
+                awaitBatches(batches, batches.get() + 20);
+            } finally {
+                stop.set(true);
+                writer.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+            }
+            assertTrue(!asked.isEmpty(), "the coordinator asked the backups where their copies stand");
+            List<byte[]> values = getAllOnceServed(cluster, model.keys());
+            for (int k = 0; k < KEYS; k++) {
+                model.check(k, values.get(k), "after the failover with two in-sync backups");
+            }
+            System.out.printf("ClusterReplicationTest R=3 seed %d: %d batches, %d keys unsure; %s; backups %s%n", seed,
+                    batches.get(), model.unsureCount(), asked, backupsTold);
+        } finally {
+            coordinatorLog.removeHandler(handler);
+            coordinatorLog.setLevel(level);
+            trace.removeHandler(handler);
+            trace.setLevel(traceLevel);
+        }
+    }
+
+    /** Asks {@code node} where its copy of the partition stands: [term, sequence]. */
+    private static List<Long> positionOf(AmDbNode node, int partition) throws Exception {
+        io.amdb.protocol.WireWriter w = new io.amdb.protocol.WireWriter(8);
+        w.u32(1).u32(partition);
+        byte[] reply = node.vertx().eventBus().<io.vertx.core.buffer.Buffer>request(
+                io.amdb.node.replicate.ReplicaEndpoint.positionsAddress(node.config().nodeId()),
+                io.vertx.core.buffer.Buffer.buffer(w.toByteArray())).toCompletionStage().toCompletableFuture()
+                .get(WAIT_S, TimeUnit.SECONDS).body().getBytes();
+        io.amdb.protocol.WireReader r = new io.amdb.protocol.WireReader(reply, 0, reply.length);
+        return List.of(r.i64(), r.i64());
+    }
+
+    /**
      * {@code --min-in-sync 2} with R = 2 on two nodes: writes are acknowledged while both copies are in sync; once one
      * node is gone, its partitions' survivors hold one copy, so every write is refused with NOT_ENOUGH_REPLICAS
      * before it is applied, while reads go on serving what was written.

@@ -68,6 +68,10 @@ public final class TableService extends VerticleBase implements Membership.Liste
     private final java.util.Set<String> warnedRefusals = new java.util.HashSet<>();
     /** What each live member said it holds when it joined (see {@link #askHeld}); by node id. */
     private final Map<String, java.util.BitSet> held = new java.util.HashMap<>();
+    /** Where members' copies stand, asked after a primary's death for the keeper's promotions; then cleared. */
+    private final Map<String, Map<Integer, io.amdb.node.ring.CopyPosition>> positions = new java.util.HashMap<>();
+    /** How long the coordinator waits for a member's positions before it promotes without them. */
+    static final long POSITIONS_ASK_MS = 500;
     private boolean takingOffice;
     private boolean founding;
     private volatile String leaderNodeId;
@@ -315,10 +319,81 @@ public final class TableService extends VerticleBase implements Membership.Liste
         }
         liveMembers = membership.members().size();
         held.remove(member.nodeId());
+        Map<String, List<Integer>> ask = keeper == null ? Map.of() : promotionChoices(keeper.table(), member);
+        if (ask.isEmpty()) {
+            forwardRemoved(member);
+            return;
+        }
+        LOG.info(() -> self.nodeId() + " asks " + ask.keySet() + " where their copies stand: " + member.nodeId()
+                + " was primary of " + ask.values().stream().flatMap(List::stream).distinct().count()
+                + " partitions with more than one in-sync backup");
+        askPositions(ask).onComplete(ar -> forwardRemoved(member));
+    }
+
+    private void forwardRemoved(Member member) {
         if (keeperListener != null) {
             keeperListener.memberRemoved(member);
         }
+        positions.clear();
         tick();
+    }
+
+    /**
+     * The partitions {@code dead} was primary of in {@code table} that have a choice of heirs (two or more in-sync
+     * backups live at the same address), by the backups to ask where their copies stand.
+     */
+    private Map<String, List<Integer>> promotionChoices(PartitionTable table, Member dead) {
+        Map<String, List<Integer>> out = new java.util.HashMap<>();
+        if (!dead.equals(table.member(dead.nodeId()))) {
+            return out;
+        }
+        List<Member> live = membership.members();
+        for (int p : table.partitionsOf(dead.nodeId())) {
+            List<Member> heirs = table.inSync(p).stream().filter(live::contains).toList();
+            if (heirs.size() >= 2) {
+                for (Member h : heirs) {
+                    out.computeIfAbsent(h.nodeId(), id -> new ArrayList<>()).add(p);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Asks each member where its copies of the partitions stand; completes when all answered or gave up (bounded). */
+    private Future<Void> askPositions(Map<String, List<Integer>> ask) {
+        List<Future<Void>> asks = new ArrayList<>();
+        ask.forEach((nodeId, partitions) -> {
+            io.amdb.protocol.WireWriter w = new io.amdb.protocol.WireWriter(4 + 4 * partitions.size());
+            w.u32(partitions.size());
+            partitions.forEach(w::u32);
+            asks.add(vertx.eventBus().<Buffer>request(io.amdb.node.replicate.ReplicaEndpoint.positionsAddress(nodeId),
+                    Buffer.buffer(w.toByteArray()), new DeliveryOptions().setSendTimeout(POSITIONS_ASK_MS))
+                    .transform(ar -> {
+                        if (ar.succeeded()) {
+                            readPositions(nodeId, partitions, ar.result().body().getBytes());
+                        } else {
+                            LOG.info(self.nodeId() + " promotes without " + nodeId + "'s positions: "
+                                    + ar.cause().getMessage());
+                        }
+                        return Future.<Void>succeededFuture();
+                    }));
+        });
+        return Future.join(asks).transform(ar -> Future.succeededFuture());
+    }
+
+    private void readPositions(String nodeId, List<Integer> partitions, byte[] body) {
+        io.amdb.protocol.WireReader r = new io.amdb.protocol.WireReader(body, 0, body.length);
+        Map<Integer, io.amdb.node.ring.CopyPosition> at = new java.util.HashMap<>();
+        try {
+            for (int p : partitions) {
+                at.put(p, new io.amdb.node.ring.CopyPosition(r.i64(), r.i64()));
+            }
+            r.expectEnd();
+        } catch (io.amdb.protocol.ProtocolException e) {
+            LOG.warning(self.nodeId() + " ignores " + nodeId + "'s malformed positions: " + e.getMessage());
+            return;
+        }
+        positions.put(nodeId, at);
     }
 
     // ---- The log's events, on Ratis's threads: hop onto this context. ----
@@ -582,6 +657,11 @@ public final class TableService extends VerticleBase implements Membership.Liste
             @Override
             public Map<String, String> racks() {
                 return membership.racks();
+            }
+
+            @Override
+            public Map<String, Map<Integer, io.amdb.node.ring.CopyPosition>> positions() {
+                return positions;
             }
 
             @Override

@@ -49,9 +49,72 @@ public final class ReplicaEndpoint extends VerticleBase {
         return "amdb.replica." + nodeId;
     }
 
+    /** Where the table coordinator asks where this node's copies stand (docs/PEERS.md, "Copy positions"). */
+    public static String positionsAddress(String nodeId) {
+        return "amdb.replica.positions." + nodeId;
+    }
+
     @Override
     public Future<?> start() {
+        vertx.eventBus().<Buffer>consumer(positionsAddress(self.nodeId()), this::positions);
         return vertx.eventBus().<Buffer>consumer(address(self.nodeId()), this::receive).completion();
+    }
+
+    /** Answers {@code u32 n, n x u32 partition} with {@code n x (i64 term, i64 sequence)}, in the order asked. */
+    private void positions(Message<Buffer> message) {
+        PartitionTable current = table.current();
+        int[] asked;
+        try {
+            io.amdb.protocol.WireReader r = new io.amdb.protocol.WireReader(message.body().getBytes(), 0,
+                    message.body().length());
+            asked = new int[r.count(4)];
+            for (int i = 0; i < asked.length; i++) {
+                asked[i] = r.u32();
+                if (current == null || asked[i] < 0 || asked[i] >= current.partitions()) {
+                    throw new ProtocolException(io.amdb.protocol.ErrorCode.MALFORMED_FRAME, "partition "
+                            + (asked[i] & 0xFFFFFFFFL) + (current == null ? " before any table" : " of "
+                            + current.partitions()));
+                }
+            }
+            r.expectEnd();
+        } catch (ProtocolException e) {
+            PeerFailure.MALFORMED.fail(message, "malformed positions request: " + e.getMessage());
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        List<Integer>[] byShard = new List[shards.shards()];
+        for (int p : asked) {
+            int shard = shards.shardOf(p);
+            if (byShard[shard] == null) {
+                byShard[shard] = new ArrayList<>();
+            }
+            byShard[shard].add(p);
+        }
+        List<Future<io.amdb.node.shard.PositionsTask>> parts = new ArrayList<>();
+        for (int shard = 0; shard < byShard.length; shard++) {
+            if (byShard[shard] != null) {
+                int[] ps = byShard[shard].stream().mapToInt(Integer::intValue).toArray();
+                parts.add(shards.send(shard, new io.amdb.node.shard.PositionsTask(ps)));
+            }
+        }
+        Future.all(parts).onComplete(ar -> {
+            if (ar.failed()) {
+                PeerFailure.FAILED.fail(message, "reading positions: " + ar.cause().getMessage());
+                return;
+            }
+            java.util.Map<Integer, long[]> at = new java.util.HashMap<>();
+            for (Future<io.amdb.node.shard.PositionsTask> f : parts) {
+                io.amdb.node.shard.PositionsTask t = f.result();
+                for (int i = 0; i < t.partitions().length; i++) {
+                    at.put(t.partitions()[i], new long[] {t.term(i), t.sequence(i)});
+                }
+            }
+            io.amdb.protocol.WireWriter w = new io.amdb.protocol.WireWriter(16 * asked.length);
+            for (int p : asked) {
+                w.i64(at.get(p)[0]).i64(at.get(p)[1]);
+            }
+            message.reply(Buffer.buffer(w.toByteArray()));
+        });
     }
 
     private void receive(Message<Buffer> message) {

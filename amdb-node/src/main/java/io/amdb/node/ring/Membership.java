@@ -24,6 +24,14 @@ public interface Membership {
         return Map.of();
     }
 
+    /**
+     * Where live members' copies of partitions stand (by node id, then partition), as far as the coordinator asked them
+     * after a primary's death: promotion picks the in-sync backup furthest on. Members or partitions absent: unknown.
+     */
+    default Map<String, Map<Integer, CopyPosition>> positions() {
+        return Map.of();
+    }
+
     /** The rack each live member named (by node id); members that named none are absent. */
     default Map<String, String> racks() {
         return Map.of();

@@ -239,7 +239,7 @@ public final class TableKeeper implements Membership.Listener {
         List<Member> live = membership.members();
         // A leaver that is gone, or back at a new address (restarted), is no longer leaving.
         leaving.removeIf(id -> live.stream().noneMatch(m -> m.equals(table.member(id))));
-        update(planner.plan(table, live, leaving, membership.claims(), membership.racks()));
+        update(planner.plan(table, live, leaving, membership.claims(), membership.racks(), membership.positions()));
     }
 
     private void update(PartitionTable next) {

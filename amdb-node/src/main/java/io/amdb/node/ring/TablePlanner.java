@@ -25,7 +25,8 @@ import java.util.function.IntPredicate;
  * function of the one before it and the new membership, not of the membership alone. The rules, in order:
  * <ol>
  *   <li><b>Death</b>: a member absent from the live set, or present at a new address (a restart), is dead;
- *       the partitions it owned become LOST, never reassigned silently, and migrations to it are dropped.
+ *       each partition it owned goes to its in-sync backup furthest on (see {@link #promotable}), or, with none
+ *       live, becomes LOST, never reassigned silently; migrations to it are dropped.
  *       The table remembers whom each was lost with ({@link PartitionTable#lostFrom}).
  *   <li><b>Return</b>: a LOST partition goes back to the member it was lost with when that member is live
  *       and claims it (a durable node back on its data directory claims what its last table gave it);
@@ -120,9 +121,18 @@ public final class TablePlanner {
      */
     public PartitionTable plan(PartitionTable current, Collection<Member> live, Set<String> leaving,
             Map<String, BitSet> claims, Map<String, String> racks) {
+        return plan(current, live, leaving, claims, racks, Map.of());
+    }
+
+    /**
+     * As {@link #plan(PartitionTable, Collection, Set, Map, Map)}, with where the live members' copies stand
+     * ({@code positions}): Rule Death promotes the in-sync backup furthest on among those known.
+     */
+    public PartitionTable plan(PartitionTable current, Collection<Member> live, Set<String> leaving,
+            Map<String, BitSet> claims, Map<String, String> racks, Map<String, Map<Integer, CopyPosition>> positions) {
         List<Member> members = sortById(live);
         String[] lostFrom = new String[current.partitions()];
-        int[] owners = survivingOwners(current, members, lostFrom);
+        int[] owners = survivingOwners(current, members, lostFrom, positions);
         Set<String> placeable = new HashSet<>(ids(members));
         placeable.removeAll(leaving);
         Set<String> returned = giveBack(owners, lostFrom, members, placeable, claims);
@@ -193,7 +203,7 @@ public final class TablePlanner {
         placeable.removeAll(leaving);
         requireArgument(!placeable.isEmpty(), "every member is leaving: no one can take lost partitions");
         String[] lostFrom = new String[current.partitions()];
-        int[] owners = survivingOwners(current, members, lostFrom);
+        int[] owners = survivingOwners(current, members, lostFrom, Map.of());
         Assignment plan = keep(current, members, owners, placeable);
         for (int p = 0; p < owners.length; p++) {
             if (owners[p] == PartitionTable.LOST && which.test(p)) {
@@ -240,12 +250,13 @@ public final class TablePlanner {
      * Rule 1: current owners as indexes into {@code members}; owners that died become LOST, and
      * {@code lostFrom} (filled in) names whom each LOST partition was lost with, as far as known.
      */
-    private static int[] survivingOwners(PartitionTable current, List<Member> members, String[] lostFrom) {
+    private static int[] survivingOwners(PartitionTable current, List<Member> members, String[] lostFrom,
+            Map<String, Map<Integer, CopyPosition>> positions) {
         int[] owners = new int[current.partitions()];
         for (int p = 0; p < owners.length; p++) {
             Member owner = current.owner(p);
             boolean survives = owner != null && sameIncarnation(current, members, owner.nodeId());
-            Member heir = survives || owner == null ? null : promotable(current, members, p);
+            Member heir = survives || owner == null ? null : promotable(current, members, p, positions);
             Member next = survives ? owner : heir;
             owners[p] = next != null ? Assignment.indexOf(members, next.nodeId()) : PartitionTable.LOST;
             lostFrom[p] = next != null ? null : owner != null ? owner.nodeId() : current.lostFrom(p);
@@ -254,18 +265,28 @@ public final class TablePlanner {
     }
 
     /**
-     * Rule Death, with replicas: the first in-sync backup of the partition that is live at the same address, which
-     * holds every write the dead primary acknowledged; null when there is none.
+     * Rule Death, with replicas: among the in-sync backups of the partition that are live at the same address (each
+     * holds every write the dead primary acknowledged), the one whose copy is furthest on by {@code positions} (its
+     * term, then its sequence; unknown counts as behind every known), the first listed among equals; null when
+     * there is none. The furthest holds the most of the writes that were never acknowledged, so the new primary's
+     * sealing takes back the least.
      */
-    private static Member promotable(PartitionTable current, List<Member> members, int partition) {
+    private static Member promotable(PartitionTable current, List<Member> members, int partition,
+            Map<String, Map<Integer, CopyPosition>> positions) {
         ReplicaSets sets = current.replicaSets();
+        Member best = null;
+        CopyPosition bestAt = null;
         for (int pos = 0; pos < sets.backupCount(partition); pos++) {
             Member b = current.members().get(sets.backup(partition, pos));
             if (sets.inSync(partition, pos) && sameIncarnation(current, members, b.nodeId())) {
-                return b;
+                CopyPosition at = positions.getOrDefault(b.nodeId(), Map.of()).get(partition);
+                if (best == null || at != null && (bestAt == null || at.compareTo(bestAt) > 0)) {
+                    best = b;
+                    bestAt = at;
+                }
             }
         }
-        return null;
+        return best;
     }
 
     /** Placeable members that are not in {@code current} at the same address. */

@@ -145,6 +145,53 @@ class BackupPlanTest {
         }
     }
 
+    /**
+     * R = 3: a dead primary's partition goes to the in-sync backup whose copy is furthest on (a later term, else a
+     * higher sequence), the first listed among equals or when positions are unknown, and never to a backup that is
+     * not in sync, however far on.
+     */
+    @Test
+    void plan_primaryDiesWithTwoInSyncBackups_theOneFurthestOnIsPromoted() {
+        List<Member> four = members(4);
+        PartitionTable synced = allInSync(PLANNER.initial(P, four, rf(3)));
+        String dead = four.get(0).nodeId();
+        int[] mine = synced.partitionsOf(dead);
+        Map<String, Map<Integer, CopyPosition>> positions = new java.util.HashMap<>();
+        for (int i = 0; i < mine.length; i++) {
+            int p = mine[i];
+            String first = synced.backups(p).get(0).nodeId();
+            String second = synced.backups(p).get(1).nodeId();
+            switch (i % 4) {
+                case 0 -> { // the second holds more of the same term
+                    positions.computeIfAbsent(first, x -> new java.util.HashMap<>()).put(p, new CopyPosition(1, 10));
+                    positions.computeIfAbsent(second, x -> new java.util.HashMap<>()).put(p, new CopyPosition(1, 11));
+                }
+                case 1 -> { // the second follows a later term, at a lower sequence
+                    positions.computeIfAbsent(first, x -> new java.util.HashMap<>()).put(p, new CopyPosition(1, 50));
+                    positions.computeIfAbsent(second, x -> new java.util.HashMap<>()).put(p, new CopyPosition(2, 40));
+                }
+                case 2 -> { // equal: the first listed
+                    positions.computeIfAbsent(first, x -> new java.util.HashMap<>()).put(p, new CopyPosition(1, 10));
+                    positions.computeIfAbsent(second, x -> new java.util.HashMap<>()).put(p, new CopyPosition(1, 10));
+                }
+                default -> // only the second known: the known one
+                    positions.computeIfAbsent(second, x -> new java.util.HashMap<>()).put(p, new CopyPosition(0, 0));
+            }
+        }
+        PartitionTable after = PLANNER.plan(synced, without(four, dead), Set.of(), Map.of(), Map.of(), positions);
+        assertEquals(0, after.lostPartitions());
+        for (int i = 0; i < mine.length; i++) {
+            int p = mine[i];
+            Member expected = synced.backups(p).get(i % 4 == 2 ? 0 : 1);
+            assertEquals(expected, after.owner(p), "partition " + p + ", case " + i % 4);
+            assertEquals(after.epoch(), after.term(p));
+        }
+        PartitionTable unknown = PLANNER.plan(synced, without(four, dead), Set.of());
+        for (int p : mine) {
+            assertEquals(synced.backups(p).get(0), unknown.owner(p), "positions unknown: the first listed");
+        }
+    }
+
     @Test
     void plan_primaryDiesWithoutAnInSyncBackup_lostAndNoBackups() {
         List<Member> three = members(3);
