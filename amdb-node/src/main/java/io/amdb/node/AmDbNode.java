@@ -469,6 +469,11 @@ public final class AmDbNode {
         return done.future();
     }
 
+    /** Calls {@code listener} with every table this node installs from now on, on the installing thread. */
+    public void observeTables(Consumer<PartitionTable> listener) {
+        table.addListener(listener);
+    }
+
     /** Sets (or clears, with null) the observer every shard reports client writes to. */
     public void observeWrites(WriteObserver observer) {
         for (ShardVerticle shard : shardVerticles) {

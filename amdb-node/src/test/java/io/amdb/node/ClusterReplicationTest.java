@@ -164,6 +164,86 @@ class ClusterReplicationTest {
         }
     }
 
+    /**
+     * R = 2 on three nodes; one leaves gracefully under writes. Its partitions move to the other two: those whose
+     * target is their in-sync backup are handed over without a copy (the partition trace says so), the others by a
+     * copy. In every table the coordinator installs, every partition keeps two copies in sync: no move lowers the
+     * in-sync count. No acknowledged write is lost.
+     */
+    @Test
+    void aNodeLeavesUnderWrites_movesToInSyncBackupsCopyNothing_noTableLowersTheInSyncCount() throws Exception {
+        long seed = TestSeed.get();
+        java.util.logging.Logger trace = java.util.logging.Logger.getLogger(PartitionTrace.NAME);
+        java.util.logging.Level traceLevel = trace.getLevel();
+        AtomicLong transfers = new AtomicLong();
+        java.util.Queue<String> traced = new java.util.concurrent.ConcurrentLinkedQueue<>(); // for a failure's message
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                String m = String.valueOf(r.getMessage());
+                if (m.contains("fenced for a move to its backup")) {
+                    transfers.incrementAndGet();
+                }
+                traced.add(Thread.currentThread().getName() + " " + m);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (AmDbCluster cluster = AmDbCluster.start(3, TestNodes.config()
+                .withReplication(new ReplicationConfig(2, 1, "")))) {
+            cluster.awaitBalanced(Duration.ofSeconds(WAIT_S));
+            AckedWrites model = new AckedWrites(KEYS);
+            assertTrue(cluster.batchPut(model.items(0, KEYS)).success());
+            awaitTable(cluster, t -> t.underReplicated() == 0 && t.migrations().isEmpty());
+            List<String> lowered = java.util.Collections.synchronizedList(new ArrayList<>());
+            AmDbNode watcher = cluster.nodes().get(0);
+            watcher.observeTables(t -> {
+                for (int p = 0; p < t.partitions() && lowered.size() < 10; p++) {
+                    if (t.inSync(p).size() < Math.min(2, t.members().size())) {
+                        lowered.add("epoch " + t.epoch() + " partition " + p + " in sync " + t.inSync(p)
+                                + " backups " + t.backups(p) + " migration " + t.migration(p) + " members "
+                                + t.members().size());
+                    }
+                }
+            });
+            trace.setLevel(java.util.logging.Level.FINE);
+            trace.addHandler(handler);
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong batches = new AtomicLong();
+            Thread writer = new Thread(() -> write(cluster, watcher, model, new SplittableRandom(seed), stop, batches));
+            writer.start();
+            try {
+                awaitBatches(batches, 20);
+                cluster.removeNode(cluster.nodes().get(2).config().nodeId());
+                awaitTable(cluster, t -> t.members().size() == 2 && t.migrations().isEmpty() && t.underReplicated() == 0);
+                awaitBatches(batches, batches.get() + 20);
+            } finally {
+                stop.set(true);
+                writer.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+                trace.removeHandler(handler);
+                trace.setLevel(traceLevel);
+            }
+            if (!lowered.isEmpty()) {
+                String first = "partition " + lowered.get(0).split(" ")[3] + ":";
+                fail("tables in which a partition had fewer copies in sync: " + lowered + "\ntrace of the first:\n"
+                        + traced.stream().filter(l -> l.contains(first)).collect(Collectors.joining("\n")));
+            }
+            assertTrue(transfers.get() > 0, "no partition moved to its in-sync backup");
+            List<byte[]> values = getAllOnceServed(cluster, model.keys());
+            for (int k = 0; k < KEYS; k++) {
+                model.check(k, values.get(k), "after the leave");
+            }
+            System.out.printf("ClusterReplicationTest leave seed %d: %d batches, %d keys unsure, %d moves to in-sync "
+                    + "backups%n", seed, batches.get(), model.unsureCount(), transfers.get());
+        }
+    }
+
     /** Asks {@code node} where its copy of the partition stands: [term, sequence]. */
     private static List<Long> positionOf(AmDbNode node, int partition) throws Exception {
         io.amdb.protocol.WireWriter w = new io.amdb.protocol.WireWriter(8);

@@ -282,7 +282,10 @@ public final class PartitionTable {
 
     /**
      * The fenced cutover of one migration: returns the table at {@code epoch + 1} in which the target owns
-     * the partition and the migration is gone. Called by the coordinator once the target holds the data.
+     * the partition and the migration is gone. Called by the coordinator once the target holds the data. With
+     * replication (R &gt; 1) the old owner becomes an in-sync backup of the new one, listed last: it holds every
+     * write up to the cutover (it fenced the partition and kept its copy), so the move never lowers the partition's
+     * in-sync count; the backups are planned again after (the old owner may go once the planned ones are in sync).
      *
      * @throws IllegalArgumentException if no migration of this partition is in flight
      */
@@ -298,13 +301,22 @@ public final class PartitionTable {
         int[] backups = new int[replicaSets.backupCount(partition)];
         int kept = 0;
         int inSync = 0;
+        int from = owners[partition];
+        boolean fromListed = false;
         for (int i = 0; i < backups.length; i++) { // the new primary is no longer one of its backups
             if (replicaSets.backup(partition, i) != to) {
                 inSync |= replicaSets.inSync(partition, i) ? 1 << kept : 0;
+                fromListed |= replicaSets.backup(partition, i) == from;
                 backups[kept++] = replicaSets.backup(partition, i);
             }
         }
-        sets.backups(partition, Arrays.copyOf(backups, kept), inSync);
+        backups = Arrays.copyOf(backups, kept);
+        if (replicaSets.factor() > 1 && from != LOST && from != to && !fromListed && kept < ReplicaSets.MAX_BACKUPS) {
+            backups = Arrays.copyOf(backups, kept + 1);
+            backups[kept] = from;
+            inSync |= 1 << kept;
+        }
+        sets.backups(partition, backups, inSync);
         return new PartitionTable(epoch + 1, partitions(), members, next, rest, lostFrom, sets.build());
     }
 

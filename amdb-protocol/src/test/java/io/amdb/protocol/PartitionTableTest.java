@@ -82,8 +82,9 @@ class PartitionTableTest {
         assertArrayEquals(new int[] {0}, t.backupPartitionsOf("c"));
     }
 
+    /** The target leaves the backups; the old owner, which fenced and kept its copy, is listed last, in sync. */
     @Test
-    void completeMigration_toABackup_backupBecomesPrimaryWithNewTerm() {
+    void completeMigration_toABackup_backupBecomesPrimaryWithNewTerm_oldOwnerAnInSyncBackup() {
         PartitionTable t = new PartitionTable(4, 2, List.of(A, B, C), new int[] {0, 1},
                 List.of(new Migration(0, "a", "c")), null,
                 new ReplicaSets.Builder(3, 1, 2, 3).term(0, 2).term(1, 3).backups(0, new int[] {1, 2}, 0b10).build());
@@ -91,8 +92,17 @@ class PartitionTableTest {
         assertEquals(C, next.owner(0));
         assertEquals(5, next.term(0));
         assertEquals(3, next.term(1));
-        assertEquals(List.of(B), next.backups(0));
-        assertEquals(List.of(C), next.inSync(0));
+        assertEquals(List.of(B, A), next.backups(0));
+        assertEquals(List.of(C, A), next.inSync(0));
+    }
+
+    /** Without replication (R = 1) the old owner is no backup after a cutover: it drops its copy. */
+    @Test
+    void completeMigration_withoutReplication_oldOwnerNotListed() {
+        PartitionTable t = new PartitionTable(4, 2, List.of(A, B), new int[] {0, 1}, List.of(new Migration(0, "a", "b")));
+        PartitionTable next = t.completeMigration(0);
+        assertEquals(B, next.owner(0));
+        assertEquals(List.of(), next.backups(0));
     }
 
     @Test

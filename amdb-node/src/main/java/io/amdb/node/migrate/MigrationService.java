@@ -115,6 +115,10 @@ public final class MigrationService extends VerticleBase {
         return stats;
     }
 
+    Member self() {
+        return self;
+    }
+
     io.vertx.core.Vertx vertx() {
         return vertx;
     }

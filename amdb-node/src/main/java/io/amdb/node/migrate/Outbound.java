@@ -18,8 +18,13 @@ import java.util.logging.Logger;
  * <li><b>fence</b>: the shard refuses the partition's requests from now on (they wait, see
  *     {@code NodeTable}) and hands over the last changes, sent as the final chunk;</li>
  * <li><b>cutover</b>: the coordinator publishes the next epoch with the target as owner;</li>
- * <li><b>end</b>: once this node holds that table, the shard drops its copy.</li>
+ * <li><b>end</b>: once this node holds that table, the shard drops its copy, unless the table lists this node as a
+ *     backup of the partition (the cutover lists the old owner in sync): then it keeps it, and follows the new
+ *     primary's stream.</li>
  * </ol>
+ * A move to one of the partition's in-sync backups (<b>transfer</b>) copies nothing: that backup holds the partition
+ * already. The shard fences the partition and waits until the backup's stream confirms every change made here,
+ * then the cutover follows as above; the partition keeps all its in-sync copies throughout.
  * Any failure before the cutover, or a replan that no longer wants this move, aborts: the shard serves the
  * partition again with nothing lost (the target's partial copy is dropped when its table says so).
  */
@@ -60,7 +65,33 @@ final class Outbound {
     }
 
     void start() {
-        copyNext();
+        PartitionTable t = service.table();
+        boolean toInSyncBackup = t != null && t.owner(migration.partition()) != null
+                && t.inSync(migration.partition()).stream().skip(1).anyMatch(m -> m.nodeId().equals(migration.toNode()));
+        if (toInSyncBackup) {
+            transfer();
+        } else {
+            copyNext();
+        }
+    }
+
+    /** A move to an in-sync backup: fence, wait for the backup to hold everything, then cut over. */
+    private void transfer() {
+        if (cancelled) {
+            end(false, "replanned");
+            return;
+        }
+        state = State.FENCED;
+        HandoffTask task = HandoffTask.transfer(migration.partition(), migration.toNode());
+        service.shards().send(shard, task).onComplete(ar -> {
+            if (ar.failed()) {
+                end(false, "fence failed: " + ar.cause().getMessage());
+            } else if (!task.held()) {
+                end(false, "the backup " + migration.toNode() + " did not confirm every change in time");
+            } else {
+                cutover();
+            }
+        });
     }
 
     /** A newer table: finishes once it names the target; before the fence, notes a replan that dropped this move. */
@@ -179,7 +210,9 @@ final class Outbound {
         if (why != null) {
             LOG.log(Level.INFO, "migration {0} aborted: {1}", new Object[] {migration, why});
         }
-        service.shards().send(shard, HandoffTask.end(migration.partition(), handedOff))
+        PartitionTable t = service.table();
+        boolean backupNow = t != null && t.backups(migration.partition()).contains(service.self());
+        service.shards().send(shard, HandoffTask.end(migration.partition(), handedOff && !backupNow))
                 .onComplete(ar -> service.ended(this, handedOff));
     }
 }

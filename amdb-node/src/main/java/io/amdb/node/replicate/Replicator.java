@@ -179,6 +179,10 @@ public final class Replicator implements ShardReplication {
 
     private record Waiter(List<Need> needs, Runnable done, IntConsumer unknown, long since) {}
 
+    /** A partition's move to one of its in-sync backups waiting for that backup to hold {@code version}. */
+    private record Hold(int partition, long term, Follower follower, long version, Runnable done, Runnable failed,
+            long since) {}
+
     /** A backup out of the in-sync set this long is reported (and again after as long) with where it stands. */
     static final long SLOW_CATCH_UP_NANOS = 30_000_000_000L;
 
@@ -201,9 +205,11 @@ public final class Replicator implements ShardReplication {
     private long lastHeartbeat;
     private final Primary[] primaries;
     private final boolean[] handedOver; // no longer primary here: a migration took every write to its target
+    private final io.amdb.protocol.Member[] movingFrom; // the source of a move of the partition here, as last installed
     private final Map<String, Link> links = new HashMap<>();
     private final Set<Follower> unsettled = new LinkedHashSet<>(); // followers flush() must move on
     private final List<Waiter> waiters = new ArrayList<>();
+    private final List<Hold> holds = new ArrayList<>();
     private final List<InSyncChange> asks = new ArrayList<>(); // in-sync changes gathered by this turn's flush
     private final List<Follower> askedFor = new ArrayList<>(); // whose each of them is
     private Roles roles;
@@ -232,6 +238,7 @@ public final class Replicator implements ShardReplication {
         this.rolesCache = rolesCache;
         this.primaries = new Primary[store.partitions()];
         this.handedOver = new boolean[store.partitions()];
+        this.movingFrom = new io.amdb.protocol.Member[store.partitions()];
     }
 
     /**
@@ -264,13 +271,19 @@ public final class Replicator implements ShardReplication {
         }
         for (int p = 0; p < primaries.length; p++) {
             Primary was = primaries[p];
+            io.amdb.protocol.Member movedFrom = movingFrom[p];
+            io.amdb.protocol.Migration move = table.migration(p);
+            movingFrom[p] = move != null && move.toNode().equals(self) ? table.member(move.fromNode()) : null;
             if (!next.isPrimary(p) || !ownsPartition.test(p)) { // another shard's partition is that shard's to stream
                 if (was != null) {
                     was.followers.values().forEach(unsettled::remove);
                     primaries[p] = null;
                     io.amdb.protocol.Member owner = table.owner(p);
-                    // Moved by a migration (its target is never a backup): the target has every write applied here.
-                    handedOver[p] = store.handedOver(p) && owner != null && !was.followers.containsKey(owner.nodeId());
+                    // Moved by a migration: the target has every write applied here, from the migration's last chunk,
+                    // or, a backup the partition moved to, as its stream confirmed (the move waited for that).
+                    Follower heir = owner == null ? null : was.followers.get(owner.nodeId());
+                    handedOver[p] = store.handedOver(p) && owner != null
+                            && (heir == null || heir.confirmed >= store.sequence(p));
                     int q = p;
                     PartitionTrace.log(p, () -> "no longer primary (term " + was.term + "), epoch " + next.epoch()
                             + " names " + (owner == null ? "nobody" : owner.nodeId()) + (handedOver[q] ? ", handed over" : ""));
@@ -285,7 +298,9 @@ public final class Replicator implements ShardReplication {
                 }
                 // A backup promoted (its copy follows the old primary's stream) waits out that primary's lease; a
                 // migration's target does not: the old primary stopped serving when it fenced the partition.
-                long from = store.followedTerm(p) >= 0 ? grants.servesFrom(p) : 0;
+                // So does a backup the partition moved to: its source, still a member, fenced it before the cutover.
+                boolean movedHere = movedFrom != null && movedFrom.equals(table.member(movedFrom.nodeId()));
+                long from = store.followedTerm(p) >= 0 && !movedHere ? grants.servesFrom(p) : 0;
                 boolean waits = from != 0 && from - clock.getAsLong() > 0;
                 now = primaries[p] = new Primary(next.term(p), store.sequence(p), store.followedTerm(p), waits ? from : 0);
                 long wait = waits ? (from - clock.getAsLong()) / 1_000_000 : 0;
@@ -471,6 +486,44 @@ public final class Replicator implements ShardReplication {
         return true;
     }
 
+    /**
+     * Runs {@code done} once the backup {@code node}, in the partition's in-sync set, holds every change of it this
+     * shard made so far; {@code failed} instead when it is not such a backup here, stops being one, this shard's
+     * primacy of the partition ends, or after {@link #MAX_WAIT_NANOS}. For a partition's move to that backup: the
+     * source fenced it, and may hand it over once the backup has everything.
+     */
+    @Override
+    public void whenHeldBy(int partition, String node, Runnable done, Runnable failed) {
+        Primary pr = primaries[partition];
+        Follower f = pr == null ? null : pr.followers.get(node);
+        if (f == null || !f.inSync) {
+            failed.run();
+            return;
+        }
+        Hold h = new Hold(partition, pr.term, f, store.sequence(partition), done, failed, clock.getAsLong());
+        if (!settle(h)) {
+            holds.add(h);
+        }
+    }
+
+    private boolean settle(Hold h) {
+        Primary pr = primaries[h.partition()];
+        Follower f = pr == null || pr.term != h.term() ? null : pr.followers.get(h.follower().node);
+        if (f != h.follower() || !f.inSync || clock.getAsLong() - h.since() > MAX_WAIT_NANOS) {
+            PartitionTrace.log(h.partition(), () -> "a move to " + h.follower().node + " gives up waiting for it to hold "
+                    + "sequence " + h.version());
+            h.failed().run();
+            return true;
+        }
+        if (f.confirmed >= h.version()) {
+            PartitionTrace.log(h.partition(), () -> "backup " + f.node + " holds sequence " + h.version() + ": the move "
+                    + "to it may cut over");
+            h.done().run();
+            return true;
+        }
+        return false;
+    }
+
     /** The shard stops: every request still waiting ends with an unknown outcome (it must not hang). */
     @Override
     public void close() {
@@ -479,9 +532,21 @@ public final class Replicator implements ShardReplication {
         for (Waiter w : all) {
             w.unknown().accept(w.needs().get(0).partition());
         }
+        List<Hold> moves = new ArrayList<>(holds);
+        holds.clear();
+        moves.forEach(h -> h.failed().run());
     }
 
     private void checkWaiters() {
+        if (!holds.isEmpty()) {
+            List<Hold> all = new ArrayList<>(holds);
+            holds.clear();
+            for (Hold h : all) {
+                if (!settle(h)) {
+                    holds.add(h);
+                }
+            }
+        }
         if (waiters.isEmpty()) {
             return;
         }
@@ -555,10 +620,25 @@ public final class Replicator implements ShardReplication {
             f.stream = l.stream;
             f.chunkInFlight = false;
             if (f.inSync) { // it should continue this primary's history: ask
+                long at = store.sequence(p);
                 if (f.sealFrom >= 0) {
                     seal(pr, f, l);
+                    StreamFormat.start(l.building, p, pr.term, pr.termStart, at);
+                } else if (at > pr.termStart && store.recent() != null && store.recent().covers(p, pr.termStart, at)) {
+                    // This term wrote before the backup was asked (a moved partition serves at once): ask it at the
+                    // term's start, then send what the term wrote since, from recent history.
+                    StreamFormat.start(l.building, p, pr.term, pr.termStart, pr.termStart);
+                    store.recent().forEach(p, pr.termStart, at, (key, value, version) -> {
+                        StreamFormat.change(l.building, p, pr.term);
+                        if (value == null) {
+                            Changes.delete(l.building, key, version);
+                        } else {
+                            Changes.put(l.building, key, value, version);
+                        }
+                    });
+                } else {
+                    StreamFormat.start(l.building, p, pr.term, pr.termStart, at);
                 }
-                StreamFormat.start(l.building, p, pr.term, pr.termStart, store.sequence(p));
                 f.state = State.PROBING;
             } else {
                 PartitionTrace.log(p, () -> "resets " + f.node + " at term " + pr.term + ", sequence " + store.sequence(p));

@@ -30,8 +30,10 @@ import java.util.Set;
  *       planned ones while it is in sync and some planned backup is not, so moving a copy never lowers the
  *       in-sync count; then it goes. Backups of dead members go at once.
  * </ol>
- * The member a partition's migration goes to is never its backup: the migration gives it its copy. When no member
- * is placeable (every member leaving), the surviving backups stay as they are.
+ * The member a partition's migration goes to is no planned backup: the migration gives it its copy. If it is an
+ * in-sync backup already, it stays listed (in sync, after the planned ones) until the cutover: the move then hands
+ * the partition over without copying it ({@code migrate/Outbound}). When no member is placeable (every member
+ * leaving), the surviving backups stay as they are.
  */
 final class BackupPlan {
     private final PartitionTable current;
@@ -259,9 +261,13 @@ final class BackupPlan {
         int old = current.replicaSets().backupCount(p);
         for (int pos = 0; pos < old && backups.size() < ReplicaSets.MAX_BACKUPS; pos++) {
             int m = survivor(p, pos);
-            // The member a migration brings the partition to takes a copy by the migration, not as a backup.
+            // The member a migration brings the partition to takes a copy by the migration, not as a backup; unless
+            // it is an in-sync backup already: then the move hands the partition over without a copy, and it stays
+            // listed in sync until the cutover makes it the primary.
+            boolean transferTarget = m >= 0 && m == plannedOwner && m != owner && current.replicaSets().inSync(p, pos);
             boolean outgoing = m >= 0 && m != owner && m != plannedOwner && !backups.contains(m);
-            if (outgoing && (ring == null || !allInSync && current.replicaSets().inSync(p, pos))) {
+            if (transferTarget && !backups.contains(m)
+                    || outgoing && (ring == null || !allInSync && current.replicaSets().inSync(p, pos))) {
                 mask |= current.replicaSets().inSync(p, pos) ? 1 << backups.size() : 0;
                 backups.add(m);
             }

@@ -27,6 +27,12 @@ public interface ShardReplication extends Journal {
      */
     void whenReplicated(int[] partitions, Runnable done, IntConsumer unknown);
 
+    /**
+     * Runs {@code done} once the partition's in-sync backup {@code node} holds every change of it made so far, or
+     * {@code failed} when it cannot (see the implementation).
+     */
+    void whenHeldBy(int partition, String node, Runnable done, Runnable failed);
+
     /** The shard stops: requests still waiting end with an unknown outcome. */
     void close();
 

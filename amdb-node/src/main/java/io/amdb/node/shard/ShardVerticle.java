@@ -228,6 +228,22 @@ public final class ShardVerticle extends VerticleBase {
     private void answer(Message<ShardTask> message, boolean waitForLog) {
         ShardTask task = message.body();
         boolean waitForCopies = replication != null && task instanceof PointBatch;
+        HandoffTask fence = task instanceof HandoffTask h && h.fences() ? h : null;
+        if (fence != null && replication != null) {
+            // A fenced partition hands over once its in-sync backups hold every change made here, so that each
+            // continues the new primary's history as it is (and, for a move to one of them, that one has it all).
+            Runnable reply = () -> message.reply(task, LocalCodec.DELIVERY);
+            Runnable backups = () -> replication.whenReplicated(new int[] {fence.partition()}, reply, p -> reply.run());
+            if (fence.transferTarget() == null) {
+                backups.run();
+            } else {
+                replication.whenHeldBy(fence.partition(), fence.transferTarget(), () -> {
+                    fence.setHeld(true);
+                    backups.run();
+                }, reply);
+            }
+            return;
+        }
         int[] waits = {(waitForLog ? 1 : 0) + (waitForCopies ? 1 : 0)};
         Runnable one = () -> {
             if (--waits[0] == 0) {

@@ -139,28 +139,40 @@ public final class RecentChanges {
      * {@link Changes} format, oldest first; returns how many. Requires {@link #covers}.
      */
     public int write(int partition, long after, long through, WireWriter out) {
+        int[] n = {0};
+        forEach(partition, after, through, (key, value, version) -> {
+            if (value == null) {
+                Changes.delete(out, key, version);
+            } else {
+                Changes.put(out, key, value, version);
+            }
+            n[0]++;
+        });
+        return n[0];
+    }
+
+    /** What {@link #forEach} calls with each change, oldest first ({@code value} null: a delete). */
+    public interface Visitor {
+        void change(byte[] key, byte[] value, long version);
+    }
+
+    /** Calls {@code visitor} with the partition's changes with a version in {@code (after, through]}; requires {@link #covers}. */
+    public void forEach(int partition, long after, long through, Visitor visitor) {
         if (!covers(partition, after, through)) {
             throw new IllegalStateException("partition " + partition + " keeps no history for (" + after + ", "
                     + through + "]");
         }
-        int n = 0;
         if (after == through) {
-            return n;
+            return;
         }
         for (Change c : partitions[partition]) {
             if (c.version > through) {
                 break;
             }
             if (c.version > after) {
-                if (c.value == null) {
-                    Changes.delete(out, c.key, c.version);
-                } else {
-                    Changes.put(out, c.key, c.value, c.version);
-                }
-                n++;
+                visitor.change(c.key, c.value, c.version);
             }
         }
-        return n;
     }
 
     /** Bytes kept (as counted against the bound). */

@@ -403,6 +403,20 @@ public final class ShardStore {
     }
 
     /**
+     * Fences the partition for a move to one of its in-sync backups, which holds it already (its requests are refused
+     * from now on): nothing is copied; the move cuts over once that backup's stream confirms every change.
+     */
+    public void fenceForTransfer(int partition) {
+        if (handoffs == null) {
+            handoffs = new Handoff[lists.length];
+        }
+        Handoff h = new Handoff();
+        h.advance(null, true);
+        h.fence();
+        handoffs[checkPartition(partition)] = h;
+    }
+
+    /**
      * Ends the partition's migration: unfenced and serving again (aborted), or dropped and marked
      * {@link Handoff#gone()} (handed off), so late requests routed with an older table are refused. Does nothing, and
      * returns false, when the migration already ended here: the partition was {@link #reclaim reclaimed} since (its

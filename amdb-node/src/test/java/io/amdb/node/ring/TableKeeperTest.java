@@ -120,6 +120,13 @@ class TableKeeperTest {
         return keeper;
     }
 
+    /** A partition whose backup is not in sync (one that did not move: a cutover lists the old owner in sync). */
+    private static int outOfSync(PartitionTable t) {
+        return java.util.stream.IntStream.range(0, t.partitions())
+                .filter(p -> !t.backups(p).isEmpty() && !t.inSync(p).contains(t.backups(p).get(0)))
+                .findFirst().orElseThrow();
+    }
+
     private static InSyncChange change(PartitionTable t, int p, boolean add, long askedAt) {
         return new InSyncChange(p, t.term(p), t.backups(p).get(0).nodeId(), add, askedAt);
     }
@@ -133,24 +140,25 @@ class TableKeeperTest {
     void inSync_addAskedBeforeARemoval_refused_laterAddTaken() {
         TableKeeper keeper = settledPair(new FakeMembership(member("a", 1)));
         PartitionTable t = keeper.table();
-        String primary = t.owner(0).nodeId();
+        int p = outOfSync(t);
+        String primary = t.owner(p).nodeId();
         long asked = t.epoch();
-        InSyncAnswer out = keeper.changeInSync(primary, List.of(change(t, 0, false, asked)));
+        InSyncAnswer out = keeper.changeInSync(primary, List.of(change(t, p, false, asked)));
         assertEquals(List.of(TableKeeper.IN_SYNC_ALREADY), out.outcomes(), "the backup was not in sync");
         assertEquals(asked + 1, out.epoch(), "a table is published even so");
         assertEquals(out.epoch(), keeper.table().epoch());
 
-        InSyncAnswer late = keeper.changeInSync(primary, List.of(change(t, 0, true, asked)));
+        InSyncAnswer late = keeper.changeInSync(primary, List.of(change(t, p, true, asked)));
         assertEquals(List.of(TableKeeper.IN_SYNC_REFUSED), late.outcomes(), "the add asked before the removal");
-        assertFalse(keeper.table().inSync(0).contains(t.backups(0).get(0)));
+        assertFalse(keeper.table().inSync(p).contains(t.backups(p).get(0)));
 
         PartitionTable now = keeper.table();
-        InSyncAnswer again = keeper.changeInSync(primary, List.of(change(now, 0, true, now.epoch())));
+        InSyncAnswer again = keeper.changeInSync(primary, List.of(change(now, p, true, now.epoch())));
         assertEquals(List.of(TableKeeper.IN_SYNC_ACCEPTED), again.outcomes());
         assertEquals(keeper.table().epoch(), again.epoch());
-        assertTrue(keeper.table().inSync(0).contains(now.backups(0).get(0)));
+        assertTrue(keeper.table().inSync(p).contains(now.backups(p).get(0)));
         assertEquals(List.of(TableKeeper.IN_SYNC_ALREADY),
-                keeper.changeInSync(primary, List.of(change(now, 0, true, now.epoch()))).outcomes());
+                keeper.changeInSync(primary, List.of(change(now, p, true, now.epoch()))).outcomes());
     }
 
     /** A backup listed again (gone and back) may be copied afresh: adds asked for its earlier listing are refused. */
@@ -192,11 +200,12 @@ class TableKeeperTest {
         FakeMembership membership = new FakeMembership(member("a", 1), member("b", 2));
         TableKeeper keeper = TableKeeper.resume(PLANNER, membership, t, x -> { });
         PartitionTable now = keeper.table();
-        String primary = now.owner(0).nodeId();
+        int p = outOfSync(now);
+        String primary = now.owner(p).nodeId();
         assertEquals(List.of(TableKeeper.IN_SYNC_REFUSED),
-                keeper.changeInSync(primary, List.of(change(now, 0, true, t.epoch() - 1))).outcomes());
+                keeper.changeInSync(primary, List.of(change(now, p, true, t.epoch() - 1))).outcomes());
         assertEquals(List.of(TableKeeper.IN_SYNC_ACCEPTED),
-                keeper.changeInSync(primary, List.of(change(now, 0, true, now.epoch()))).outcomes());
+                keeper.changeInSync(primary, List.of(change(now, p, true, now.epoch()))).outcomes());
     }
 
     /** A keeper that takes over does not know since when a listed move was planned: it counts from its table. */
