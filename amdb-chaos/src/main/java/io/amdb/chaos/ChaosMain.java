@@ -143,6 +143,8 @@ public final class ChaosMain implements Callable<Integer> {
     }
 
     /** A failed check quotes the partition trace of this many of its keys, this many lines per node process. */
+    /** Operations of a failed key listed in the report, the latest ones. */
+    private static final int MAX_OPS_LISTED = 300;
     private static final int MAX_KEYS_TRACED = 3;
     private static final int TRACE_LINES_PER_PROCESS = 80;
 
@@ -221,6 +223,11 @@ public final class ChaosMain implements Callable<Integer> {
         Partitioner partitioner = new Partitioner(Partitioner.DEFAULT_PARTITIONS);
         for (String key : failed.stream().limit(MAX_KEYS_TRACED).toList()) {
             int partition = partitioner.partition(Workload.bytes(key));
+            List<Op> ops = history.stream().filter(op -> op.key().equals(key))
+                    .sorted(java.util.Comparator.comparingLong(Op::invokeNanos)).toList();
+            out.println("chaos: key " + key + ": its " + ops.size() + " operations by invocation"
+                    + (ops.size() > MAX_OPS_LISTED ? ", the last " + MAX_OPS_LISTED : "") + ":");
+            ops.subList(Math.max(0, ops.size() - MAX_OPS_LISTED), ops.size()).forEach(op -> out.println("  " + op));
             out.println("chaos: key " + key + " is in partition " + partition + "; what the nodes did with it:");
             set.trace(partition, TRACE_LINES_PER_PROCESS).forEach(line -> out.println("  " + line));
         }
