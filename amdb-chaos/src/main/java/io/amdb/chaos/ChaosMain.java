@@ -143,10 +143,10 @@ public final class ChaosMain implements Callable<Integer> {
     }
 
     /** A failed check quotes the partition trace of this many of its keys, this many lines per node process. */
-    /** Operations of a failed key listed in the report, the latest ones. */
-    private static final int MAX_OPS_LISTED = 300;
     private static final int MAX_KEYS_TRACED = 3;
     private static final int TRACE_LINES_PER_PROCESS = 80;
+    /** Operations of a failed key listed in the report, the latest ones. */
+    private static final int MAX_OPS_LISTED = 300;
 
     private boolean run(NodeSet set, long runSeed) throws Exception {
         for (int i = 0; i < nodes; i++) {
