@@ -156,13 +156,16 @@ public final class AmDbMain implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(node, stopped), "amdb-shutdown"));
         String where = config.host() + ":" + node.port();
-        System.out.printf("AmDb %s node %s ready on %s (jdbc:amdb://%s)%s, %d shards, %d partitions, %s%s%n",
-                Version.VERSION, node.config().nodeId(), where, where,
+        // Formatted first and written in one piece: printf writes each piece on its own, and a log line written to
+        // the same file (stderr, when both are redirected there) could land inside this one.
+        System.out.println(String.format(
+                "AmDb %s node %s ready on %s (jdbc:amdb://%s)%s, %d shards, %d partitions, %s%s", Version.VERSION,
+                node.config().nodeId(), where, where,
                 node.httpPort() < 0 ? "" : ", console http://" + config.host() + ":" + node.httpPort() + "/",
                 config.shards(), config.partitions(), storageLine(node) + ", " + replicationLine(node.table()),
                 config.clustered() ? ", cluster " + config.clusterName() + " (members=" + node.table().members().size()
                         + ", table epoch " + node.table().epoch() + ", " + consensusLine(node.table().members().size())
-                        + ")" : "");
+                        + ")" : ""));
         System.out.flush();
         stopped.await();
         return 0;

@@ -418,8 +418,9 @@ public final class Replicator implements ShardReplication {
 
     /**
      * Runs {@code done} once every in-sync backup of the given partitions holds every change of them this shard
-     * made so far, or {@code unknown} with a partition whose primary changed first (then {@code done} never runs).
-     * Partitions this shard is not primary of need nothing.
+     * made so far; before it, {@code unknown} with each partition whose outcome is unknown instead (its primary
+     * changed first, or its backups did not confirm within {@link #MAX_WAIT_NANOS}). Partitions this shard is not
+     * primary of need nothing.
      */
     @Override
     public void whenReplicated(int[] partitions, Runnable done, IntConsumer unknown) {
@@ -451,39 +452,67 @@ public final class Replicator implements ShardReplication {
         }
     }
 
-    /** Ends the waiter if it can; returns whether it ended. */
+    /**
+     * Ends the waiter once every partition it waits for is settled: its in-sync backups hold what it needs, or it was
+     * handed over, or its outcome is unknown (its primary changed, or the wait passed {@link #MAX_WAIT_NANOS}). Each
+     * partition of unknown outcome is reported, then {@code done} runs. Returns whether it ended. A partition settled
+     * as unknown never releases the others: each is answered by its own backups (a batch waits for all of them).
+     */
     private boolean settle(Waiter w) {
+        boolean expired = clock.getAsLong() - w.since() > MAX_WAIT_NANOS;
+        Set<Integer> unknown = null;
+        List<String> why = null;
         for (Need n : w.needs()) {
             Primary pr = primaries[n.partition()];
-            if ((pr == null || pr.term != n.term()) && !(pr == null && handedOver[n.partition()])) {
-                PartitionTrace.log(n.partition(), () -> "a request of term " + n.term() + " ends unknown: "
-                        + (pr == null ? "no longer primary" : "now term " + pr.term));
-                w.unknown().accept(n.partition());
-                return true;
-            }
-        }
-        for (Need n : w.needs()) {
-            Primary pr = primaries[n.partition()];
-            if (pr == null) {
-                PartitionTrace.log(n.partition(), () -> "a request of term " + n.term() + " answered: handed over");
-                continue; // handed over by a migration
+            if (pr == null || pr.term != n.term()) {
+                if (pr == null && handedOver[n.partition()]) {
+                    continue; // handed over by a migration: its target holds it
+                }
+                unknown = unknown == null ? new HashSet<>() : unknown;
+                if (unknown.add(n.partition())) {
+                    int p = n.partition();
+                    PartitionTrace.log(p, () -> "a request of term " + n.term() + " ends unknown: "
+                            + (pr == null ? "no longer primary" : "now term " + pr.term));
+                }
+                continue;
             }
             Follower f = pr.followers.get(n.follower().node);
             boolean needed = f == n.follower() && f.required();
             if (needed && (f.confirmed < n.version() || f.grantedAt - n.leaseSince() <= 0)) {
-                if (clock.getAsLong() - w.since() > MAX_WAIT_NANOS) {
-                    LOG.warning(() -> self + " shard " + shard + ": a request waited " + MAX_WAIT_NANOS / 1_000_000_000
-                            + " s for " + f.node + " on partition " + n.partition() + " (" + f.state + ", in sync "
-                            + f.inSync + ", adding " + f.adding + ", holds " + f.confirmed + " of " + n.version()
-                            + "): its outcome is unknown");
-                    w.unknown().accept(n.partition());
-                    return true;
+                if (!expired) {
+                    return false;
                 }
-                return false;
+                unknown = unknown == null ? new HashSet<>() : unknown;
+                unknown.add(n.partition());
+                why = why == null ? new ArrayList<>() : why;
+                why.add(f.node + " on partition " + n.partition() + " (" + f.state + ", in sync " + f.inSync
+                        + ", adding " + f.adding + ", holds " + f.confirmed + " of " + n.version() + ")");
             }
+        }
+        if (why != null) {
+            List<String> slow = why;
+            LOG.warning(() -> self + " shard " + shard + ": a request waited " + MAX_WAIT_NANOS / 1_000_000_000
+                    + " s for " + String.join(", ", slow) + ": its outcome is unknown");
+        }
+        if (unknown != null) {
+            unknown.forEach(w.unknown()::accept);
         }
         w.done().run();
         return true;
+    }
+
+    /** The shard stops: every request still waiting ends with an unknown outcome (it must not hang). */
+    @Override
+    public void close() {
+        List<Waiter> all = new ArrayList<>(waiters);
+        waiters.clear();
+        for (Waiter w : all) {
+            w.needs().stream().mapToInt(Need::partition).distinct().forEach(w.unknown());
+            w.done().run();
+        }
+        List<Hold> moves = new ArrayList<>(holds);
+        holds.clear();
+        moves.forEach(h -> h.failed().run());
     }
 
     /**
@@ -522,19 +551,6 @@ public final class Replicator implements ShardReplication {
             return true;
         }
         return false;
-    }
-
-    /** The shard stops: every request still waiting ends with an unknown outcome (it must not hang). */
-    @Override
-    public void close() {
-        List<Waiter> all = new ArrayList<>(waiters);
-        waiters.clear();
-        for (Waiter w : all) {
-            w.unknown().accept(w.needs().get(0).partition());
-        }
-        List<Hold> moves = new ArrayList<>(holds);
-        holds.clear();
-        moves.forEach(h -> h.failed().run());
     }
 
     private void checkWaiters() {

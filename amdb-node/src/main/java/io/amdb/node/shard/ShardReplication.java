@@ -22,8 +22,10 @@ public interface ShardReplication extends Journal {
     void flush();
 
     /**
-     * Runs {@code done} once every in-sync backup of these partitions holds every change of them made so far, or
-     * {@code unknown} with a partition whose primary changed first.
+     * Runs {@code done} once every in-sync backup of these partitions holds every change of them made so far; before
+     * it, {@code unknown} with each partition whose outcome is unknown instead (its primary changed first, or its
+     * backups did not confirm in time). Every partition is settled on its own: one of unknown outcome never ends the
+     * wait of another.
      */
     void whenReplicated(int[] partitions, Runnable done, IntConsumer unknown);
 

@@ -233,7 +233,7 @@ public final class ShardVerticle extends VerticleBase {
             // A fenced partition hands over once its in-sync backups hold every change made here, so that each
             // continues the new primary's history as it is (and, for a move to one of them, that one has it all).
             Runnable reply = () -> message.reply(task, LocalCodec.DELIVERY);
-            Runnable backups = () -> replication.whenReplicated(new int[] {fence.partition()}, reply, p -> reply.run());
+            Runnable backups = () -> replication.whenReplicated(new int[] {fence.partition()}, reply, p -> { });
             if (fence.transferTarget() == null) {
                 backups.run();
             } else {
@@ -259,10 +259,7 @@ public final class ShardVerticle extends VerticleBase {
         }
         if (waitForCopies) {
             PointBatch b = (PointBatch) task;
-            replication.whenReplicated(b.partitions(), one, partition -> {
-                b.markUnknown(partition);
-                one.run();
-            });
+            replication.whenReplicated(b.partitions(), one, b::markUnknown);
         }
     }
 }
