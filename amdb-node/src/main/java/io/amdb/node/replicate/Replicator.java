@@ -347,33 +347,33 @@ public final class Replicator implements ShardReplication {
     @Override
     public void put(int partition, long version, byte[] key, byte[] value) {
         log.put(partition, version, key, value);
+        ship(partition, version, key, value);
+    }
+
+    @Override
+    public void delete(int partition, long version, byte[] key) {
+        log.delete(partition, version, key);
+        ship(partition, version, key, null);
+    }
+
+    /** Puts a change (a delete for a null value) in the next message of each backup receiving the partition. */
+    private void ship(int partition, long version, byte[] key, byte[] valueOrNull) {
         Primary pr = primaries[partition];
         if (pr != null) {
             for (Follower f : pr.followers.values()) {
                 if (receiving(f)) {
                     Link l = link(f.node);
-                    StreamFormat.change(l.building, partition, pr.term);
-                    Changes.put(l.building, key, value, version);
+                    change(l.building, partition, pr.term, key, valueOrNull, version);
                     appended(l, f);
                 }
             }
         }
     }
 
-    @Override
-    public void delete(int partition, long version, byte[] key) {
-        log.delete(partition, version, key);
-        Primary pr = primaries[partition];
-        if (pr != null) {
-            for (Follower f : pr.followers.values()) {
-                if (receiving(f)) {
-                    Link l = link(f.node);
-                    StreamFormat.change(l.building, partition, pr.term);
-                    Changes.delete(l.building, key, version);
-                    appended(l, f);
-                }
-            }
-        }
+    /** A CHANGE section: one put, or for a null value a delete. */
+    private static void change(WireWriter w, int partition, long term, byte[] key, byte[] valueOrNull, long version) {
+        StreamFormat.change(w, partition, term);
+        Changes.change(w, key, valueOrNull, version);
     }
 
     @Override
@@ -644,14 +644,8 @@ public final class Replicator implements ShardReplication {
                     // This term wrote before the backup was asked (a moved partition serves at once): ask it at the
                     // term's start, then send what the term wrote since, from recent history.
                     StreamFormat.start(l.building, p, pr.term, pr.termStart, pr.termStart);
-                    store.recent().forEach(p, pr.termStart, at, (key, value, version) -> {
-                        StreamFormat.change(l.building, p, pr.term);
-                        if (value == null) {
-                            Changes.delete(l.building, key, version);
-                        } else {
-                            Changes.put(l.building, key, value, version);
-                        }
-                    });
+                    store.recent().forEach(p, pr.termStart, at,
+                            (key, value, version) -> change(l.building, p, pr.term, key, value, version));
                 } else {
                     StreamFormat.start(l.building, p, pr.term, pr.termStart, at);
                 }

@@ -24,6 +24,15 @@ public final class Changes {
         out.u8(DELETE).i64(version).bytes(key);
     }
 
+    /** A put, or for a null {@code valueOrNull} a delete. */
+    public static void change(WireWriter out, byte[] key, byte[] valueOrNull, long version) {
+        if (valueOrNull == null) {
+            delete(out, key, version);
+        } else {
+            put(out, key, valueOrNull, version);
+        }
+    }
+
     /** Bytes one put occupies in this format. */
     public static long putBytes(byte[] key, byte[] value) {
         return 17L + key.length + value.length;

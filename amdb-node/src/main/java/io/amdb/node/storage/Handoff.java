@@ -52,11 +52,7 @@ public final class Handoff {
     /** Logs a client write if the target already holds an older version of the key (or its absence). */
     void record(byte[] key, byte[] valueOrNull, long version) {
         if (copiedAll || (copiedThrough != null && Arrays.compareUnsigned(key, copiedThrough) <= 0)) {
-            if (valueOrNull == null) {
-                Changes.delete(changes, key, version);
-            } else {
-                Changes.put(changes, key, valueOrNull, version);
-            }
+            Changes.change(changes, key, valueOrNull, version);
             changeCount++;
         }
     }

@@ -141,11 +141,7 @@ public final class RecentChanges {
     public int write(int partition, long after, long through, WireWriter out) {
         int[] n = {0};
         forEach(partition, after, through, (key, value, version) -> {
-            if (value == null) {
-                Changes.delete(out, key, version);
-            } else {
-                Changes.put(out, key, value, version);
-            }
+            Changes.change(out, key, value, version);
             n[0]++;
         });
         return n[0];
