@@ -50,20 +50,11 @@ class ClusterReplicationTest {
             assertEquals(2, synced.replicationFactor());
 
             AmDbNode via = cluster.nodes().get(0); // the survivor the writer goes through
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicLong batches = new AtomicLong();
-            Thread writer = new Thread(() -> write(cluster, via, model, new SplittableRandom(seed), stop, batches));
-            writer.start();
-            try {
-                awaitBatches(batches, 20);
+            long batches = underWrites(cluster, via, model, seed, () -> {
                 cluster.stopNode(cluster.nodes().get(2).config().nodeId());
                 awaitTable(cluster, t -> t.members().size() == 2 && t.lostPartitions() == 0
                         && t.underReplicated() == 0);
-                awaitBatches(batches, batches.get() + 20); // writes go on after the failover
-            } finally {
-                stop.set(true);
-                writer.join(TimeUnit.SECONDS.toMillis(WAIT_S));
-            }
+            });
             PartitionTable after = cluster.table();
             assertEquals(0, after.lostPartitions(), "the dead node's partitions were promoted, not lost");
             List<byte[]> values = cluster.getAll(model.keys());
@@ -71,7 +62,7 @@ class ClusterReplicationTest {
                 model.check(k, values.get(k), "after the failover");
             }
             System.out.printf("ClusterReplicationTest seed %d: %d batches, %d keys unsure, table epoch %d%n", seed,
-                    batches.get(), model.unsureCount(), after.epoch());
+                    batches, model.unsureCount(), after.epoch());
         }
     }
 
@@ -85,38 +76,15 @@ class ClusterReplicationTest {
     @Test
     void threeCopies_aPrimaryStopsUnderWrites_positionsAskedBeforePromotion_noAcknowledgedWriteLost() throws Exception {
         long seed = TestSeed.get();
-        java.util.logging.Logger coordinatorLog = java.util.logging.Logger.getLogger(
-                io.amdb.node.cluster.TableService.class.getName());
         List<String> asked = java.util.Collections.synchronizedList(new ArrayList<>());
         Map<String, AtomicLong> backupsTold = new java.util.concurrent.ConcurrentHashMap<>(); // from the partition trace
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                String m = String.valueOf(r.getMessage());
-                if (m.contains("where their copies")) {
-                    asked.add(m);
-                }
-                for (String what : List.of("sealed by its primary", "truncated by its primary", "reset by its primary")) {
-                    if (m.contains(what)) {
-                        backupsTold.computeIfAbsent(what, x -> new AtomicLong()).incrementAndGet();
+        try (LogListener coordinator = new LogListener(io.amdb.node.cluster.TableService.class.getName(),
+                java.util.logging.Level.INFO, m -> {
+                    if (m.contains("where their copies")) {
+                        asked.add(m);
                     }
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Level level = coordinatorLog.getLevel();
-        coordinatorLog.setLevel(java.util.logging.Level.INFO);
-        coordinatorLog.addHandler(handler);
-        java.util.logging.Logger trace = java.util.logging.Logger.getLogger(PartitionTrace.NAME);
-        java.util.logging.Level traceLevel = trace.getLevel();
-        try (AmDbCluster cluster = AmDbCluster.start(3, TestNodes.config()
+                });
+                AmDbCluster cluster = AmDbCluster.start(3, TestNodes.config()
                 .withReplication(new ReplicationConfig(3, 1, "")))) {
             cluster.awaitBalanced(Duration.ofSeconds(WAIT_S));
             AckedWrites model = new AckedWrites(KEYS);
@@ -133,21 +101,19 @@ class ClusterReplicationTest {
             assertEquals(synced.term(p), positions.iterator().next().get(0), "the copies follow the partition's term");
 
             AmDbNode via = cluster.nodes().get(0);
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicLong batches = new AtomicLong();
-            Thread writer = new Thread(() -> write(cluster, via, model, new SplittableRandom(seed), stop, batches));
-            writer.start();
-            try {
-                awaitBatches(batches, 20);
-                trace.setLevel(java.util.logging.Level.FINE);
-                trace.addHandler(handler);
-                cluster.stopNode(stopped.config().nodeId());
-                awaitTable(cluster, t -> t.members().size() == 2 && t.lostPartitions() == 0
-                        && java.util.stream.IntStream.range(0, t.partitions()).allMatch(q -> t.inSync(q).size() == 2));
-                awaitBatches(batches, batches.get() + 20);
-            } finally {
-                stop.set(true);
-                writer.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+            long batches;
+            try (LogListener trace = new LogListener(PartitionTrace.NAME, java.util.logging.Level.FINE, m -> {
+                for (String what : List.of("sealed by its primary", "truncated by its primary", "reset by its primary")) {
+                    if (m.contains(what)) {
+                        backupsTold.computeIfAbsent(what, x -> new AtomicLong()).incrementAndGet();
+                    }
+                }
+            })) {
+                batches = underWrites(cluster, via, model, seed, () -> {
+                    cluster.stopNode(stopped.config().nodeId());
+                    awaitTable(cluster, t -> t.members().size() == 2 && t.lostPartitions() == 0 && java.util.stream
+                            .IntStream.range(0, t.partitions()).allMatch(q -> t.inSync(q).size() == 2));
+                });
             }
             assertTrue(!asked.isEmpty(), "the coordinator asked the backups where their copies stand");
             List<byte[]> values = getAllOnceServed(cluster, model.keys());
@@ -155,12 +121,7 @@ class ClusterReplicationTest {
                 model.check(k, values.get(k), "after the failover with two in-sync backups");
             }
             System.out.printf("ClusterReplicationTest R=3 seed %d: %d batches, %d keys unsure; %s; backups %s%n", seed,
-                    batches.get(), model.unsureCount(), asked, backupsTold);
-        } finally {
-            coordinatorLog.removeHandler(handler);
-            coordinatorLog.setLevel(level);
-            trace.removeHandler(handler);
-            trace.setLevel(traceLevel);
+                    batches, model.unsureCount(), asked, backupsTold);
         }
     }
 
@@ -173,28 +134,8 @@ class ClusterReplicationTest {
     @Test
     void aNodeLeavesUnderWrites_movesToInSyncBackupsCopyNothing_noTableLowersTheInSyncCount() throws Exception {
         long seed = TestSeed.get();
-        java.util.logging.Logger trace = java.util.logging.Logger.getLogger(PartitionTrace.NAME);
-        java.util.logging.Level traceLevel = trace.getLevel();
         AtomicLong transfers = new AtomicLong();
         java.util.Queue<String> traced = new java.util.concurrent.ConcurrentLinkedQueue<>(); // for a failure's message
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                String m = String.valueOf(r.getMessage());
-                if (m.contains("fenced for a move to its backup")) {
-                    transfers.incrementAndGet();
-                }
-                traced.add(Thread.currentThread().getName() + " " + m);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
         try (AmDbCluster cluster = AmDbCluster.start(3, TestNodes.config()
                 .withReplication(new ReplicationConfig(2, 1, "")))) {
             cluster.awaitBalanced(Duration.ofSeconds(WAIT_S));
@@ -212,22 +153,18 @@ class ClusterReplicationTest {
                     }
                 }
             });
-            trace.setLevel(java.util.logging.Level.FINE);
-            trace.addHandler(handler);
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicLong batches = new AtomicLong();
-            Thread writer = new Thread(() -> write(cluster, watcher, model, new SplittableRandom(seed), stop, batches));
-            writer.start();
-            try {
-                awaitBatches(batches, 20);
-                cluster.removeNode(cluster.nodes().get(2).config().nodeId());
-                awaitTable(cluster, t -> t.members().size() == 2 && t.migrations().isEmpty() && t.underReplicated() == 0);
-                awaitBatches(batches, batches.get() + 20);
-            } finally {
-                stop.set(true);
-                writer.join(TimeUnit.SECONDS.toMillis(WAIT_S));
-                trace.removeHandler(handler);
-                trace.setLevel(traceLevel);
+            long batches;
+            try (LogListener trace = new LogListener(PartitionTrace.NAME, java.util.logging.Level.FINE, m -> {
+                if (m.contains("fenced for a move to its backup")) {
+                    transfers.incrementAndGet();
+                }
+                traced.add(m);
+            })) {
+                batches = underWrites(cluster, watcher, model, seed, () -> {
+                    cluster.removeNode(cluster.nodes().get(2).config().nodeId());
+                    awaitTable(cluster, t -> t.members().size() == 2 && t.migrations().isEmpty()
+                            && t.underReplicated() == 0);
+                });
             }
             if (!lowered.isEmpty()) {
                 String first = "partition " + lowered.get(0).split(" ")[3] + ":";
@@ -240,7 +177,7 @@ class ClusterReplicationTest {
                 model.check(k, values.get(k), "after the leave");
             }
             System.out.printf("ClusterReplicationTest leave seed %d: %d batches, %d keys unsure, %d moves to in-sync "
-                    + "backups%n", seed, batches.get(), model.unsureCount(), transfers.get());
+                    + "backups%n", seed, batches, model.unsureCount(), transfers.get());
         }
     }
 
@@ -417,6 +354,68 @@ class ClusterReplicationTest {
                 t = cluster.table();
             }
             return t;
+        }
+    }
+
+    /** A fault, run while the writer writes. */
+    private interface Fault {
+        void inject() throws Exception;
+    }
+
+    /**
+     * Runs {@code fault} while a writer keeps writing batches through {@code via} (seeded by {@code seed}): once 20
+     * batches went through, and until 20 more went through after it. Returns how many batches the writer wrote.
+     */
+    private static long underWrites(AmDbCluster cluster, AmDbNode via, AckedWrites model, long seed, Fault fault)
+            throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong batches = new AtomicLong();
+        Thread writer = new Thread(() -> write(cluster, via, model, new SplittableRandom(seed), stop, batches));
+        writer.start();
+        try {
+            awaitBatches(batches, 20);
+            fault.inject();
+            awaitBatches(batches, batches.get() + 20); // writes go on after the fault
+        } finally {
+            stop.set(true);
+            writer.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+        }
+        return batches.get();
+    }
+
+    /** Hands every message logged under a logger (and its children) at {@code level} or above to a consumer while open. */
+    private static final class LogListener implements AutoCloseable {
+        private final java.util.logging.Logger logger;
+        private final java.util.logging.Level before;
+        private final java.util.logging.Handler handler;
+
+        LogListener(String name, java.util.logging.Level level, java.util.function.Consumer<String> messages) {
+            this.logger = java.util.logging.Logger.getLogger(name);
+            this.before = logger.getLevel();
+            this.handler = new java.util.logging.Handler() {
+                @Override
+                public void publish(java.util.logging.LogRecord r) {
+                    if (r.getLevel().intValue() >= level.intValue()) {
+                        messages.accept(String.valueOf(r.getMessage()));
+                    }
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            logger.setLevel(level);
+            logger.addHandler(handler);
+        }
+
+        @Override
+        public void close() {
+            logger.removeHandler(handler);
+            logger.setLevel(before);
         }
     }
 
