@@ -379,6 +379,11 @@ public final class AmDbNode {
         return vertx;
     }
 
+    /** This node's backup copies: running, done, and how backups were brought up to date (INFO's replication fields). */
+    public CopyStats copies() {
+        return copies;
+    }
+
     /** The partition table this node fences requests with. */
     public PartitionTable table() {
         return table.current();

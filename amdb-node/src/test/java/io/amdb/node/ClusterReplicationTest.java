@@ -276,7 +276,7 @@ class ClusterReplicationTest {
                     });
             List<io.amdb.node.replicate.StreamFormat.Refusal> refusals =
                     io.amdb.node.replicate.StreamFormat.decodeReply(reply.get(WAIT_S, TimeUnit.SECONDS));
-            assertEquals(List.of(new io.amdb.node.replicate.StreamFormat.Refusal(p, io.amdb.node.replicate.StreamFormat.STALE, -1)),
+            assertEquals(List.of(new io.amdb.node.replicate.StreamFormat.Refusal(p, io.amdb.node.replicate.StreamFormat.STALE, -1, -1)),
                     refusals, "a RESET from a table the backup has not installed");
 
             cluster.stopNode(primary.config().nodeId()); // the backup is promoted: its copy is what clients read now

@@ -142,6 +142,9 @@ public final class MigrationService extends VerticleBase {
             o.onTable(newer);
         }
         boolean restoring = newer.lostPartitions() == newer.partitions();
+        // Before the table lists this process, the coordinator has not planned its arrival: a copy recovered from the
+        // data directory is kept until then, as the backup the plan may make it (caught up instead of copied again).
+        boolean arriving = !self.equals(newer.member(self.nodeId()));
         for (int p = 0; p < held.length; p++) {
             boolean incoming = incoming(newer, p);
             boolean backup = newer.backups(p).contains(self); // streamed by its primary, not moved here
@@ -153,7 +156,7 @@ public final class MigrationService extends VerticleBase {
                         shards.send(shards.shardOf(p), ReceiveTask.reclaim(p));
                     } // receiving it: the first chunk, a RESET, reclaims it
                 }
-            } else if (held[p] && !active.containsKey(p) && !(newer.isLost(p)
+            } else if (held[p] && !active.containsKey(p) && !arriving && !(newer.isLost(p)
                     && (self.nodeId().equals(newer.lostFrom(p)) || restoring))) {
                 // Handed off, or an abandoned partial or stale copy: let it go. A partition LOST with this very
                 // node is kept: it is the copy this node claims back (and nobody may be given it while LOST).

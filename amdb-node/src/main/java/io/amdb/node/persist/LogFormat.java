@@ -16,6 +16,7 @@ public final class LogFormat {
     public static final byte PUT = 1;
     public static final byte DELETE = 2;
     public static final byte DROP = 3;
+    public static final byte FOLLOW = 4;
     public static final byte SNAPSHOT = 10;
     public static final byte ENTRIES = 11;
     public static final byte SEQUENCES = 12;

@@ -67,6 +67,7 @@ final class Replay {
                     store.applyDelete(partition, key, version);
                 }
             }
+            case LogFormat.FOLLOW -> store.recoverHistory(partition, r.i64());
             case LogFormat.DROP -> {
                 store.dropPartition(partition);
                 gathering[partition] = true; // empty again: what follows is gathered

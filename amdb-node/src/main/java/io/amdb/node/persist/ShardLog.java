@@ -66,6 +66,13 @@ public final class ShardLog implements Journal {
     }
 
     @Override
+    public void follow(int partition, long term) {
+        int start = begin(LogFormat.FOLLOW);
+        buffer.u32(partition).i64(term);
+        end(start);
+    }
+
+    @Override
     public boolean acceptsWrites() {
         return !writer.full() && !writer.failed();
     }

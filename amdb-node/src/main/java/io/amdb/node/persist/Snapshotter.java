@@ -87,6 +87,15 @@ public final class Snapshotter {
                 loop.execute(() -> fail(e, done));
             }
         }));
+        // The segments before the roll go once the snapshot is published, and with them the FOLLOW records that said
+        // which history each copy holds: the log after the roll says it again (records encoded from here on follow
+        // the roll), so recovery from the snapshot restores it.
+        for (int p = 0; p < store.partitions(); p++) {
+            long term = store.heldTerm(p);
+            if (term >= 0) {
+                log.follow(p, term);
+            }
+        }
     }
 
     /** Copies the next chunk on the event loop and hands it to the snapshot thread. */

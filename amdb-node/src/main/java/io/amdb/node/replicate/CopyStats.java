@@ -10,17 +10,20 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * rate while copying, and what is left with its ETA. Each shard's {@link Replicator} adds what it copies as it
  * copies, and reports its running copies and keys left about four times a second (from its lease heartbeat, which
  * walks its partitions anyway). The rate is over the time copies were running, so idle time does not dilute it; the
- * ETA is keys left at that rate. Thread-safe.
+ * ETA is keys left at that rate. It also counts how backups were brought up to date: copied afresh (a reset), or
+ * caught up from the history their primary's shard keeps (a restarted backup, or one whose stream broke). Thread-safe.
  */
 public final class CopyStats {
     /** The numeric INFO fields, as {@link #fields()} names them (metrics gauges follow this list). */
     public static final java.util.List<String> FIELDS = java.util.List.of("replication_copies_running",
             "replication_copy_keys", "replication_copy_bytes", "replication_copy_keys_per_s",
             "replication_copy_bytes_per_s", "replication_copy_keys_left", "replication_copy_eta_s",
-            "replication_copy_limit_bytes_per_s");
+            "replication_copy_limit_bytes_per_s", "replication_resets", "replication_catch_ups");
 
     private final AtomicLong keys = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong resets = new AtomicLong();
+    private final AtomicLong catchUps = new AtomicLong();
     private final AtomicLongArray running;
     private final AtomicLongArray keysLeft;
     private final AtomicLongArray activeNanos;
@@ -40,6 +43,24 @@ public final class CopyStats {
     void copied(long chunkKeys, long chunkBytes) {
         keys.addAndGet(chunkKeys);
         bytes.addAndGet(chunkBytes);
+    }
+
+    /** A backup's copy of a partition was reset: it is copied afresh. */
+    void reset() {
+        resets.incrementAndGet();
+    }
+
+    /** A backup's copy of a partition was caught up from history (or had missed nothing): nothing copied. */
+    void caughtUp() {
+        catchUps.incrementAndGet();
+    }
+
+    public long resets() {
+        return resets.get();
+    }
+
+    public long catchUps() {
+        return catchUps.get();
     }
 
     /** A shard's copies now, and the time since its last report (counted as copying time when it had copies). */
@@ -80,7 +101,7 @@ public final class CopyStats {
     /** INFO fields, in display order. */
     public Map<String, String> fields() {
         long[] values = {running(), keys.get(), bytes.get(), keysPerSecond(), bytesPerSecond(), keysLeft(), etaSeconds(),
-                throttle.bytesPerSecond()}; // in the order of FIELDS
+                throttle.bytesPerSecond(), resets.get(), catchUps.get()}; // in the order of FIELDS
         Map<String, String> f = new LinkedHashMap<>();
         for (int i = 0; i < values.length; i++) {
             f.put(FIELDS.get(i), Long.toString(values[i]));

@@ -177,7 +177,7 @@ public final class ReplicaEndpoint extends VerticleBase {
                     PartitionTrace.log(p, () -> "refused " + m.from() + "'s stream at term " + s.term() + " (epoch "
                             + m.epoch() + "): table epoch " + t.epoch() + " names " + mine.primaryOf(p) + " at term "
                             + t.term(p));
-                    refusals.add(new Refusal(p, StreamFormat.STALE, -1));
+                    refusals.add(new Refusal(p, StreamFormat.STALE, -1, -1));
                 }
                 continue;
             }

@@ -107,7 +107,10 @@ public final class Replicator implements ShardReplication {
         long confirmed = -1; // the backup holds this primary's history of the partition up to this version
         boolean gapped; // its copy did not continue this history: out of the in-sync set before it is reset
         long sealFrom = -1; // its copy is behind at this sequence: the next START goes with a SEAL from there
+        long sealTerm = -1; // ... of this term's history, which its copy holds
         boolean sealTried; // a SEAL was offered: a copy that still does not continue this history is reset
+        boolean resumeTried; // out of the in-sync set, it was asked to RESUME: refused and not sealable, it is reset
+        boolean copyToMark; // its copy is complete: a START tells it so, and is confirmed before it is asked in sync
         byte[] cursor; // the copy resumes after this key; null: from the start
         boolean copied; // the copy reached the end of the partition
         long copiedKeys; // entries copied so far (for progress)
@@ -312,6 +315,7 @@ public final class Replicator implements ShardReplication {
                     wakeAt = from;
                 }
                 store.follow(p, next.term(p));
+                store.holdHistory(p);
             }
             Map<String, Follower> kept = new LinkedHashMap<>();
             for (Roles.Backup b : next.backups(p)) {
@@ -385,6 +389,11 @@ public final class Replicator implements ShardReplication {
                 fail(f);
             }
         }
+    }
+
+    @Override
+    public void follow(int partition, long term) {
+        log.follow(partition, term);
     }
 
     @Override
@@ -635,12 +644,13 @@ public final class Replicator implements ShardReplication {
             }
             f.stream = l.stream;
             f.chunkInFlight = false;
-            if (f.inSync) { // it should continue this primary's history: ask
+            if (f.sealFrom >= 0) { // its copy holds a history this one continues: brought to it, then started
+                seal(pr, f, l);
+                StreamFormat.start(l.building, p, pr.term, pr.termStart, store.sequence(p));
+                f.state = State.PROBING;
+            } else if (f.inSync) { // it should continue this primary's history: ask
                 long at = store.sequence(p);
-                if (f.sealFrom >= 0) {
-                    seal(pr, f, l);
-                    StreamFormat.start(l.building, p, pr.term, pr.termStart, at);
-                } else if (at > pr.termStart && store.recent() != null && store.recent().covers(p, pr.termStart, at)) {
+                if (at > pr.termStart && store.recent() != null && store.recent().covers(p, pr.termStart, at)) {
                     // This term wrote before the backup was asked (a moved partition serves at once): ask it at the
                     // term's start, then send what the term wrote since, from recent history.
                     StreamFormat.start(l.building, p, pr.term, pr.termStart, pr.termStart);
@@ -650,10 +660,19 @@ public final class Replicator implements ShardReplication {
                     StreamFormat.start(l.building, p, pr.term, pr.termStart, at);
                 }
                 f.state = State.PROBING;
+            } else if (!f.resumeTried && store.recent() != null) {
+                // Its copy may hold a history this one continues (a backup restarted on its data, or one whose stream
+                // broke): asked where it stands before anything is copied.
+                f.resumeTried = true;
+                StreamFormat.resume(l.building, p, pr.term, store.sequence(p));
+                f.state = State.PROBING;
             } else {
                 PartitionTrace.log(p, () -> "resets " + f.node + " at term " + pr.term + ", sequence " + store.sequence(p));
                 StreamFormat.reset(l.building, p, pr.term, store.sequence(p));
+                copies.reset();
                 f.gapped = false;
+                f.sealTried = false;
+                f.resumeTried = false; // a copy that breaks later is asked to resume again
                 f.cursor = null;
                 f.copied = false;
                 f.copiedKeys = 0;
@@ -668,6 +687,13 @@ public final class Replicator implements ShardReplication {
                 copyChunk(pr, f, l);
             }
             return false; // moved on by the answers
+        }
+        if (f.state == State.STREAMING && f.copyToMark) { // the backup holds this history complete from here on
+            f.copyToMark = false;
+            StreamFormat.start(l.building, p, pr.term, pr.termStart, store.sequence(p));
+            f.state = State.PROBING;
+            appended(l, f);
+            return false;
         }
         if (f.state == State.STREAMING && !f.inSync) {
             // Asked only while it holds everything this shard applied: from this turn on, every write waits for it.
@@ -872,14 +898,13 @@ public final class Replicator implements ShardReplication {
             if (failure != null) {
                 breakLink(l);
             } else {
-                Map<Integer, Long> refused = new HashMap<>();
+                Map<Integer, Refusal> refused = new HashMap<>();
                 for (Refusal r : refusals) {
-                    refused.put(r.partition(), r.outcome() == StreamFormat.GAP ? r.seq() : -1);
+                    refused.put(r.partition(), r);
                 }
                 for (Follower f : sent) {
                     if (current(f) && f.stream == stream && receiving(f)) {
-                        Long at = refused.get(f.partition);
-                        acknowledged(f, at != null, at == null ? -1 : at);
+                        acknowledged(f, refused.get(f.partition));
                     }
                 }
             }
@@ -888,17 +913,27 @@ public final class Replicator implements ShardReplication {
         flush();
     }
 
-    private void acknowledged(Follower f, boolean refused, long refusedAt) {
-        if (refused && f.state == State.PROBING && sealable(f, refusedAt)) {
-            PartitionTrace.log(f.partition, () -> "backup " + f.node + " does not continue this history at sequence "
-                    + refusedAt + ": sealing it");
+    /** The answer to the message in flight for {@code f}: taken, or {@code refusal}. */
+    private void acknowledged(Follower f, Refusal refusal) {
+        long from = refusal == null || f.state != State.PROBING || f.sealTried ? -1 : catchUpFrom(f, refusal);
+        if (from >= 0) {
+            PartitionTrace.log(f.partition, () -> "backup " + f.node + " holds sequence " + refusal.seq() + " of term "
+                    + refusal.term() + ": sealing it from " + from);
             f.sealTried = true;
-            f.sealFrom = Math.min(refusedAt, primaries[f.partition].termStart); // ahead: taken back to where this term began
+            f.sealFrom = from;
+            f.sealTerm = refusal.term();
             f.state = State.NEW;
             unsettled.add(f);
             return;
         }
-        if (refused) {
+        if (refusal != null && !f.inSync && !f.adding && f.state == State.PROBING) {
+            PartitionTrace.log(f.partition, () -> "backup " + f.node + " holds sequence " + refusal.seq() + " of term "
+                    + refusal.term() + ": no history to continue, reset");
+            f.state = State.NEW; // asked to resume, or sealed: its copy is reset now
+            unsettled.add(f);
+            return;
+        }
+        if (refusal != null) {
             PartitionTrace.log(f.partition, () -> "backup " + f.node + " refused the stream (" + f.state + ", in sync "
                     + f.inSync + ")");
             f.confirmed = -1; // its copy does not continue this history
@@ -911,8 +946,14 @@ public final class Replicator implements ShardReplication {
         }
         switch (f.state) {
             case PROBING -> {
+                if (f.sealTried || f.resumeTried) {
+                    copies.caughtUp();
+                }
                 f.state = State.STREAMING;
                 f.confirmed = f.sentVersion;
+                f.gapped = false;
+                f.sealTried = false; // a later break may be caught up again
+                f.resumeTried = false;
             }
             case COPYING -> {
                 if (f.chunkInFlight) {
@@ -920,6 +961,7 @@ public final class Replicator implements ShardReplication {
                     if (f.lastChunkInFlight) {
                         f.state = State.STREAMING;
                         f.confirmed = f.sentVersion;
+                        f.copyToMark = true;
                     }
                 }
             }
@@ -930,16 +972,25 @@ public final class Replicator implements ShardReplication {
     }
 
     /**
-     * Whether an in-sync backup whose copy refused this primary's START, being at {@code at}, may be sealed: this copy
-     * followed a stream before it became primary (the history the backup should follow too), and this shard still
-     * keeps every change after {@code at}, or, for a backup ahead of where this term began, every change since then
-     * (the backup takes its own back first, if it can). Offered once per backup and term.
+     * Where a backup whose copy refused a START or RESUME, holding {@code r.term()}'s history up to {@code r.seq()}, can
+     * be sealed from, or -1 when it cannot (it is reset): a copy of this term's history is behind this primary and
+     * gets what it lacks; a copy of the history this primary's copy followed before its term shares it up to where
+     * this term began (beyond, it holds the old primary's writes this one never had, which it takes back first). Either
+     * way this shard must still keep every change since.
      */
-    private boolean sealable(Follower f, long at) {
+    private long catchUpFrom(Follower f, Refusal r) {
         Primary pr = primaries[f.partition];
         RecentChanges recent = store.recent();
-        return !f.sealTried && at >= 0 && pr.prevTerm >= 0 && recent != null
-                && recent.covers(f.partition, Math.min(at, pr.termStart), store.sequence(f.partition));
+        long through = store.sequence(f.partition);
+        long from = -1;
+        if (r.outcome() != StreamFormat.GAP || r.seq() < 0 || r.term() < 0 || recent == null) {
+            return -1;
+        } else if (r.term() == pr.term && r.seq() <= through) {
+            from = r.seq();
+        } else if (r.term() == pr.prevTerm) {
+            from = Math.min(r.seq(), pr.termStart);
+        }
+        return from >= 0 && recent.covers(f.partition, from, through) ? from : -1;
     }
 
     /**
@@ -950,14 +1001,15 @@ public final class Replicator implements ShardReplication {
     private void seal(Primary pr, Follower f, Link l) {
         int p = f.partition;
         long from = f.sealFrom;
+        long term = f.sealTerm;
         f.sealFrom = -1;
         long through = store.sequence(p);
         if (store.recent().covers(p, from, through)) {
             WireWriter changes = new WireWriter(4096);
             int n = store.recent().write(p, from, through, changes);
-            StreamFormat.seal(l.building, p, pr.term, pr.prevTerm, from, changes.array(), changes.size());
+            StreamFormat.seal(l.building, p, pr.term, term, from, changes.array(), changes.size());
             PartitionTrace.log(p, () -> "seals " + f.node + " at term " + pr.term + ": " + n + " changes after sequence "
-                    + from + " of term " + pr.prevTerm);
+                    + from + " of term " + term);
         }
     }
 
@@ -989,6 +1041,7 @@ public final class Replicator implements ShardReplication {
     private void fail(Follower f) {
         PartitionTrace.log(f.partition, () -> "stream to " + f.node + " failed (" + f.state + ", in sync " + f.inSync + ")");
         f.state = State.FAILED; // still counted in sync while an add may take effect: see advance
+        f.resumeTried = false; // unanswered: asked again when it is retried
         f.chunkInFlight = false;
         f.askedAt = 0;
         f.retryAt = clock.getAsLong() + RETRY_NANOS;

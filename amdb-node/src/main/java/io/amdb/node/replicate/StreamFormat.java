@@ -29,6 +29,12 @@ public final class StreamFormat {
      * follows this term.
      */
     public static final int SEAL = 6;
+    /**
+     * A backup out of the in-sync set is asked to go on from where its copy is: taken when the copy holds this term's
+     * history complete up to {@code seq} or beyond (nothing was missed), else refused with where the copy stands (the
+     * primary then seals it from there, or resets it). Never taken on the strength of an earlier term.
+     */
+    public static final int RESUME = 7;
 
     /** Reply outcome: the backup's copy does not continue the primary's history; the primary resets it. */
     public static final int GAP = 1;
@@ -48,6 +54,11 @@ public final class StreamFormat {
     /** A START: the term began at {@code termStart}; the primary is at {@code seq} now. */
     public static void start(WireWriter w, int partition, long term, long termStart, long seq) {
         w.u32(partition).i64(term).u8(START).i64(termStart).i64(seq);
+    }
+
+    /** A RESUME: the primary is at {@code seq} now. */
+    public static void resume(WireWriter w, int partition, long term, long seq) {
+        w.u32(partition).i64(term).u8(RESUME).i64(seq);
     }
 
     public static void lease(WireWriter w, int partition, long term) {
@@ -93,8 +104,11 @@ public final class StreamFormat {
         }
     }
 
-    /** A partition the backup did not take, why ({@link #GAP} or {@link #STALE}), and its sequence there. */
-    public record Refusal(int partition, int outcome, long seq) {}
+    /**
+     * A partition the backup did not take, why ({@link #GAP} or {@link #STALE}), its sequence there, and the term whose
+     * history its copy holds up to that sequence ({@code -1}: none; both {@code -1} for STALE).
+     */
+    public record Refusal(int partition, int outcome, long seq, long term) {}
 
     /**
      * Decodes a message, checking every section's shape (a change is parsed to find its end) and each partition
@@ -122,7 +136,7 @@ public final class StreamFormat {
                     long termStart = r.i64();
                     sections.add(new Section(partition, term, kind, termStart, r.i64(), null, 0, 0));
                 }
-                case RESET -> sections.add(new Section(partition, term, kind, 0, r.i64(), null, 0, 0));
+                case RESET, RESUME -> sections.add(new Section(partition, term, kind, 0, r.i64(), null, 0, 0));
                 case LEASE -> sections.add(new Section(partition, term, kind, 0, 0, null, 0, 0));
                 case CHANGE -> {
                     int from0 = body.length - r.remaining();
@@ -168,20 +182,20 @@ public final class StreamFormat {
     }
 
     public static byte[] encodeReply(List<Refusal> refusals) {
-        WireWriter w = new WireWriter(4 + 13 * refusals.size());
+        WireWriter w = new WireWriter(4 + 21 * refusals.size());
         w.u32(refusals.size());
         for (Refusal f : refusals) {
-            w.u32(f.partition()).u8(f.outcome()).i64(f.seq());
+            w.u32(f.partition()).u8(f.outcome()).i64(f.seq()).i64(f.term());
         }
         return w.toByteArray();
     }
 
     public static List<Refusal> decodeReply(byte[] body) throws ProtocolException {
         WireReader r = new WireReader(body, 0, body.length);
-        int n = r.count(13);
+        int n = r.count(21);
         List<Refusal> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(new Refusal(r.u32(), r.u8(), r.i64()));
+            out.add(new Refusal(r.u32(), r.u8(), r.i64(), r.i64()));
         }
         r.expectEnd();
         return out;

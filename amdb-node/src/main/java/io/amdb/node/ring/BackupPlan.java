@@ -4,6 +4,7 @@ import io.amdb.protocol.Member;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.ReplicaSets;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +24,9 @@ import java.util.Set;
  *       holds fewer than {@code ceil(backups / placeable members)} backups, on a rack none of its other copies
  *       is on when there is one. New backups start out of sync.
  *   <li><b>Balance</b>: a member holding fewer than {@code floor(backups / placeable members)} backups takes
- *       planned backups over from members holding at least two more, lowest partition first, where it may
- *       hold a copy. After a join this gives the newcomer its share, so about 1/N of the backups move, as for
+ *       planned backups over from members holding at least two more, where it may hold a copy: first the
+ *       partitions it claims to hold a copy of already (a member back on its data directory is then caught up
+ *       from its primaries' recent changes instead of copied afresh), then the others, lowest partition first. After a join this gives the newcomer its share, so about 1/N of the backups move, as for
  *       owners; nothing else moves.
  *   <li><b>Outgoing</b>: a backup no longer planned (moved, or its member is leaving) stays listed after the
  *       planned ones while it is in sync and some planned backup is not, so moving a copy never lowers the
@@ -44,12 +46,17 @@ final class BackupPlan {
     private final Ring ring;
     private final int[] ringToMember;
     private final int[] loads;
+    private final BitSet[] claimed; // per member, the partitions it holds a copy of (empty when not known)
     private int capacity;
 
     private BackupPlan(PartitionTable current, List<Member> members, Set<String> placeableIds,
-            Map<String, String> rackById, PlacementPolicy policy) {
+            Map<String, String> rackById, PlacementPolicy policy, Map<String, BitSet> claims) {
         this.current = current;
         this.members = members;
+        this.claimed = new BitSet[members.size()];
+        for (int i = 0; i < members.size(); i++) {
+            claimed[i] = claims.getOrDefault(members.get(i).nodeId(), new BitSet());
+        }
         this.placeable = new boolean[members.size()];
         this.racks = new String[members.size()];
         for (int i = 0; i < members.size(); i++) {
@@ -74,7 +81,17 @@ final class BackupPlan {
      */
     static ReplicaSets plan(PartitionTable current, List<Member> members, int[] owners, int[] planned,
             Set<String> placeableIds, Map<String, String> rackById, PlacementPolicy policy, long epoch) {
-        BackupPlan plan = new BackupPlan(current, members, placeableIds, rackById, policy);
+        return plan(current, members, owners, planned, placeableIds, rackById, policy, epoch, Map.of());
+    }
+
+    /**
+     * As {@link #plan(PartitionTable, List, int[], int[], Set, Map, PlacementPolicy, long)}, with the partitions each
+     * member holds a copy of ({@code claims}, by node id): Rule Balance gives a member those first.
+     */
+    static ReplicaSets plan(PartitionTable current, List<Member> members, int[] owners, int[] planned,
+            Set<String> placeableIds, Map<String, String> rackById, PlacementPolicy policy, long epoch,
+            Map<String, BitSet> claims) {
+        BackupPlan plan = new BackupPlan(current, members, placeableIds, rackById, policy, claims);
         ReplicaSets.Builder out = new ReplicaSets.Builder(plan.factor, current.replicaSets().minInSync(),
                 owners.length, members.size());
         for (int i = 0; i < members.size(); i++) {
@@ -158,9 +175,12 @@ final class BackupPlan {
     private boolean balancePass(List<List<Integer>> kept, int[] owners, int[] planned, int floor) {
         boolean moved = false;
         for (int u : ringToMember) {
-            for (int p = 0; p < kept.size() && loads[u] < floor; p++) {
+            for (int step = 0; step < 2 * kept.size() && loads[u] < floor; step++) {
+                int p = step % kept.size();
+                boolean claimedFirst = step < kept.size();
                 List<Integer> k = kept.get(p);
-                if (owners[p] == PartitionTable.LOST || u == owners[p] || u == planned[p] || k.contains(u)) {
+                if (claimedFirst != claimed[u].get(p) || owners[p] == PartitionTable.LOST || u == owners[p]
+                        || u == planned[p] || k.contains(u)) {
                     continue;
                 }
                 int donor = -1;

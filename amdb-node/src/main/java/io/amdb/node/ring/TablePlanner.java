@@ -154,7 +154,7 @@ public final class TablePlanner {
             }
         }
         ReplicaSets sets = BackupPlan.plan(current, members, owners, planned, placeable, racks, policy,
-                current.epoch() + 1);
+                current.epoch() + 1, claims);
         PartitionTable next = new PartitionTable(current.epoch() + 1, current.partitions(), members, owners,
                 migrations, lostFrom, sets);
         return next.sameContentAs(current) ? current : next;

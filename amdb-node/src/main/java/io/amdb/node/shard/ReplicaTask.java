@@ -23,9 +23,11 @@ import java.util.Set;
  * s = termStart (the new primary has written nothing yet); a RESET drops the copy and follows t from its
  * sequence; a CHANGE must follow t and carry the next version (one it holds already, resent, is skipped); a COPY
  * must follow t. A START of the term it follows is taken at any sequence from s on (resent). The caller has checked the
- * sections against its table. A SEAL is taken when the copy follows exactly the term it names, is at its sequence
- * or can be taken back to it ({@link ShardStore#truncate}), and its changes are numbered on from there: the copy
- * then follows the SEAL's term.
+ * sections against its table. A RESUME of t at s is taken when the copy holds t's history complete up to s or
+ * beyond. A SEAL is taken when the copy holds exactly the history of the term it names, is at its sequence or,
+ * for an earlier term's history, can be taken back to it ({@link ShardStore#truncate}), and its changes are numbered
+ * on from there: the copy then follows the SEAL's term. A START or SEAL taken marks the copy as holding its term's
+ * history ({@link ShardStore#holdHistory}), which the log keeps for a restart.
  */
 public final class ReplicaTask implements ShardTask {
     private final List<Section> sections;
@@ -57,8 +59,14 @@ public final class ReplicaTask implements ShardTask {
                 Section s = sections.get(next);
                 int p = s.partition();
                 if (refused.contains(p)) {
-                    next++;
-                    continue;
+                    if (s.kind() != StreamFormat.RESET && s.kind() != StreamFormat.SEAL) {
+                        next++;
+                        continue;
+                    }
+                    // A RESET or SEAL starts the copy afresh from a stated point: the changes refused before it (sent
+                    // before the primary knew where the copy stands) do not matter any more.
+                    refused.remove(p);
+                    refusals.removeIf(r -> r.partition() == p);
                 }
                 if (s.kind() == StreamFormat.COPY) {
                     if (copy == null) {
@@ -104,7 +112,13 @@ public final class ReplicaTask implements ShardTask {
                         && s.seq() == s.termStart();
                 if (same || fresh) {
                     store.follow(p, s.term());
+                    store.holdHistory(p);
                 } else {
+                    refuse(store, p);
+                }
+            }
+            case StreamFormat.RESUME -> {
+                if (store.heldTerm(p) != s.term() || store.sequence(p) < s.seq()) {
                     refuse(store, p);
                 }
             }
@@ -129,12 +143,17 @@ public final class ReplicaTask implements ShardTask {
             }
             case StreamFormat.SEAL -> {
                 long held = store.sequence(p);
-                if (followed >= 0 && followed == s.followedTerm() && followed < s.term()
-                        && (held == s.seq() || store.canTruncate(p, s.seq())) && continues(s, s.seq())) {
+                long history = store.heldTerm(p);
+                // An earlier term's history may be taken back to where this one left it; this term's, never.
+                boolean at = history >= 0 && history == s.followedTerm()
+                        && (history < s.term() ? held == s.seq() || store.canTruncate(p, s.seq())
+                                : history == s.term() && held == s.seq());
+                if (at && continues(s, s.seq())) {
+                    store.forgetHistory(p); // what follows is another term's history: held again once applied
                     if (held > s.seq()) {
                         store.truncate(p, s.seq());
                         PartitionTrace.log(p, () -> "truncated by its primary at term " + s.term() + " from sequence "
-                                + held + " back to " + s.seq() + " of term " + followed);
+                                + held + " back to " + s.seq() + " of term " + history);
                     }
                     WireReader r = new WireReader(s.bytes(), s.off(), s.len());
                     int n = 0;
@@ -143,8 +162,9 @@ public final class ReplicaTask implements ShardTask {
                     }
                     int changes = n;
                     PartitionTrace.log(p, () -> "sealed by its primary at term " + s.term() + ": " + changes
-                            + " changes after sequence " + s.seq() + " of term " + followed);
+                            + " changes after sequence " + s.seq() + " of term " + history);
                     store.follow(p, s.term());
+                    store.holdHistory(p);
                     wrote = true;
                 } else {
                     refuse(store, p);
@@ -173,8 +193,8 @@ public final class ReplicaTask implements ShardTask {
 
     private void refuse(ShardStore store, int partition) {
         PartitionTrace.log(partition, () -> "refused a section: holds sequence " + store.sequence(partition) + " of term "
-                + store.followedTerm(partition));
+                + store.heldTerm(partition) + "'s history (follows term " + store.followedTerm(partition) + ")");
         refused.add(partition);
-        refusals.add(new Refusal(partition, StreamFormat.GAP, store.sequence(partition)));
+        refusals.add(new Refusal(partition, StreamFormat.GAP, store.sequence(partition), store.heldTerm(partition)));
     }
 }

@@ -35,6 +35,13 @@ public interface Journal {
     /** Every entry of the partition was let go (it moved to another node, or is about to be received anew). */
     void drop(int partition);
 
+    /**
+     * The partition's copy holds the history of the primary of {@code term} up to its sequence, and every later change
+     * until the next such record continues it; {@code term} -1: it holds no history a primary may continue (its changes
+     * are about to be taken back). A DROP ends it too. Recovery restores it, so a restarted backup can be caught up.
+     */
+    default void follow(int partition, long term) {}
+
     /** False while new client writes must be refused before they are applied (the disk is full). */
     boolean acceptsWrites();
 

@@ -42,6 +42,7 @@ public final class ShardStore {
     private volatile WriteObserver observer;
     private Handoff[] handoffs; // null until a partition of this shard first migrates away
     private long[] followed; // null until this shard first keeps a backup: see followedTerm
+    private long[] held; // null until then too: see heldTerm
     private java.util.function.IntPredicate gate = p -> true;
     private SkipList.Appender[] appenders; // only while a snapshot loads
     private RecentChanges recent; // null until kept: see keepRecent
@@ -168,6 +169,7 @@ public final class ShardStore {
         if (!canTruncate(partition, sequence)) {
             throw new IllegalStateException("partition " + partition + " cannot be taken back to " + sequence);
         }
+        forgetHistory(partition); // until the copy follows its new history: a crash in between leaves no claim to one
         recent.undo(partition, sequence, sequences[partition], (key, previous, previousVersion) -> {
             if (previous == null) {
                 applyDelete(partition, key, sequence);
@@ -330,19 +332,60 @@ public final class ShardStore {
 
     /**
      * The term of the primary whose stream this shard's copy of the partition follows (a backup), or of its own
-     * primacy; -1 when it follows none in this process (a copy recovered from disk, or never streamed).
+     * primacy; -1 when it follows none (never streamed, dropped, or recovered without a history it holds).
      */
     public long followedTerm(int partition) {
         return followed == null ? -1 : followed[checkPartition(partition)];
+    }
+
+    /**
+     * The term whose primary's history this copy holds, complete, up to its sequence; -1 when none: a copy being
+     * received (a RESET and its COPY chunks), dropped, or being taken back. Unlike {@link #followedTerm}, which a
+     * RESET sets at once, this is set only by {@link #holdHistory}, kept in the log, and restored by recovery.
+     */
+    public long heldTerm(int partition) {
+        return held == null ? -1 : held[checkPartition(partition)];
     }
 
     /** Records that the partition's copy follows the stream of {@code term} from here on. */
     public void follow(int partition, long term) {
         if (followed == null) {
             followed = new long[lists.length];
+            held = new long[lists.length];
             Arrays.fill(followed, -1);
+            Arrays.fill(held, -1);
         }
         followed[checkPartition(partition)] = term;
+    }
+
+    /**
+     * Records that the copy holds the history of the term it follows, complete, up to its sequence (a START or SEAL
+     * taken, a copy finished, or primacy taken up); the log keeps it when it changes.
+     */
+    public void holdHistory(int partition) {
+        long term = followedTerm(partition);
+        if (term >= 0 && held[partition] != term) {
+            held[partition] = term;
+            journal.follow(partition, term);
+        }
+    }
+
+    /** Recovery: the log says the copy holds {@code term}'s history; it follows that term again. */
+    public void recoverHistory(int partition, long term) {
+        follow(partition, term);
+        held[partition] = term;
+    }
+
+    /**
+     * The copy no longer holds a history a primary may continue: it is about to change by more than the changes of the
+     * history it holds (taken back, or sealed onto another term's), and a crash before {@link #holdHistory} must not
+     * leave it claiming one.
+     */
+    public void forgetHistory(int partition) {
+        if (held != null && held[partition] >= 0) {
+            held[partition] = -1;
+            journal.follow(partition, -1);
+        }
     }
 
     /**
@@ -459,6 +502,10 @@ public final class ShardStore {
         }
         if (recent != null) {
             recent.forget(partition);
+        }
+        if (followed != null) { // no history left to continue: DROP says so in the log
+            followed[partition] = -1;
+            held[partition] = -1;
         }
         journal.drop(partition);
     }

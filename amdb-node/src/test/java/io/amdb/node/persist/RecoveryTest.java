@@ -36,15 +36,20 @@ class RecoveryTest {
     @TempDir
     Path dir;
 
-    /** The model: per partition, key → (value, version), and each partition's sequence number. */
+    /**
+     * The model: per partition, key → (value, version), its sequence number, and the term whose history its copy holds
+     * (-1: none).
+     */
     private static final class Model {
         final List<TreeMap<String, Object[]>> parts = new ArrayList<>();
         final long[] sequences = new long[LoggedShard.PARTITIONS];
+        final long[] held = new long[LoggedShard.PARTITIONS];
 
         Model() {
             for (int p = 0; p < LoggedShard.PARTITIONS; p++) {
                 parts.add(new TreeMap<>());
             }
+            Arrays.fill(held, -1);
         }
 
         void put(int p, String key, byte[] value) {
@@ -59,6 +64,7 @@ class RecoveryTest {
 
         void drop(int p) {
             parts.get(p).clear();
+            held[p] = -1;
         }
 
         void assertEquals(ShardStore store, String context) {
@@ -77,12 +83,16 @@ class RecoveryTest {
                 assertFalse(c.valid(), context + ": partition " + p + " holds extra keys");
                 org.junit.jupiter.api.Assertions.assertEquals(sequences[p], store.sequence(p),
                         context + ": sequence of partition " + p);
+                org.junit.jupiter.api.Assertions.assertEquals(held[p], store.heldTerm(p),
+                        context + ": the history partition " + p + " holds");
+                org.junit.jupiter.api.Assertions.assertEquals(held[p], store.followedTerm(p),
+                        context + ": the term partition " + p + " follows after recovery");
             }
         }
     }
 
     @Test
-    void recover_randomWritesDropsSnapshotsAndRestarts_equalModelWithVersions() throws Exception {
+    void recover_randomWritesDropsHistoriesSnapshotsAndRestarts_equalModelWithVersionsAndHeldTerms() throws Exception {
         long seed = TestSeed.get();
         SplittableRandom random = new SplittableRandom(seed);
         Model model = new Model();
@@ -99,9 +109,19 @@ class RecoveryTest {
                     random.nextBytes(v);
                     current.write(() -> current.store.put(p, k, v));
                     model.put(p, key, v);
-                } else if (dice < 99) {
+                } else if (dice < 96) {
                     current.write(() -> current.store.remove(p, k));
                     model.delete(p, key);
+                } else if (dice < 98) { // the copy holds a (new) term's history: a START or SEAL taken, or primacy
+                    long term = 1 + random.nextInt(1_000);
+                    current.write(() -> {
+                        current.store.follow(p, term);
+                        current.store.holdHistory(p);
+                    });
+                    model.held[p] = term;
+                } else if (dice < 99) { // about to be sealed onto another history
+                    current.write(() -> current.store.forgetHistory(p));
+                    model.held[p] = -1;
                 } else {
                     current.write(() -> current.store.dropPartition(p));
                     model.drop(p);
@@ -219,6 +239,31 @@ class RecoveryTest {
         Recovery.Result r = new Recovery(dir, 0, LoggedShard.PARTITIONS, 1, false, m -> { }).run();
         assertEquals(2_000, r.keysFromSnapshot());
         model.assertEquals(r.store(), "after snapshots");
+    }
+
+    @Test
+    void snapshot_dropsTheSegmentsThatSaidWhichHistoryACopyHolds_theLogAfterItSaysItAgain() throws Exception {
+        LoggedShard shard = LoggedShard.open(dir, Durability.ASYNC);
+        shard.write(() -> {
+            shard.store.put(1, "k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8));
+            shard.store.follow(1, 7);
+            shard.store.holdHistory(1);
+            shard.store.follow(2, 9);
+            shard.store.holdHistory(2);
+            shard.store.forgetHistory(2);
+            shard.store.follow(3, 4); // a copy being received: follows, holds nothing yet
+        });
+        shard.snapshot();
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(1, files.filter(f -> f.toString().endsWith(".wal")).count(), "segments below the snapshot go");
+        }
+        shard.close();
+        Recovery.Result r = new Recovery(dir, 0, LoggedShard.PARTITIONS, 1, false, m -> { }).run();
+        assertEquals(7, r.store().heldTerm(1));
+        assertEquals(7, r.store().followedTerm(1));
+        assertEquals(-1, r.store().heldTerm(2));
+        assertEquals(-1, r.store().heldTerm(3));
+        assertEquals(-1, r.store().followedTerm(3));
     }
 
     @Test

@@ -402,6 +402,7 @@ class ReplicatorTest {
         for (int p = 0; p < P; p++) {
             w.primary.follow(p, 1);
             w.backup.follow(p, 1);
+            w.backup.holdHistory(p); // its copy holds term 1's history (a START taken)
         }
         for (int i = 0; i < 3_000; i++) { // the old primary's stream, taken by both copies
             int p = random.nextInt(P);
@@ -426,6 +427,7 @@ class ReplicatorTest {
         }
         w.primary.follow(unkept, 1);
         w.backup.follow(unkept, 1);
+        w.backup.holdHistory(unkept);
         w.primary.raiseSequence(unkept, 20); // A is ahead of B here, with nothing of it kept as history
         java.util.Arrays.fill(w.owners, 0); // B's primacy ends: A is promoted at term 2, B stays its backup, in sync
         java.util.Arrays.fill(w.terms, 2);
@@ -442,6 +444,74 @@ class ReplicatorTest {
         assertTrue(w.fence[unkept] > 0, "the backup behind by more than the history kept was asked out, then reset");
         assertTrue(w.fence[aheadUnkept] > 0, "the backup ahead, without the history to go back, was asked out, then reset");
         assertEquals(1, w.acked.size(), "the new term's write was acknowledged");
+    }
+
+    /**
+     * Catch-up of backups out of the in-sync set (one restarted on its data directory, or whose stream broke). A is
+     * promoted at term 2 from following B's term 1; B is its backup, not in sync, and its copy holds: term 2's history,
+     * behind; term 1's history, behind where term 2 began; term 1's history beyond it (the old primary's writes A never
+     * had, which B can take back); a copy being received (no history); term 1's history where A's copy of the partition
+     * came from elsewhere (A's copy followed no stream). The first three are caught up from A's recent history while A
+     * keeps writing, the last two are copied afresh; every partition ends in sync and equal.
+     */
+    @Test
+    void backupsOutOfSync_holdingAHistoryThisPrimaryContinues_areCaughtUpWhileWritten_othersCopied() throws Exception {
+        CopyStats[] stats = new CopyStats[1];
+        World w = new World(false, x -> stats[0] = new CopyStats(1, CopyThrottle.UNLIMITED), p -> true);
+        w.primary.keepRecent(new io.amdb.node.storage.RecentChanges(P, 1 << 20)); // as from its first table on
+        w.backup.keepRecent(new io.amdb.node.storage.RecentChanges(P, 1 << 20));
+        int sameTerm = 0;
+        int behind = 1;
+        int ahead = 2;
+        int receiving = 3;
+        int unrelated = 4;
+        SplittableRandom random = new SplittableRandom(TestSeed.get());
+        for (int p = 0; p < P; p++) {
+            w.primary.follow(p, 1);
+            w.backup.follow(p, 1);
+            w.backup.holdHistory(p);
+        }
+        for (int i = 0; i < 2_000; i++) { // term 1's stream, taken by both copies
+            int p = random.nextInt(P);
+            byte[] key = ("k" + random.nextInt(100)).getBytes(UTF_8);
+            byte[] value = random.nextInt(5) == 0 ? null : ("v" + i).getBytes(UTF_8);
+            long version = w.primary.sequence(p) + 1;
+            w.primary.applyChange(p, key, value, version);
+            w.backup.applyChange(p, key, value, version);
+        }
+        for (int i = 0; i < 30; i++) { // the end of term 1's stream reached one copy only
+            byte[] key = ("k" + random.nextInt(100)).getBytes(UTF_8);
+            byte[] value = i % 7 == 0 ? null : ("late" + i).getBytes(UTF_8);
+            w.primary.applyChange(behind, key, value, w.primary.sequence(behind) + 1);
+            w.backup.applyChange(ahead, key, value, w.backup.sequence(ahead) + 1);
+        }
+        w.backup.follow(sameTerm, 2); // B took term 2's START before its stream broke
+        w.backup.holdHistory(sameTerm);
+        w.backup.resetPartition(receiving, w.backup.sequence(receiving));
+        w.backup.follow(receiving, 2);
+        w.primary.dropPartition(unrelated); // A's copy came by a migration: it followed no stream
+        w.primary.apply(unrelated, "m".getBytes(UTF_8), "moved".getBytes(UTF_8), w.primary.sequence(unrelated) + 1);
+        java.util.Arrays.fill(w.terms, 2);
+        w.publish();
+        for (int i = 0; i < 200; i++) { // term 2 writes on, while its backups are asked where they stand
+            w.write(i % 5, "new" + (i % 40), "t2-" + i);
+            w.replicator.flush();
+            if (i % 3 == 0 && !w.inFlight.isEmpty()) {
+                w.deliver();
+            }
+            w.grant();
+        }
+        w.settle();
+        for (int p = 0; p < P; p++) {
+            assertTrue(w.table.inSync(p).contains(B), "partition " + p + " ends with B in sync");
+            assertEquals(w.primary.sequence(p), w.backup.sequence(p), "partition " + p + "'s sequence on B");
+            assertEquals(entries(w.primary, p), entries(w.backup, p), "partition " + p + " on B");
+            assertEquals(2, w.backup.heldTerm(p), "partition " + p + ": B's copy holds term 2's history");
+        }
+        // Partitions 5..7 had missed nothing (a RESUME taken at once); 0..2 were sealed; 3 and 4 were reset.
+        assertEquals(2, stats[0].resets(), "only the copy being received and the unrelated one were copied afresh");
+        assertEquals(P - 2, stats[0].catchUps(), "every other partition was caught up");
+        assertEquals(null, w.inSyncMissing());
     }
 
     /** The partition's entries as "key=value@version" lines, in key order. */

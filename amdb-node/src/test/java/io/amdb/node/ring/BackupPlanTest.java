@@ -50,6 +50,45 @@ class BackupPlanTest {
         }
     }
 
+    /**
+     * A member back on its data directory claims the copies it recovered: Rule Balance gives it its share of backups
+     * among those (to be caught up, not copied) as far as balance allows, where without the claims fewer would be.
+     */
+    @Test
+    void returningMember_takesItsBackupShareAmongThePartitionsItClaims() {
+        List<Member> three = members(3);
+        PartitionTable t = PLANNER.initial(P, three, rf(2));
+        Member back = three.get(1);
+        java.util.BitSet held = new java.util.BitSet();
+        for (int p = 0; p < P; p++) {
+            if (t.replicas(p).contains(back)) {
+                held.set(p);
+            }
+        }
+        PartitionTable after = PLANNER.plan(t, without(three, back.nodeId()), Set.of());
+        Member again = new Member(back.nodeId(), back.host(), back.port() + 1); // a new process
+        List<Member> live = plus(without(three, back.nodeId()), again);
+        PartitionTable claimed = PLANNER.plan(after, live, Set.of(), Map.of(back.nodeId(), held));
+        PartitionTable unclaimed = PLANNER.plan(after, live, Set.of());
+        int backups = 0;
+        int backupsHeld = 0;
+        int backupsHeldUnclaimed = 0;
+        for (int p = 0; p < P; p++) {
+            if (claimed.backups(p).contains(again)) {
+                backups++;
+                backupsHeld += held.get(p) ? 1 : 0;
+            }
+            backupsHeldUnclaimed += unclaimed.backups(p).contains(again) && held.get(p) ? 1 : 0;
+        }
+        assertTrue(backups >= P / 3 - 2, "its share of backups: " + backups);
+        // Not quite all: a partition whose other copies sit on members without two backups to spare stays put.
+        assertTrue(backupsHeld >= backups * 9 / 10, backupsHeld + " of its " + backups + " backups are copies it holds");
+        assertTrue(backupsHeldUnclaimed < backupsHeld, "without the claims, fewer: " + backupsHeldUnclaimed);
+        int[] loads = backupLoads(claimed);
+        assertTrue(max(loads) - java.util.Arrays.stream(loads).min().orElseThrow() <= 2,
+                "backups stay balanced: " + java.util.Arrays.toString(loads));
+    }
+
     @Test
     void initial_oneMember_noBackupsAndEveryPartitionUnderReplicated() {
         PartitionTable t = PLANNER.initial(P, members(1), rf(2));

@@ -36,19 +36,80 @@ class ReplicaTaskSealTest {
                 seal(3, 10, 11, 13))) {
             ShardStore store = backupAt(3, 10);
             ReplicaTask task = run(store, wrong);
-            assertEquals(List.of(new StreamFormat.Refusal(P, StreamFormat.GAP, 10)), task.refusals());
+            assertEquals(List.of(new StreamFormat.Refusal(P, StreamFormat.GAP, 10, 3)), task.refusals());
             assertEquals(10, store.sequence(P));
             assertNull(store.get(P, KEY));
             assertEquals(3, store.followedTerm(P));
         }
     }
 
-    /** A backup's copy that follows {@code term} at {@code sequence}. */
+    @Test
+    void aSealOfTheSameTerm_bringsABehindCopyOn_butNeverTakesItBack() throws Exception {
+        ShardStore store = backupAt(7, 10);
+        ReplicaTask task = run(store, seal(7, 10, 11, 12));
+        assertEquals(List.of(), task.refusals());
+        assertEquals(12, store.sequence(P));
+        assertEquals(7, store.heldTerm(P));
+
+        ShardStore ahead = backupAt(7, 10);
+        task = run(ahead, seal(7, 9, 10, 11));
+        assertEquals(List.of(new StreamFormat.Refusal(P, StreamFormat.GAP, 10, 7)), task.refusals());
+        assertEquals(10, ahead.sequence(P));
+    }
+
+    @Test
+    void aCopyBeingReceived_followsTheTermButHoldsNoHistory_soNeitherSealNorResumeIsTaken() throws Exception {
+        ShardStore store = new ShardStore(2, 1);
+        store.resetPartition(P, 10); // a RESET: the COPY chunks are still to come
+        store.follow(P, 7);
+        ReplicaTask task = run(store, seal(7, 10, 11));
+        assertEquals(List.of(new StreamFormat.Refusal(P, StreamFormat.GAP, 10, -1)), task.refusals());
+        task = run(store, resume(7, 10));
+        assertEquals(List.of(new StreamFormat.Refusal(P, StreamFormat.GAP, 10, -1)), task.refusals());
+        assertEquals(7, store.followedTerm(P));
+    }
+
+    @Test
+    void aResume_isTakenByACopyHoldingTheTermUpToTheSequence_andRefusedWithWhereItStandsOtherwise() throws Exception {
+        assertEquals(List.of(), run(backupAt(7, 10), resume(7, 10)).refusals());
+        assertEquals(List.of(new StreamFormat.Refusal(P, StreamFormat.GAP, 9, 7)), run(backupAt(7, 9), resume(7, 10)).refusals());
+        // An earlier term's copy at the very sequence is not taken: the primary must say which history goes on.
+        assertEquals(List.of(new StreamFormat.Refusal(P, StreamFormat.GAP, 10, 3)), run(backupAt(3, 10), resume(7, 10)).refusals());
+    }
+
+    @Test
+    void aSealAfterAChangeRefusedInTheSameMessage_isStillTaken() throws Exception {
+        ShardStore store = backupAt(7, 10);
+        WireWriter w = new WireWriter();
+        StreamFormat.header(w, "a", 0, 1, 0, 5);
+        StreamFormat.change(w, P, 7);
+        Changes.put(w, KEY, new byte[] {13}, 13); // sent before the primary knew the copy is behind: refused
+        WireWriter changes = new WireWriter();
+        for (long v = 11; v <= 13; v++) {
+            Changes.put(changes, KEY, new byte[] {(byte) v}, v);
+        }
+        StreamFormat.seal(w, P, 7, 7, 10, changes.array(), changes.size());
+        StreamFormat.start(w, P, 7, 1, 13);
+        ReplicaTask task = run(store, StreamFormat.decode(w.toByteArray(), 2).sections());
+        assertEquals(List.of(), task.refusals());
+        assertEquals(13, store.sequence(P));
+        assertArrayEquals(new byte[] {13}, store.get(P, KEY));
+    }
+
+    /** A backup's copy that holds {@code term}'s history up to {@code sequence}. */
     private static ShardStore backupAt(long term, long sequence) {
         ShardStore store = new ShardStore(2, 1);
         store.raiseSequence(P, sequence);
         store.follow(P, term);
+        store.holdHistory(P);
         return store;
+    }
+
+    private static List<StreamFormat.Section> resume(long term, long seq) throws Exception {
+        WireWriter w = new WireWriter();
+        StreamFormat.header(w, "a", 0, 1, 0, 5);
+        StreamFormat.resume(w, P, term, seq);
+        return StreamFormat.decode(w.toByteArray(), 2).sections();
     }
 
     /** A SEAL from the primary of term 7 for a copy of {@code followedTerm} at {@code after}, with these versions. */
