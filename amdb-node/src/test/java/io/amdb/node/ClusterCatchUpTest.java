@@ -11,13 +11,10 @@ import io.amdb.protocol.ErrorCode;
 import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +48,7 @@ class ClusterCatchUpTest {
     @Test
     void aNodeRestartedOnItsDataDirectory_isCaughtUpFromItsPrimariesHistory_notCopied() throws Exception {
         for (int i = 0; i < 3; i++) {
-            int hz = freePort();
+            int hz = TestNodes.freePort();
             hzPorts.add(hz);
             join.add("127.0.0.1:" + hz);
         }
@@ -148,30 +145,7 @@ class ClusterCatchUpTest {
         return ("key-" + k).getBytes(UTF_8);
     }
 
-    /** Polls (bounded) until every running node holds one table that satisfies {@code done}; returns it. */
     private static PartitionTable await(Predicate<PartitionTable> done, AmDbNode... nodes) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-        while (System.nanoTime() < deadline) {
-            PartitionTable first = null;
-            boolean same = true;
-            for (AmDbNode n : nodes) {
-                if (n != null) {
-                    PartitionTable t = n.table();
-                    same &= t != null && (first == null || t.equals(first));
-                    first = first == null ? t : first;
-                }
-            }
-            if (same && first != null && done.test(first)) {
-                return first;
-            }
-            TimeUnit.MILLISECONDS.sleep(20); // polling interval, bounded by the deadline
-        }
-        throw new AssertionError("the nodes did not converge on such a table within " + WAIT_S + " s");
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return TestNodes.awaitTable(done, WAIT_S, nodes);
     }
 }

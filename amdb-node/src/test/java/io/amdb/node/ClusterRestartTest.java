@@ -17,8 +17,6 @@ import io.amdb.protocol.PartitionTable;
 import io.amdb.protocol.Request;
 import io.amdb.protocol.Response;
 import io.vertx.core.Future;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +50,7 @@ class ClusterRestartTest {
     @BeforeEach
     void hazelcastPorts() throws Exception {
         for (int i = 0; i < 3; i++) {
-            int hz = freePort();
+            int hz = TestNodes.freePort();
             hzPorts.add(hz);
             join.add("127.0.0.1:" + hz);
         }
@@ -283,38 +281,11 @@ class ClusterRestartTest {
         }
     }
 
-    /** Polls (bounded) until every running node holds one table that satisfies {@code done}; returns it. */
     private static PartitionTable await(Predicate<PartitionTable> done, AmDbNode... nodes) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-        while (System.nanoTime() < deadline) {
-            PartitionTable first = null;
-            boolean same = true;
-            for (AmDbNode n : nodes) {
-                if (n != null) {
-                    PartitionTable t = n.table();
-                    same &= t != null && (first == null || t.equals(first));
-                    first = first == null ? t : first;
-                }
-            }
-            if (same && first != null && done.test(first)) {
-                return first;
-            }
-            TimeUnit.MILLISECONDS.sleep(20); // polling interval, bounded by the deadline
-        }
-        List<PartitionTable> seen = new ArrayList<>();
-        for (AmDbNode n : nodes) {
-            seen.add(n == null ? null : n.table());
-        }
-        throw new AssertionError("the nodes did not converge on such a table within " + WAIT_S + " s: " + seen);
+        return TestNodes.awaitTable(done, WAIT_S, nodes);
     }
 
     private static Response run(AmDbNode node, Request request) throws Exception {
         return TestNodes.run(node, request);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -43,4 +43,40 @@ final class TestNodes {
             node.stop().await(30, TimeUnit.SECONDS);
         }
     }
+
+    /**
+     * Polls (bounded by {@code waitS}) until every running node (null: not running) holds one table that satisfies
+     * {@code done}; returns it.
+     */
+    static io.amdb.protocol.PartitionTable awaitTable(java.util.function.Predicate<io.amdb.protocol.PartitionTable> done,
+            long waitS, AmDbNode... nodes) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitS);
+        while (System.nanoTime() < deadline) {
+            io.amdb.protocol.PartitionTable first = null;
+            boolean same = true;
+            for (AmDbNode n : nodes) {
+                if (n != null) {
+                    io.amdb.protocol.PartitionTable t = n.table();
+                    same &= t != null && (first == null || t.equals(first));
+                    first = first == null ? t : first;
+                }
+            }
+            if (same && first != null && done.test(first)) {
+                return first;
+            }
+            TimeUnit.MILLISECONDS.sleep(20); // polling interval, bounded by the deadline
+        }
+        java.util.List<io.amdb.protocol.PartitionTable> seen = new java.util.ArrayList<>();
+        for (AmDbNode n : nodes) {
+            seen.add(n == null ? null : n.table());
+        }
+        throw new AssertionError("the nodes did not converge on such a table within " + waitS + " s: " + seen);
+    }
+
+    /** A free TCP port on loopback. */
+    static int freePort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
 }
