@@ -384,6 +384,11 @@ public final class AmDbNode {
         return copies;
     }
 
+    /** This node's migrations: running, done, aborted, resumed from their target's copy (INFO's migration fields). */
+    public MigrationStats migrations() {
+        return migrationStats;
+    }
+
     /** The partition table this node fences requests with. */
     public PartitionTable table() {
         return table.current();

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A durable node of a three-node R = 2 cluster (in one JVM, real Hazelcast) stops without handing off; its partitions
  * fail over, writes go on, and it comes back on its data directory. The copies it recovered hold the history their
- * primaries continue, so they are caught up from the changes those primaries keep instead of copied afresh; every
- * write reads back with its latest value once every partition has its two copies in sync again.
+ * primaries continue, so they are caught up from the changes those primaries keep instead of copied afresh, as
+ * backups and as the partitions that move back to it; every write reads back with its latest value once every
+ * partition has its two copies in sync again.
  */
 class ClusterCatchUpTest {
     private static final int KEYS = 4_000;
@@ -46,7 +47,7 @@ class ClusterCatchUpTest {
     }
 
     @Test
-    void aNodeRestartedOnItsDataDirectory_isCaughtUpFromItsPrimariesHistory_notCopied() throws Exception {
+    void aNodeRestartedOnItsDataDirectory_isCaughtUpFromItsPrimariesHistory_asBackupAndAsMigrationTarget() throws Exception {
         for (int i = 0; i < 3; i++) {
             int hz = TestNodes.freePort();
             hzPorts.add(hz);
@@ -64,22 +65,31 @@ class ClusterCatchUpTest {
         await(t -> t.members().size() == 2 && t.lostPartitions() == 0 && whole(t), nodes);
         putRange(nodes[0], 0, KEYS / 4, "w"); // written while it is away: a gap each primary keeps as recent history
 
+        long resumedBefore = resumed();
         long resetsBefore = resets();
         long catchUpsBefore = catchUps();
         nodes[1] = TestNodes.start(config(1));
         PartitionTable back = await(t -> t.members().size() == 3 && whole(t), nodes);
         int heldAndBackup = 0; // copies it recovered that the plan makes its backups again
+        int heldAndPrimary = 0; // ... or moves back to it as primary
         for (int p = 0; p < back.partitions(); p++) {
             boolean held = before.replicas(p).stream().anyMatch(m -> m.nodeId().equals("node-1"));
             heldAndBackup += held && back.backups(p).stream().anyMatch(m -> m.nodeId().equals("node-1")) ? 1 : 0;
+            heldAndPrimary += held && back.owner(p).nodeId().equals("node-1") ? 1 : 0;
         }
+        long resumed = resumed() - resumedBefore;
         long resets = resets() - resetsBefore;
         long catchUps = catchUps() - catchUpsBefore;
-        System.out.printf("restart: node-1 backs %d partitions it held; backups caught up %d, reset %d%n", heldAndBackup,
-                catchUps, resets);
+        System.out.printf("restart: node-1 backs %d partitions it held, leads %d; backups caught up %d, reset %d;"
+                + " migrations to it resumed %d%n", heldAndBackup, heldAndPrimary, catchUps, resets, resumed);
         assertTrue(heldAndBackup > 0, "the plan gives node-1 back backups of partitions it holds");
         assertTrue(catchUps >= heldAndBackup, "each of them was caught up, not copied: " + catchUps + " caught up, "
                 + resets + " reset");
+        assertTrue(heldAndPrimary > 0, "the plan moves partitions it holds back to node-1 as their primary");
+        // Most resume its copy. Not all: a partition moved between survivors while node-1 was away has a primary whose
+        // history began by a copy, not by following the term node-1's copy holds; that one is copied in full.
+        assertTrue(resumed > heldAndPrimary / 2, "most of those moves resumed its copy, not copied the partition: "
+                + resumed + " of " + heldAndPrimary);
         for (AmDbNode via : nodes) {
             assertEveryKey(via);
         }
@@ -102,6 +112,14 @@ class ClusterCatchUpTest {
         long n = 0;
         for (AmDbNode node : nodes) {
             n += node == null ? 0 : node.copies().resets();
+        }
+        return n;
+    }
+
+    private long resumed() {
+        long n = 0;
+        for (AmDbNode node : nodes) {
+            n += node == null ? 0 : node.migrations().resumedCount();
         }
         return n;
     }

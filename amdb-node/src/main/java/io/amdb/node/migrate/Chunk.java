@@ -15,10 +15,18 @@ import io.vertx.core.buffer.Buffer;
  * target is then complete. {@code startedAt}: the epoch of the table the source began the attempt with; a target
  * whose table is older answers NOT_READY (it may yet install a table that drops the move, and with it the copy).
  */
-record Chunk(int partition, int flags, String fromNode, long attempt, long startedAt, int seq, int keys, byte[] ops,
-        int off, int len) {
+record Chunk(int partition, int flags, String fromNode, long attempt, long startedAt, int seq, int keys,
+        Resume resume, byte[] ops, int off, int len) {
     static final int RESET = 1;
     static final int FINAL = 2;
+    /** With RESET: the target keeps its copy, which must hold {@code heldTerm}'s history up to {@code from}. */
+    static final int RESUME = 4;
+
+    /**
+     * A RESUME chunk's fields (after {@code keys}): {@code i64 heldTerm, i64 from, i64 term}; the changes are numbered
+     * from {@code from + 1}, and the copy then holds the source's {@code term}'s history.
+     */
+    record Resume(long heldTerm, long from, long term) {}
 
     boolean reset() {
         return (flags & RESET) != 0;
@@ -26,7 +34,11 @@ record Chunk(int partition, int flags, String fromNode, long attempt, long start
 
     Buffer encode() {
         WireWriter w = new WireWriter(len + 64);
-        w.u32(partition).u8(flags).str(fromNode).i64(attempt).i64(startedAt).u32(seq).u32(keys).raw(ops, off, len);
+        w.u32(partition).u8(flags).str(fromNode).i64(attempt).i64(startedAt).u32(seq).u32(keys);
+        if ((flags & RESUME) != 0) {
+            w.i64(resume.heldTerm()).i64(resume.from()).i64(resume.term());
+        }
+        w.raw(ops, off, len);
         return Buffer.buffer(w.toByteArray());
     }
 
@@ -40,7 +52,14 @@ record Chunk(int partition, int flags, String fromNode, long attempt, long start
         long startedAt = r.i64();
         int seq = r.u32();
         int keys = r.u32();
+        Resume resume = null;
+        if ((flags & RESUME) != 0) {
+            if ((flags & RESET) == 0) {
+                throw new ProtocolException(io.amdb.protocol.ErrorCode.MALFORMED_FRAME, "a RESUME chunk without RESET");
+            }
+            resume = new Resume(r.i64(), r.i64(), r.i64());
+        }
         int off = bytes.length - r.remaining();
-        return new Chunk(partition, flags, from, attempt, startedAt, seq, keys, bytes, off, r.remaining());
+        return new Chunk(partition, flags, from, attempt, startedAt, seq, keys, resume, bytes, off, r.remaining());
     }
 }

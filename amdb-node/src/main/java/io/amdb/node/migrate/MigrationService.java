@@ -253,7 +253,10 @@ public final class MigrationService extends VerticleBase {
         }
         inbound.put(p, new long[] {chunk.attempt(), chunk.seq() + 1L});
         held[p] = true;
-        shards.send(shards.shardOf(p), ReceiveTask.apply(p, chunk.reset(), chunk.ops(), chunk.off(), chunk.len()))
+        Chunk.Resume resume = chunk.resume();
+        ReceiveTask apply = resume == null ? ReceiveTask.apply(p, chunk.reset(), chunk.ops(), chunk.off(), chunk.len())
+                : ReceiveTask.resume(p, resume.heldTerm(), resume.from(), resume.term(), chunk.ops(), chunk.off(), chunk.len());
+        shards.send(shards.shardOf(p), apply)
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         inbound.remove(p); // what was applied is unknown: only a RESET may follow

@@ -17,6 +17,7 @@ public final class MigrationStats {
     private final AtomicInteger outgoing = new AtomicInteger();
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong aborted = new AtomicLong();
+    private final AtomicLong resumed = new AtomicLong();
     private final AtomicLong keysSent = new AtomicLong();
     private final AtomicLong bytesSent = new AtomicLong();
     private final AtomicLong keysReceived = new AtomicLong();
@@ -41,6 +42,15 @@ public final class MigrationStats {
         }
     }
 
+    /** A migration began from its target's copy (changes since its position) instead of copying the partition. */
+    void resumed() {
+        resumed.incrementAndGet();
+    }
+
+    public long resumedCount() {
+        return resumed.get();
+    }
+
     void shipped(long keys, long bytes) {
         keysSent.addAndGet(keys);
         bytesSent.addAndGet(bytes);
@@ -58,6 +68,7 @@ public final class MigrationStats {
         f.put("migrations_outgoing", Integer.toString(outgoing.get()));
         f.put("migrations_done", Long.toString(done.get()));
         f.put("migrations_aborted", Long.toString(aborted.get()));
+        f.put("migrations_resumed", Long.toString(resumed.get()));
         f.put("migration_keys_sent", Long.toString(keysSent.get()));
         f.put("migration_bytes_sent", Long.toString(bytesSent.get()));
         f.put("migration_keys_received", Long.toString(keysReceived.get()));

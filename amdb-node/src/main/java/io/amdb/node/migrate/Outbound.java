@@ -38,6 +38,8 @@ final class Outbound {
     static final long NOT_READY_DELAY_MS = 20;
     static final long SHIP_TIMEOUT_MS = 30_000;
     static final long CUTOVER_RETRY_MS = 500;
+    /** How long the source waits for its target's position before it copies the partition in full. */
+    static final long POSITION_ASK_MS = 500;
 
     private enum State { COPYING, FENCED, AWAITING_TABLE, ENDED }
 
@@ -70,9 +72,62 @@ final class Outbound {
                 && t.inSync(migration.partition()).stream().skip(1).anyMatch(m -> m.nodeId().equals(migration.toNode()));
         if (toInSyncBackup) {
             transfer();
+        } else if (t != null && t.replicationFactor() > 1) {
+            askPosition();
         } else {
             copyNext();
         }
+    }
+
+    /**
+     * A target that holds a copy of the partition (a node back on its data directory) may hold a history this primary
+     * continues: asked where it stands, it gets only the changes since, when the shard still keeps them. Any other
+     * answer, or none within {@link #POSITION_ASK_MS}, copies the partition in full.
+     */
+    private void askPosition() {
+        io.amdb.protocol.WireWriter w = new io.amdb.protocol.WireWriter(8);
+        w.u32(1).u32(migration.partition());
+        service.vertx().eventBus().<io.vertx.core.buffer.Buffer>request(
+                io.amdb.node.replicate.ReplicaEndpoint.positionsAddress(migration.toNode()),
+                io.vertx.core.buffer.Buffer.buffer(w.toByteArray()), new DeliveryOptions().setSendTimeout(POSITION_ASK_MS))
+                .onComplete(ar -> {
+                    long[] at = ar.succeeded() ? position(ar.result().body().getBytes()) : null;
+                    if (at == null || at[0] < 0) {
+                        copyNext();
+                    } else {
+                        resume(at[0], at[1]);
+                    }
+                });
+    }
+
+    /** The {@code (term, sequence)} of a positions answer for one partition, or null when it does not decode. */
+    private static long[] position(byte[] body) {
+        try {
+            io.amdb.protocol.WireReader r = new io.amdb.protocol.WireReader(body, 0, body.length);
+            long[] at = {r.i64(), r.i64()};
+            r.expectEnd();
+            return at;
+        } catch (io.amdb.protocol.ProtocolException e) {
+            return null;
+        }
+    }
+
+    private void resume(long heldTerm, long heldSequence) {
+        if (cancelled) {
+            end(false, "replanned");
+            return;
+        }
+        HandoffTask task = HandoffTask.resume(migration.partition(), heldTerm, heldSequence);
+        service.shards().send(shard, task).onComplete(ar -> {
+            if (ar.failed()) {
+                end(false, "resume failed: " + ar.cause().getMessage());
+            } else if (task.resumedTerm() < 0) {
+                copyNext(); // this primary's history does not continue the target's copy, or is no longer kept
+            } else {
+                service.stats().resumed();
+                ship(task, Chunk.RESUME, new Chunk.Resume(heldTerm, heldSequence, task.resumedTerm()), this::fence);
+            }
+        });
     }
 
     /** A move to an in-sync backup: fence, wait for the backup to hold everything, then cut over. */
@@ -117,7 +172,7 @@ final class Outbound {
             if (ar.failed()) {
                 end(false, "copy failed: " + ar.cause().getMessage());
             } else {
-                ship(task, 0, () -> {
+                ship(task, 0, null, () -> {
                     if (task.copiedAll()) {
                         fence();
                     } else {
@@ -139,7 +194,7 @@ final class Outbound {
             if (ar.failed()) {
                 end(false, "fence failed: " + ar.cause().getMessage());
             } else {
-                ship(task, Chunk.FINAL, this::cutover);
+                ship(task, Chunk.FINAL, null, this::cutover);
             }
         });
     }
@@ -181,11 +236,11 @@ final class Outbound {
         }
     }
 
-    /** Sends the task's changes to the target; runs {@code next} once it applied them. */
-    private void ship(HandoffTask task, int flags, Runnable next) {
+    /** Sends the task's changes to the target ({@code resume}: for a RESUME chunk); runs {@code next} once it applied them. */
+    private void ship(HandoffTask task, int flags, Chunk.Resume resume, Runnable next) {
         int allFlags = flags | (first ? Chunk.RESET : 0);
         Chunk chunk = new Chunk(migration.partition(), allFlags, migration.fromNode(), attempt, startedAt, seq,
-                task.ops(), task.bytes(), 0, task.size());
+                task.ops(), resume, task.bytes(), 0, task.size());
         service.vertx().eventBus().request(MigrationService.address(migration.toNode()), chunk.encode(),
                 new DeliveryOptions().setSendTimeout(SHIP_TIMEOUT_MS)).onComplete(ar -> {
                     if (ar.succeeded()) {
@@ -195,7 +250,7 @@ final class Outbound {
                         service.stats().shipped(task.ops(), task.size());
                         next.run();
                     } else if (PeerFailure.NOT_READY.is(ar.cause()) && ++notReady <= NOT_READY_RETRIES && !cancelled) {
-                        service.vertx().setTimer(NOT_READY_DELAY_MS, id -> ship(task, flags, next));
+                        service.vertx().setTimer(NOT_READY_DELAY_MS, id -> ship(task, flags, resume, next));
                     } else {
                         end(false, "shipping to " + migration.toNode() + " failed: " + ar.cause().getMessage());
                     }

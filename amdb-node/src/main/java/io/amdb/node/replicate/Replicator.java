@@ -979,18 +979,33 @@ public final class Replicator implements ShardReplication {
      * way this shard must still keep every change since.
      */
     private long catchUpFrom(Follower f, Refusal r) {
-        Primary pr = primaries[f.partition];
+        return r.outcome() == StreamFormat.GAP ? continuation(f.partition, r.term(), r.seq(), true) : -1;
+    }
+
+    @Override
+    public long continues(int partition, long heldTerm, long sequence) {
+        Primary pr = primaries[partition];
+        return pr != null && continuation(partition, heldTerm, sequence, false) == sequence ? pr.term : -1;
+    }
+
+    /**
+     * Where a copy holding {@code term}'s history up to {@code seq} shares this primary's history up to, when it does
+     * and this shard keeps every change since; else -1. With {@code mayTakeBack}, a copy of the previous history
+     * beyond where this term began shares it up to there (it takes back the rest); without, it does not.
+     */
+    private long continuation(int p, long term, long seq, boolean mayTakeBack) {
+        Primary pr = primaries[p];
         RecentChanges recent = store.recent();
-        long through = store.sequence(f.partition);
+        long through = store.sequence(p);
         long from = -1;
-        if (r.outcome() != StreamFormat.GAP || r.seq() < 0 || r.term() < 0 || recent == null) {
+        if (pr == null || seq < 0 || term < 0 || recent == null) {
             return -1;
-        } else if (r.term() == pr.term && r.seq() <= through) {
-            from = r.seq();
-        } else if (r.term() == pr.prevTerm) {
-            from = Math.min(r.seq(), pr.termStart);
+        } else if (term == pr.term && seq <= through) {
+            from = seq;
+        } else if (term == pr.prevTerm && (mayTakeBack || seq <= pr.termStart)) {
+            from = Math.min(seq, pr.termStart);
         }
-        return from >= 0 && recent.covers(f.partition, from, through) ? from : -1;
+        return from >= 0 && recent.covers(p, from, through) ? from : -1;
     }
 
     /**

@@ -10,7 +10,7 @@ import io.amdb.protocol.WireWriter;
  * Each step is bounded by its chunk size, so it never holds the event loop long.
  */
 public final class HandoffTask implements ShardTask {
-    private enum Step { COPY, FENCE, TRANSFER, END }
+    private enum Step { COPY, RESUME, FENCE, TRANSFER, END }
 
     private final Step step;
     private final int partition;
@@ -19,6 +19,9 @@ public final class HandoffTask implements ShardTask {
     private final boolean drop;
     private final String target; // TRANSFER: the in-sync backup the partition moves to
     private boolean held;
+    private final long heldTerm; // RESUME: the target's copy holds this term's history ...
+    private final long heldSequence; // ... up to this sequence
+    private long term = -1; // RESUME: this primary's term when its history continues that copy (set by the shard)
     private final WireWriter out = new WireWriter(4096);
     private boolean copiedAll;
     private int ops;
@@ -29,6 +32,13 @@ public final class HandoffTask implements ShardTask {
     }
 
     private HandoffTask(Step step, int partition, int maxEntries, long maxBytes, boolean drop, String target) {
+        this(step, partition, maxEntries, maxBytes, drop, target, -1, -1);
+    }
+
+    private HandoffTask(Step step, int partition, int maxEntries, long maxBytes, boolean drop, String target,
+            long heldTerm, long heldSequence) {
+        this.heldTerm = heldTerm;
+        this.heldSequence = heldSequence;
         this.target = target;
         this.step = step;
         this.partition = partition;
@@ -40,6 +50,15 @@ public final class HandoffTask implements ShardTask {
     /** The changes logged since the last chunk, then up to {@code maxEntries} entries / about {@code maxBytes}. */
     public static HandoffTask copy(int partition, int maxEntries, long maxBytes) {
         return new HandoffTask(Step.COPY, partition, maxEntries, maxBytes, false);
+    }
+
+    /**
+     * Starts the migration from the target's copy, which holds {@code heldTerm}'s history up to {@code heldSequence}:
+     * when this primary's history continues it ({@link #continuesAs}), the first chunk is the changes since and the
+     * copy is complete at once ({@link #resumed()}); else nothing is started and the partition is copied in full.
+     */
+    public static HandoffTask resume(int partition, long heldTerm, long heldSequence) {
+        return new HandoffTask(Step.RESUME, partition, 0, 0, false, null, heldTerm, heldSequence);
     }
 
     /** Fences the partition and drains its last changes. */
@@ -66,6 +85,14 @@ public final class HandoffTask implements ShardTask {
             case COPY -> {
                 ops = store.copyChunk(partition, maxEntries, maxBytes, out);
                 copiedAll = store.handoff(partition).copiedAll();
+            }
+            case RESUME -> {
+                if (term >= 0) {
+                    ops = store.resumeHandoff(partition, heldSequence, out);
+                    copiedAll = true;
+                    PartitionTrace.log(partition, () -> "a migration resumes its target's copy of term " + heldTerm
+                            + " at sequence " + heldSequence + ": " + ops + " changes");
+                }
             }
             case FENCE -> {
                 ops = store.fence(partition, out);
@@ -126,6 +153,29 @@ public final class HandoffTask implements ShardTask {
     /** Records the outcome of a TRANSFER's wait (the shard sets it before answering). */
     void setHeld(boolean held) {
         this.held = held;
+    }
+
+    /** For a RESUME: the history the target's copy holds, and how far; the shard answers {@link #continuesAs}. */
+    public boolean resumes() {
+        return step == Step.RESUME;
+    }
+
+    public long heldTerm() {
+        return heldTerm;
+    }
+
+    public long heldSequence() {
+        return heldSequence;
+    }
+
+    /** Set by the shard before a RESUME runs: its term when its history continues the target's copy, else -1. */
+    void continuesAs(long primaryTerm) {
+        this.term = primaryTerm;
+    }
+
+    /** After a RESUME: the target's copy is continued (the term its copy then holds), or -1: copy it in full. */
+    public long resumedTerm() {
+        return term;
     }
 
     /** After COPY: the copy reached the end of the partition. */

@@ -3,8 +3,9 @@ package io.amdb.node.shard;
 import io.amdb.node.storage.ShardStore;
 
 /**
- * Reads where this shard's copies of some partitions stand: the term each follows ({@link ShardStore#followedTerm},
- * -1 for none) and its sequence. For the table coordinator choosing whom to promote after a primary's death.
+ * Reads where this shard's copies of some partitions stand: the term whose history each holds
+ * ({@link ShardStore#heldTerm}, -1 for none) and its sequence. For the table coordinator choosing whom to promote
+ * after a primary's death, and for a migration's source asking whether its target's copy can be resumed.
  */
 public final class PositionsTask implements ShardTask {
     private final int[] partitions;
@@ -20,7 +21,7 @@ public final class PositionsTask implements ShardTask {
     @Override
     public boolean runOn(ShardStore store, int budget) {
         for (int i = 0; i < partitions.length; i++) {
-            terms[i] = store.followedTerm(partitions[i]);
+            terms[i] = store.heldTerm(partitions[i]);
             sequences[i] = store.sequence(partitions[i]);
         }
         return true;
@@ -30,7 +31,7 @@ public final class PositionsTask implements ShardTask {
         return partitions;
     }
 
-    /** The term the copy of {@code partitions()[i]} follows, after the task ran. */
+    /** The term whose history the copy of {@code partitions()[i]} holds, after the task ran. */
     public long term(int i) {
         return terms[i];
     }

@@ -21,6 +21,9 @@ public final class ReceiveTask implements ShardTask {
     private final int off;
     private final int len;
     private final java.util.function.BooleanSupplier stillDrop; // DROP only: asked on the shard when it runs
+    private long resumeHeld = -1; // APPLY with RESUME: the term whose history the copy must hold ...
+    private long resumeFrom = -1; // ... up to this sequence
+    private long resumeTerm = -1; // ... and the source's term, whose history it then holds
     private WireReader reader; // null until the first slice
 
     private ReceiveTask(Kind kind, int partition, boolean reset, byte[] ops, int off, int len) {
@@ -41,6 +44,20 @@ public final class ReceiveTask implements ShardTask {
     /** Applies a chunk; {@code reset} (the first chunk of an attempt) first drops whatever is held and reclaims. */
     public static ReceiveTask apply(int partition, boolean reset, byte[] ops, int off, int len) {
         return new ReceiveTask(Kind.APPLY, partition, reset, ops, off, len);
+    }
+
+    /**
+     * Applies the first chunk of an attempt that resumes the copy held here instead of replacing it: the copy must
+     * hold {@code heldTerm}'s history up to exactly {@code from}, and the changes must be numbered on from there, else
+     * the task fails and nothing is applied (the source then aborts the attempt). The copy then holds the source's
+     * {@code term}'s history.
+     */
+    public static ReceiveTask resume(int partition, long heldTerm, long from, long term, byte[] ops, int off, int len) {
+        ReceiveTask t = new ReceiveTask(Kind.APPLY, partition, false, ops, off, len);
+        t.resumeHeld = heldTerm;
+        t.resumeFrom = from;
+        t.resumeTerm = term;
+        return t;
     }
 
     /**
@@ -83,7 +100,10 @@ public final class ReceiveTask implements ShardTask {
                 store.dropPartition(partition);
                 store.follow(partition, -1); // a copy by migration follows no primary's stream
             }
-            if (kind == Kind.RECLAIM || kind != Kind.DROP && reset) {
+            if (resumeTerm >= 0) {
+                resumeHeld(store);
+            }
+            if (kind == Kind.RECLAIM || kind != Kind.DROP && (reset || resumeTerm >= 0)) {
                 store.reclaim(partition);
             }
             reader = new WireReader(ops, off, len);
@@ -97,5 +117,26 @@ public final class ReceiveTask implements ShardTask {
                     + e.getMessage(), e);
         }
         return reader.remaining() == 0;
+    }
+
+    private void resumeHeld(ShardStore store) {
+        // Checked before anything is applied: a copy that moved on since the source asked is not continued.
+        boolean numbered;
+        try {
+            numbered = Changes.numberedFrom(ops, off, len, resumeFrom);
+        } catch (ProtocolException e) {
+            throw new IllegalArgumentException("malformed migration chunk for partition " + partition + ": "
+                    + e.getMessage(), e);
+        }
+        if (store.heldTerm(partition) != resumeHeld || store.sequence(partition) != resumeFrom || !numbered) {
+            throw new IllegalStateException("the copy of partition " + partition + " holds sequence "
+                    + store.sequence(partition) + " of term " + store.heldTerm(partition) + "'s history, not " + resumeFrom
+                    + " of term " + resumeHeld);
+        }
+        PartitionTrace.log(partition, () -> "a migration's first chunk resumes the copy at sequence " + resumeFrom
+                + " of term " + resumeHeld);
+        // What it holds up to here is the source's history too; the changes that follow continue it.
+        store.follow(partition, resumeTerm);
+        store.holdHistory(partition);
     }
 }

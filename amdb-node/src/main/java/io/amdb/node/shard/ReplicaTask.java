@@ -148,7 +148,7 @@ public final class ReplicaTask implements ShardTask {
                 boolean at = history >= 0 && history == s.followedTerm()
                         && (history < s.term() ? held == s.seq() || store.canTruncate(p, s.seq())
                                 : history == s.term() && held == s.seq());
-                if (at && continues(s, s.seq())) {
+                if (at && Changes.numberedFrom(s.bytes(), s.off(), s.len(), s.seq())) {
                     store.forgetHistory(p); // what follows is another term's history: held again once applied
                     if (held > s.seq()) {
                         store.truncate(p, s.seq());
@@ -172,23 +172,6 @@ public final class ReplicaTask implements ShardTask {
             }
             default -> throw new IllegalStateException("section kind " + s.kind());
         }
-    }
-
-    /** Whether the section's changes are numbered {@code from + 1, from + 2, ...}: each the next of the history. */
-    private static boolean continues(Section s, long from) throws ProtocolException {
-        WireReader r = new WireReader(s.bytes(), s.off(), s.len());
-        long next = from + 1;
-        while (r.remaining() > 0) {
-            int op = r.u8();
-            if (r.i64() != next++) {
-                return false;
-            }
-            r.skipBytes();
-            if (op == Changes.PUT) {
-                r.skipBytes();
-            }
-        }
-        return true;
     }
 
     private void refuse(ShardStore store, int partition) {

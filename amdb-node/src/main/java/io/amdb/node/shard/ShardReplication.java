@@ -35,6 +35,13 @@ public interface ShardReplication extends Journal {
      */
     void whenHeldBy(int partition, String node, Runnable done, Runnable failed);
 
+    /**
+     * This shard's term as the partition's primary when its history continues a copy that holds {@code heldTerm}'s
+     * history up to {@code sequence} (nothing to take back) and it still keeps every change since; else -1. A
+     * migration to that copy's node then ships those changes instead of the whole partition.
+     */
+    long continues(int partition, long heldTerm, long sequence);
+
     /** The shard stops: requests still waiting end with an unknown outcome. */
     void close();
 

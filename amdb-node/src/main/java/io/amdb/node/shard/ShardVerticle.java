@@ -186,6 +186,10 @@ public final class ShardVerticle extends VerticleBase {
                 if (replication != null) {
                     replication.refresh();
                 }
+                if (task instanceof HandoffTask h && h.resumes()) {
+                    h.continuesAs(replication == null ? -1
+                            : replication.continues(h.partition(), h.heldTerm(), h.heldSequence()));
+                }
                 long encodedBefore = log == null ? 0 : log.encoded();
                 boolean done;
                 // Point batches (the hot path) are bounded by SLICE_OPS and not timed: a CPU-time read costs ~0.5 µs.

@@ -85,4 +85,26 @@ public final class Changes {
             throw new ProtocolException(io.amdb.protocol.ErrorCode.MALFORMED_FRAME, "unknown change op " + op);
         }
     }
+
+    /**
+     * Whether the changes in {@code bytes[off, off + len)} are numbered {@code from + 1, from + 2, ...}: each the next of
+     * a history that stood at {@code from}.
+     *
+     * @throws ProtocolException if the bytes are not in this format
+     */
+    public static boolean numberedFrom(byte[] bytes, int off, int len, long from) throws ProtocolException {
+        WireReader r = new WireReader(bytes, off, len);
+        long next = from + 1;
+        while (r.remaining() > 0) {
+            int op = r.u8();
+            if (r.i64() != next++) {
+                return false;
+            }
+            r.skipBytes();
+            if (op == PUT) {
+                r.skipBytes();
+            }
+        }
+        return true;
+    }
 }

@@ -446,6 +446,25 @@ public final class ShardStore {
     }
 
     /**
+     * Starts a migration of the partition to a target whose copy holds its history up to {@code from}: writes the
+     * changes since, from the recent history, into {@code out}, and returns how many. Nothing else is copied: the
+     * changes made from now on are logged for the next chunks, as for a copy that reached the end. Requires the recent
+     * history to cover {@code (from, sequence]}.
+     */
+    public int resumeHandoff(int partition, long from, WireWriter out) {
+        if (recent == null || !recent.covers(checkPartition(partition), from, sequences[partition])) {
+            throw new IllegalStateException("partition " + partition + " keeps no history since " + from);
+        }
+        if (handoffs == null) {
+            handoffs = new Handoff[lists.length];
+        }
+        Handoff h = new Handoff();
+        h.advance(null, true);
+        handoffs[partition] = h;
+        return recent.write(partition, from, sequences[partition], out);
+    }
+
+    /**
      * Fences the partition for a move to one of its in-sync backups, which holds it already (its requests are refused
      * from now on): nothing is copied; the move cuts over once that backup's stream confirms every change.
      */
