@@ -66,7 +66,7 @@ final class TableRefresher {
         if (fresh) {
             then.accept(null);
         } else if (start) {
-            fetch(router.liveCandidates(MAX_SOURCES), 0, null);
+            fetch(router.liveCandidates(MAX_SOURCES), 0, null, false);
         }
     }
 
@@ -95,7 +95,16 @@ final class TableRefresher {
         }
     }
 
-    private void fetch(List<Peer> sources, int next, AmDbException lastFailure) {
+    /**
+     * Asks {@code sources[next]}, then the next ones while the table is not the one wanted; {@code answered}: an
+     * earlier one answered (with an older table). A fetch that got a table completes without failure even when a
+     * later source fails: nothing newer was to be had from the ones that answered.
+     */
+    private void fetch(List<Peer> sources, int next, AmDbException lastFailure, boolean answered) {
+        if (next >= sources.size() && answered) {
+            finish(null);
+            return;
+        }
         if (next >= sources.size()) {
             String why = lastFailure != null ? lastFailure.getMessage() : "no node is connected";
             finish(new AmDbException(ErrorCode.CONNECTION_LOST, "cannot fetch the partition table: " + why,
@@ -107,13 +116,13 @@ final class TableRefresher {
             if (failure == null) {
                 router.adopt(((Response.Table) response).table());
                 if (router.epoch() < wanted() && next + 1 < sources.size()) {
-                    fetch(sources, next + 1, lastFailure); // that node's table is older than one seen: ask another
+                    fetch(sources, next + 1, lastFailure, true); // that node's table is older than one seen: ask another
                 } else {
                     finish(null);
                 }
             } else {
                 fetch(sources, next + 1, failure instanceof AmDbException e ? e
-                        : new AmDbException(ErrorCode.INTERNAL_ERROR, String.valueOf(failure), failure));
+                        : new AmDbException(ErrorCode.INTERNAL_ERROR, String.valueOf(failure), failure), answered);
             }
         });
         Peer source = sources.get(next);

@@ -168,6 +168,20 @@ class AmDbClientTableChangeTest {
         assertEquals(fresh, await(client.table()));
     }
 
+    /**
+     * A refresh looks for a newer table than the client's; when none exists yet, the live nodes answer with the same
+     * one and the refresh completes with it, even if the last node it asks fails (ReplicationProcessIT saw a refresh
+     * fail right after a kill -9: the killed node was the last one asked).
+     */
+    @Test
+    void refreshTable_noNewerTableAnywhere_lastNodeAskedFails_completesWithTheCurrentTable() throws Exception {
+        start();
+        for (int i = 1; i < 3; i++) {
+            cluster.node(i).tableFailure = new Response.Error(ErrorCode.INTERNAL_ERROR, "going down");
+        }
+        assertEquals(cluster.table(), await(client.refreshTable()));
+    }
+
     @Test
     void alwaysWrongOwner_get_failsWithWrongOwnerAfterThreeAttempts() throws Exception {
         FakeNode node = new FakeNode(FakeNode.Mode.NORMAL);

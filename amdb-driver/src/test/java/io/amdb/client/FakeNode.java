@@ -77,6 +77,8 @@ final class FakeNode implements AutoCloseable {
     volatile boolean tableSilent;
     /** When set, TABLE is answered with this table instead of the one the node serves by: a node that lags. */
     volatile PartitionTable tableAnswer;
+    /** When set, TABLE requests fail with this error (a node going down). */
+    volatile Response.Error tableFailure;
     /** Answer WRONG_OWNER to every request with a key, whatever the table says. */
     volatile boolean alwaysWrongOwner;
     /** For a BATCH with keys it does not own: apply the others, WRONG_OWNER status for those (else reject all). */
@@ -333,6 +335,10 @@ final class FakeNode implements AutoCloseable {
     /** Executes the request if this node owns every key it names; guard held. */
     private Response serve(Request request, PartitionTable table) {
         if (request instanceof Request.Table) {
+            Response.Error failure = tableFailure;
+            if (failure != null) {
+                return failure;
+            }
             PartitionTable lagging = tableAnswer;
             return new Response.Table(lagging != null ? lagging : table);
         }
