@@ -22,6 +22,8 @@ import java.util.logging.Logger;
  *     backup of the partition (the cutover lists the old owner in sync): then it keeps it, and follows the new
  *     primary's stream.</li>
  * </ol>
+ * With replication, the copy may be a <b>resume</b>: a target whose own copy holds a history this primary continues (a
+ * node back on its data directory) gets only the changes since its position, in the first chunk, then the fence.
  * A move to one of the partition's in-sync backups (<b>transfer</b>) copies nothing: that backup holds the partition
  * already. The shard fences the partition and waits until the backup's stream confirms every change made here,
  * then the cutover follows as above; the partition keeps all its in-sync copies throughout.
