@@ -108,28 +108,25 @@ class ClusterCatchUpTest {
         return true;
     }
 
-    private long resets() {
+    /** {@code count} summed over the running nodes. */
+    private long sum(java.util.function.ToLongFunction<AmDbNode> count) {
         long n = 0;
         for (AmDbNode node : nodes) {
-            n += node == null ? 0 : node.copies().resets();
+            n += node == null ? 0 : count.applyAsLong(node);
         }
         return n;
     }
 
-    private long resumed() {
-        long n = 0;
-        for (AmDbNode node : nodes) {
-            n += node == null ? 0 : node.migrations().resumedCount();
-        }
-        return n;
+    private long resets() {
+        return sum(n -> n.copies().resets());
     }
 
     private long catchUps() {
-        long n = 0;
-        for (AmDbNode node : nodes) {
-            n += node == null ? 0 : node.copies().catchUps();
-        }
-        return n;
+        return sum(n -> n.copies().catchUps());
+    }
+
+    private long resumed() {
+        return sum(n -> n.migrations().resumedCount());
     }
 
     private NodeConfig config(int i) {

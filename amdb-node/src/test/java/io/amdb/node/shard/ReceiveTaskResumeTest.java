@@ -48,11 +48,7 @@ class ReceiveTaskResumeTest {
     }
 
     private static ShardStore copyOf(long term, long sequence) {
-        ShardStore store = new ShardStore(2, 1);
-        store.raiseSequence(P, sequence);
-        store.follow(P, term);
-        store.holdHistory(P);
-        return store;
+        return ReplicaTaskSealTest.backupAt(term, sequence);
     }
 
     private static byte[] changes(long... versions) {

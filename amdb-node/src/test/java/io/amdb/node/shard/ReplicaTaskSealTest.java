@@ -96,8 +96,8 @@ class ReplicaTaskSealTest {
         assertArrayEquals(new byte[] {13}, store.get(P, KEY));
     }
 
-    /** A backup's copy that holds {@code term}'s history up to {@code sequence}. */
-    private static ShardStore backupAt(long term, long sequence) {
+    /** A backup's copy that holds {@code term}'s history up to {@code sequence} (of partition {@link #P}). */
+    static ShardStore backupAt(long term, long sequence) {
         ShardStore store = new ShardStore(2, 1);
         store.raiseSequence(P, sequence);
         store.follow(P, term);
