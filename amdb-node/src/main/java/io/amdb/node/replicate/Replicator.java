@@ -644,6 +644,7 @@ public final class Replicator implements ShardReplication {
             }
             f.stream = l.stream;
             f.chunkInFlight = false;
+            l.inFlight.remove(f); // the answer to a message sent before this start says nothing of it
             if (f.sealFrom >= 0) { // its copy holds a history this one continues: brought to it, then started
                 seal(pr, f, l);
                 StreamFormat.start(l.building, p, pr.term, pr.termStart, store.sequence(p));
@@ -690,6 +691,7 @@ public final class Replicator implements ShardReplication {
         }
         if (f.state == State.STREAMING && f.copyToMark) { // the backup holds this history complete from here on
             f.copyToMark = false;
+            l.inFlight.remove(f); // only the answer that carries this START confirms it
             StreamFormat.start(l.building, p, pr.term, pr.termStart, store.sequence(p));
             f.state = State.PROBING;
             appended(l, f);
