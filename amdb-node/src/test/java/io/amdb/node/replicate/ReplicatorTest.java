@@ -404,14 +404,7 @@ class ReplicatorTest {
             w.backup.follow(p, 1);
             w.backup.holdHistory(p); // its copy holds term 1's history (a START taken)
         }
-        for (int i = 0; i < 3_000; i++) { // the old primary's stream, taken by both copies
-            int p = random.nextInt(P);
-            byte[] key = ("k" + random.nextInt(200)).getBytes(UTF_8);
-            byte[] value = random.nextInt(5) == 0 ? null : ("v" + i).getBytes(UTF_8);
-            long version = w.primary.sequence(p) + 1;
-            w.primary.applyChange(p, key, value, version);
-            w.backup.applyChange(p, key, value, version);
-        }
+        streamToBoth(w, random, 3_000, 200); // the old primary's stream, taken by both copies
         for (int i = 0; i < 40; i++) { // the last messages of the stream reached one copy only
             byte[] key = ("k" + random.nextInt(200)).getBytes(UTF_8);
             byte[] value = i % 7 == 0 ? null : ("late" + i).getBytes(UTF_8);
@@ -471,14 +464,7 @@ class ReplicatorTest {
             w.backup.follow(p, 1);
             w.backup.holdHistory(p);
         }
-        for (int i = 0; i < 2_000; i++) { // term 1's stream, taken by both copies
-            int p = random.nextInt(P);
-            byte[] key = ("k" + random.nextInt(100)).getBytes(UTF_8);
-            byte[] value = random.nextInt(5) == 0 ? null : ("v" + i).getBytes(UTF_8);
-            long version = w.primary.sequence(p) + 1;
-            w.primary.applyChange(p, key, value, version);
-            w.backup.applyChange(p, key, value, version);
-        }
+        streamToBoth(w, random, 2_000, 100); // term 1's stream, taken by both copies
         for (int i = 0; i < 30; i++) { // the end of term 1's stream reached one copy only
             byte[] key = ("k" + random.nextInt(100)).getBytes(UTF_8);
             byte[] value = i % 7 == 0 ? null : ("late" + i).getBytes(UTF_8);
@@ -512,6 +498,18 @@ class ReplicatorTest {
         assertEquals(2, stats[0].resets(), "only the copy being received and the unrelated one were copied afresh");
         assertEquals(P - 2, stats[0].catchUps(), "every other partition was caught up");
         assertEquals(null, w.inSyncMissing());
+    }
+
+    /** {@code changes} random puts and deletes (one in five) over {@code keys} keys, applied alike to both copies. */
+    private static void streamToBoth(World w, SplittableRandom random, int changes, int keys) {
+        for (int i = 0; i < changes; i++) {
+            int p = random.nextInt(P);
+            byte[] key = ("k" + random.nextInt(keys)).getBytes(UTF_8);
+            byte[] value = random.nextInt(5) == 0 ? null : ("v" + i).getBytes(UTF_8);
+            long version = w.primary.sequence(p) + 1;
+            w.primary.applyChange(p, key, value, version);
+            w.backup.applyChange(p, key, value, version);
+        }
     }
 
     /** The partition's entries as "key=value@version" lines, in key order. */
