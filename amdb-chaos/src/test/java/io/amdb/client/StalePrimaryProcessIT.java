@@ -111,17 +111,28 @@ class StalePrimaryProcessIT {
             say("healed");
             List<String> reads = new ArrayList<>();
             int afterCatchUp = 0;
+            String lastSeen = "nothing";
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
             try (Probe reader = new Probe(cutOff); Probe tables = new Probe(cutOff); Probe other = new Probe(majority.get(0))) {
                 while (afterCatchUp < READS_AFTER_CATCH_UP && System.nanoTime() < deadline) {
                     reads.add(reader.call(new Request.Get(key)));
-                    if (caughtUp(tables.table(), other.table())) {
-                        afterCatchUp++;
+                    // The majority's table first: the cut-off node caught up when its table is at least as new as
+                    // one the majority had before, however many tables the majority commits meanwhile.
+                    PartitionTable majorityTable = other.table();
+                    PartitionTable mine = tables.table();
+                    lastSeen = IDS[cutOff] + " epoch " + mine.epoch() + " members " + mine.members().size()
+                            + ", " + IDS[majority.get(0)] + " epoch " + majorityTable.epoch();
+                    if (caughtUp(mine, majorityTable) && afterCatchUp++ == 0) {
+                        say(IDS[cutOff] + "'s table caught up: " + lastSeen);
                     }
                     TimeUnit.MILLISECONDS.sleep(20); // polling interval, bounded by the deadline
                 }
             }
-            assertEquals(READS_AFTER_CATCH_UP, afterCatchUp, "the healed node caught up within " + WAIT_S + " s");
+            assertEquals(READS_AFTER_CATCH_UP, afterCatchUp, "the healed node caught up within " + WAIT_S
+                    + " s; last seen: " + lastSeen);
+            awaitConverged(all(), t -> t.members().size() == NODES && t.migrations().isEmpty()
+                    && t.lostPartitions() == 0, "settled after the heal");
+            say("settled after the heal");
             client.refreshTable().get(WAIT_S, TimeUnit.SECONDS);
             byte[] last = client.get(key).get(WAIT_S, TimeUnit.SECONDS);
             reads.add("driver: OK " + (last == null ? "absent" : new String(last, UTF_8)));
@@ -222,7 +233,7 @@ class StalePrimaryProcessIT {
         }
     }
 
-    /** Whether a node's table {@code mine} lists every member and is as new as another node's {@code other}. */
+    /** Whether a node's table {@code mine} lists every member and is as new as {@code other}, read before it. */
     private static boolean caughtUp(PartitionTable mine, PartitionTable other) {
         return mine.members().size() == NODES && mine.epoch() >= other.epoch();
     }
