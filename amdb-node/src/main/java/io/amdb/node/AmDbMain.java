@@ -101,6 +101,10 @@ public final class AmDbMain implements Callable<Integer> {
             + "spends copying partitions to new backups (0, the default: no limit). Writes streamed to backups are "
             + "never limited.")
     String replicationCopyMbPerS;
+    @Option(names = "--replication-backlog-mb", paramLabel = "MB", description = "MB (10^6 bytes) of recent changes "
+            + "this node keeps, split among its shards, to bring a backup that fell behind or restarted up to date "
+            + "instead of copying its partitions anew (default 64).")
+    String replicationBacklogMb;
     @Option(names = "--cluster-name", paramLabel = "NAME", description = "Join the AmDb cluster of this name "
             + "(default: " + DEFAULT_CLUSTER + "; nodes started on one machine find each other with no flags).")
     String clusterName;

@@ -131,7 +131,7 @@ public final class AmDbNode {
         this.copies = new CopyStats(config.shards(), new CopyThrottle(
                 config.replication().copyMbPerSecond() * 1_000_000L, System::nanoTime));
         this.replication = new Replication(self.nodeId(), config.shards(), table::current, roles, grants,
-                table::handoffAborted, copies);
+                table::handoffAborted, copies, config.replication().backlogBytesPerShard(config.shards()));
         this.metrics = metrics;
         this.stats = new NodeStats(table, config.shards(), config.partitions(), connections,
                 System::currentTimeMillis, migrationStats, loopLagNanos, shardTaskNanos);

@@ -21,7 +21,7 @@ public record NodeConfig(String host, int port, HttpConfig http, int shards, int
             "node-id", "max-key-bytes", "max-value-bytes", "max-frame-bytes", "max-batch-items", "max-scan-limit",
             "max-connections", "cluster-name", "cluster-port", "join", "auth-token", "http-allowed-origins",
             "data-dir", "durability", "fsync-interval-ms", "recover", "replication-factor", "min-in-sync", "rack",
-            "replication-copy-mb-per-s");
+            "replication-copy-mb-per-s", "replication-backlog-mb");
     public static final Set<String> KNOWN = Set.copyOf(NAMES);
 
     public static final String DEFAULT_HOST = "127.0.0.1";

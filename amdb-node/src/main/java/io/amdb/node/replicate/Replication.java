@@ -35,6 +35,7 @@ public final class Replication implements ShardReplication.Factory {
     private final Runnable wake;
     private final CopyStats copies;
     private final int shards;
+    private final long backlogBytesPerShard;
     private volatile Function<List<InSyncChange>, Future<InSyncAnswer>> inSync =
             changes -> Future.failedFuture("not clustered");
 
@@ -42,10 +43,12 @@ public final class Replication implements ShardReplication.Factory {
      * @param grants this node's lease grants as a backup (its {@link ReplicaEndpoint} records them)
      * @param wake   called when a promoted partition starts being served, so requests that waited look again
      * @param copies the node's copy progress and rate limit, shared by its shards
+     * @param backlogBytesPerShard the recent changes each shard keeps to catch copies up ({@code --replication-backlog-mb})
      */
     public Replication(String self, int shards, Supplier<PartitionTable> table, RolesCache roles, LeaseGrants grants,
-            Runnable wake, CopyStats copies) {
+            Runnable wake, CopyStats copies, long backlogBytesPerShard) {
         this.shards = shards;
+        this.backlogBytesPerShard = backlogBytesPerShard;
         this.copies = copies;
         this.self = self;
         this.table = table;
@@ -62,7 +65,8 @@ public final class Replication implements ShardReplication.Factory {
     @Override
     public ShardReplication create(int shard, ShardStore store, Journal log, Vertx vertx, Context context) {
         return new Replicator(self, shard, p -> io.amdb.node.route.ShardDispatcher.shardOf(p, shards) == shard, store,
-                log, transport(vertx, context), table, roles, grants, wake, System::nanoTime, copies);
+                log, transport(vertx, context), table, roles, grants, wake, System::nanoTime, copies,
+                backlogBytesPerShard);
     }
 
     private Replicator.Transport transport(Vertx vertx, Context context) {

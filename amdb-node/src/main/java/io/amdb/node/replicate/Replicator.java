@@ -61,8 +61,6 @@ public final class Replicator implements ShardReplication {
     static final long RETRY_NANOS = 200_000_000L;
     /** In-sync changes asked of the coordinator are asked again after this while the table does not show them. */
     static final long ASK_AGAIN_NANOS = 500_000_000L;
-    /** Bytes of recent history each shard keeps to seal backups behind a promoted primary ({@link RecentChanges}). */
-    static final long RECENT_BYTES = 4L << 20;
 
     /** How the replicator reaches other nodes; callbacks run on the shard's event loop. */
     public interface Transport {
@@ -216,16 +214,20 @@ public final class Replicator implements ShardReplication {
     private final List<InSyncChange> asks = new ArrayList<>(); // in-sync changes gathered by this turn's flush
     private final List<Follower> askedFor = new ArrayList<>(); // whose each of them is
     private Roles roles;
+    private final long backlogBytes;
 
     /**
      * @param ownsPartition which partitions are this shard's (the others are other shards' to replicate)
      * @param log   the shard's log ({@link Journal#NONE} when memory-only): every change goes there first
      * @param table the node's current table (null before the first)
      * @param clock nanoseconds, as {@link System#nanoTime()}, for every timeout
+     * @param backlogBytes bound of the recent changes this shard keeps once the cluster keeps copies
+     *              ({@link RecentChanges}): how far behind a copy can be and still be caught up rather than copied anew
      */
     Replicator(String self, int shard, java.util.function.IntPredicate ownsPartition, ShardStore store, Journal log,
             Transport transport, Supplier<PartitionTable> table, RolesCache rolesCache, LeaseGrants grants,
-            Runnable wake, LongSupplier clock, CopyStats copies) {
+            Runnable wake, LongSupplier clock, CopyStats copies, long backlogBytes) {
+        this.backlogBytes = backlogBytes;
         this.ownsPartition = ownsPartition;
         this.clock = clock;
         this.copies = copies;
@@ -270,7 +272,7 @@ public final class Replicator implements ShardReplication {
     private void install(Roles next, PartitionTable table) {
         roles = next;
         if (table.replicationFactor() > 1 && store.recent() == null) {
-            store.keepRecent(new RecentChanges(store.partitions(), RECENT_BYTES));
+            store.keepRecent(new RecentChanges(store.partitions(), backlogBytes));
         }
         for (int p = 0; p < primaries.length; p++) {
             Primary was = primaries[p];

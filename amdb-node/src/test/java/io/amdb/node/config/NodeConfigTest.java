@@ -59,6 +59,18 @@ class NodeConfigTest {
     }
 
     @Test
+    void from_replicationBacklog_defaultSplitAmongShards_zeroRefused() throws Exception {
+        NodeConfig c = resolve(Map.of("shards", "4"), Map.of(), file());
+        assertEquals(ReplicationConfig.DEFAULT_BACKLOG_MB, c.replication().backlogMb());
+        assertEquals(ReplicationConfig.DEFAULT_BACKLOG_MB * 1_000_000L / 4, c.replication().backlogBytesPerShard(4));
+        NodeConfig big = resolve(Map.of("replication-backlog-mb", "1000", "shards", "3"), Map.of(), file());
+        assertEquals(333_333_333L, big.replication().backlogBytesPerShard(3));
+        String m = assertThrows(ConfigException.class,
+                () -> resolve(Map.of("replication-backlog-mb", "0"), Map.of(), file())).getMessage();
+        assertTrue(m.contains("replication-backlog-mb"), m);
+    }
+
+    @Test
     void from_sameSettingEverywhere_flagBeatsEnvBeatsFileBeatsDefault() throws Exception {
         Properties f = file("port", "1111", "shards", "3", "partitions", "64", "max-key-bytes", "100");
         Map<String, String> env = Map.of("AMDB_PORT", "2222", "AMDB_SHARDS", "5");

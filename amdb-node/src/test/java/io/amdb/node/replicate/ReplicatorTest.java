@@ -66,10 +66,16 @@ class ReplicatorTest {
          * {@code owns} says which partitions are the replicator's shard's.
          */
         World(boolean inSync, java.util.function.Function<World, CopyStats> copies, java.util.function.IntPredicate owns) {
+            this(inSync, copies, owns, 4L << 20);
+        }
+
+        /** {@code backlogBytes}: the recent changes the primary keeps once it installs its first table. */
+        World(boolean inSync, java.util.function.Function<World, CopyStats> copies, java.util.function.IntPredicate owns,
+                long backlogBytes) {
             java.util.Arrays.fill(this.inSync, inSync);
             table = table(1, this.inSync);
             replicator = new Replicator("a", 0, owns, primary, Journal.NONE, this, () -> table, new RolesCache(A),
-                    new LeaseGrants(P), () -> { }, () -> now, copies.apply(this));
+                    new LeaseGrants(P), () -> { }, () -> now, copies.apply(this), backlogBytes);
             primary.setJournal(replicator);
         }
 
@@ -498,6 +504,37 @@ class ReplicatorTest {
         assertEquals(2, stats[0].resets(), "only the copy being received and the unrelated one were copied afresh");
         assertEquals(P - 2, stats[0].catchUps(), "every other partition was caught up");
         assertEquals(null, w.inSyncMissing());
+    }
+
+    /**
+     * A backup of this term's history that missed the primary's last writes (restarted, or its stream broke) is caught
+     * up when the primary's backlog ({@code --replication-backlog-mb}) still holds every change it missed, and copied
+     * afresh when it does not. The same writes with two backlogs: one that holds them all, one of 8 KiB.
+     */
+    @Test
+    void backupBehind_caughtUpWithinTheBacklog_copiedAfreshBeyondIt() throws Exception {
+        for (long backlog : new long[] {1 << 20, 8 << 10}) {
+            CopyStats[] stats = new CopyStats[1];
+            World w = new World(false, x -> stats[0] = new CopyStats(1, CopyThrottle.UNLIMITED), p -> true, backlog);
+            w.replicator.refresh(); // the primary keeps its backlog from its first table on
+            for (int p = 0; p < P; p++) {
+                w.backup.follow(p, 1);
+                w.backup.holdHistory(p);
+            }
+            SplittableRandom random = new SplittableRandom(TestSeed.get());
+            streamToBoth(w, random, 500, 100); // what the backup took of term 1 before it fell behind
+            for (int i = 0; i < 400; i++) { // about 40 KiB of changes it missed (each counted with its overhead)
+                w.put(i % P, "k" + random.nextInt(100), "missed-" + i);
+            }
+            w.settle();
+            for (int p = 0; p < P; p++) {
+                assertTrue(w.table.inSync(p).contains(B), "backlog " + backlog + ", partition " + p + " ends in sync");
+                assertEquals(entries(w.primary, p), entries(w.backup, p), "backlog " + backlog + ", partition " + p);
+            }
+            boolean holdsAll = backlog > 100 << 10;
+            assertEquals(holdsAll ? 0 : P, stats[0].resets(), "backlog " + backlog + ": partitions copied afresh");
+            assertEquals(holdsAll ? P : 0, stats[0].catchUps(), "backlog " + backlog + ": partitions caught up");
+        }
     }
 
     /** {@code changes} random puts and deletes (one in five) over {@code keys} keys, applied alike to both copies. */
