@@ -236,14 +236,15 @@ public final class AmDbNode {
 
     /**
      * Starts this node's replica of the table log before Vert.x, so the cluster metadata can say where it listens.
-     * A durable node keeps the log in its data directory under its node id; a memory-only node's log is
-     * temporary and its replica id new for every process (a replica that forgot its votes must not vote again
-     * under the same id).
+     * A durable node keeps the log in its data directory under the replica id recorded there (new with the
+     * directory); a memory-only node's log is temporary and its replica id new for every process (a replica that
+     * forgot its votes must not vote again under the same id).
      */
     private static TableGroup startTableLog(NodeConfig config, NodeStorage storage, TableService.Relay relay)
             throws IOException {
         if (storage != null) {
-            return TableGroup.start(config.nodeId(), config.host(), 0, storage.dir().root().resolve("raft"), relay);
+            java.nio.file.Path raft = storage.dir().root().resolve("raft");
+            return TableGroup.start(TableGroup.durablePeerId(raft, config.nodeId()), config.host(), 0, raft, relay);
         }
         String incarnation = Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffL);
         return TableGroup.start(config.nodeId() + "~" + incarnation, config.host(), 0, null, relay);

@@ -95,6 +95,49 @@ class ClusterCatchUpTest {
         }
     }
 
+    /**
+     * A node whose data directory is lost (a replaced disk) starts again under its node id with an empty one. Its
+     * table log replica forgot every vote and entry, so it must not take the place of the replica the log's
+     * configuration still lists under that id: it joins as a new replica, and its partitions are copied to it afresh.
+     * It used to wait for a table log leader that never asked it in, and fail to start.
+     */
+    @Test
+    void aNodeWhoseDataDirectoryWasLost_startsUnderItsIdAsANewReplica_andIsCopiedAfresh() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            int hz = TestNodes.freePort();
+            hzPorts.add(hz);
+            join.add("127.0.0.1:" + hz);
+        }
+        for (int i = 0; i < 3; i++) {
+            nodes[i] = TestNodes.start(config(i));
+        }
+        await(ClusterCatchUpTest::whole, nodes);
+        putRange(nodes[0], 0, KEYS, "v");
+        await(ClusterCatchUpTest::whole, nodes);
+
+        TestNodes.stop(nodes[1]);
+        nodes[1] = null;
+        await(t -> t.members().size() == 2 && t.lostPartitions() == 0 && whole(t), nodes);
+        deleteTree(dirs.resolve("node-1"));
+        putRange(nodes[0], 0, KEYS / 4, "w");
+
+        long resetsBefore = resets();
+        nodes[1] = TestNodes.start(config(1));
+        PartitionTable back = await(t -> t.members().size() == 3 && whole(t), nodes);
+        assertTrue(back.replicas(0).size() == 2 && resets() > resetsBefore, "the new replica's copies came afresh");
+        for (AmDbNode via : nodes) {
+            assertEveryKey(via);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
     /** No migration, nothing LOST, and every partition with a backup in sync. */
     private static boolean whole(PartitionTable t) {
         if (!t.migrations().isEmpty() || t.lostPartitions() > 0) {

@@ -85,9 +85,9 @@ public final class TableGroup implements AutoCloseable {
     /**
      * Starts this node's replica.
      *
-     * @param peerId  this replica's id in the group: the node id for a durable node (it keeps its log), a new
-     *                id per process for a memory-only one (a replica that forgot its log must never vote as
-     *                the one that had it)
+     * @param peerId  this replica's id in the group: a durable node's recorded one ({@link #durablePeerId}: the
+     *                same while it keeps its log), a new id per process for a memory-only one (a replica that
+     *                forgot its log must never vote as the one that had it)
      * @param port    0: a durable node reuses the port it used before (recorded in {@code dir}), else a free one
      * @param dir     where the log lives; null: a temporary directory removed by {@link #close}
      */
@@ -128,6 +128,31 @@ public final class TableGroup implements AutoCloseable {
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("64KB"));
         return p;
+    }
+
+    /**
+     * The replica id of a durable node whose table log lives in {@code dir}: the id recorded there. A directory
+     * that holds a log from before ids were recorded keeps the node id; a new one takes the node id and a new
+     * incarnation ({@code node~hex}). Recorded durably before the log starts. A node that lost its data directory (a
+     * replaced disk) and starts again under its node id so joins as a new replica: the configuration may still list
+     * its old one, whose votes and entries it forgot, and a replica that forgot them must never vote as the one
+     * that had them.
+     */
+    public static String durablePeerId(Path dir, String nodeId) throws IOException {
+        Path file = dir.resolve("peer-id");
+        if (Files.exists(file)) {
+            String id = Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (!id.equals(nodeId) && !id.startsWith(nodeId + "~")) {
+                throw new IOException(file + " names replica " + id + ", not one of node " + nodeId);
+            }
+            return id;
+        }
+        boolean holdsLog = Files.isDirectory(dir.resolve("log"));
+        String id = holdsLog ? nodeId
+                : nodeId + "~" + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffffL);
+        Files.createDirectories(dir);
+        io.amdb.node.persist.Fsync.replace(file, id.getBytes(StandardCharsets.UTF_8));
+        return id;
     }
 
     /** A durable node keeps its table-log address across restarts: the others' configuration names it. */

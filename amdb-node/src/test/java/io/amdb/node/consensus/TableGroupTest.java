@@ -138,6 +138,26 @@ class TableGroupTest {
         assertTrue(back.propose(1, table(2, "a")).get(WAIT_S, TimeUnit.SECONDS).applied());
     }
 
+    /**
+     * A durable node's replica id comes with its directory: recorded at its first start and the same at every
+     * later one; a new directory (a replaced disk) gives a new id, and a directory with a log written before ids
+     * were recorded keeps the node id. An id of another node is refused.
+     */
+    @Test
+    void durablePeerId_recordedWithTheDirectory_newForANewOne() throws Exception {
+        String first = TableGroup.durablePeerId(dir.resolve("n"), "node-1");
+        assertTrue(first.startsWith("node-1~") && first.length() > "node-1~".length(), first);
+        assertEquals(first, TableGroup.durablePeerId(dir.resolve("n"), "node-1"), "the same directory, the same id");
+        String second = TableGroup.durablePeerId(dir.resolve("lost"), "node-1");
+        assertFalse(second.equals(first), "a new directory, a new replica: " + second);
+        Files.createDirectories(dir.resolve("old").resolve("log"));
+        assertEquals("node-1", TableGroup.durablePeerId(dir.resolve("old"), "node-1"), "a log from before keeps its id");
+        assertEquals("node-1", TableGroup.durablePeerId(dir.resolve("old"), "node-1"));
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> TableGroup.durablePeerId(dir.resolve("n"), "node-2"));
+        assertTrue(e.getMessage().contains(first), e.getMessage());
+    }
+
     /** A replica added after the leader snapshotted and purged its log gets the snapshot, then the entries. */
     @Test
     void joinEmpty_afterSnapshot_newReplicaInstallsTheSnapshot() throws Exception {
