@@ -284,7 +284,7 @@ class ClusterRestartProcessIT {
 
     /** See {@link NodeProcesses#awaitConverged}; the seed in the failure message. */
     private PartitionTable awaitConverged(Predicate<PartitionTable> ok, String what) throws Exception {
-        return NodeProcesses.awaitConverged(ports, OPTIONS, ok, t -> { }, what + " (seed " + seed + ")");
+        return NodeProcesses.awaitConverged(ports, ok, t -> { }, what + " (seed " + seed + ")");
     }
 
     /** As {@link NodeProcesses#awaitTable}, the seed in the failure message. */

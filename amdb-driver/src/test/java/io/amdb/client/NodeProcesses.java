@@ -37,7 +37,7 @@ final class NodeProcesses implements AutoCloseable {
 
         /** stdout, then the tail of stderr: what a failure message shows of a node. */
         String describe() throws IOException {
-            return id + " stdout:\n" + String.join("\n", stdout()) + "\n" + id + " stderr (last lines):\n" + stderrTail(15);
+            return id + " stdout:\n" + String.join("\n", stdout()) + "\n" + id + " stderr (last lines):\n" + stderrTail(Integer.getInteger("amdb.test.stderrLines", 15));
         }
     }
 
@@ -91,36 +91,35 @@ final class NodeProcesses implements AutoCloseable {
     }
 
     /**
-     * Polls (bounded by WAIT_S) every node's table, through a client per port, until all hold the same table and
-     * it satisfies {@code ok}; returns it. {@code seen} is told of every table read (to check across a run).
+     * Polls (bounded by WAIT_S) every node's own table, asked of each port directly (a driver's refresh would adopt
+     * the newest table any node has, and hide a node left behind), until all hold the same table and it satisfies
+     * {@code ok}; returns it. {@code seen} is told of every table read (to check across a run).
      */
-    static io.amdb.protocol.PartitionTable awaitConverged(int[] ports, ClientOptions options,
+    static io.amdb.protocol.PartitionTable awaitConverged(int[] ports,
             java.util.function.Predicate<io.amdb.protocol.PartitionTable> ok,
             java.util.function.Consumer<io.amdb.protocol.PartitionTable> seen, String what) throws Exception {
-        List<AmDbClient> clients = new ArrayList<>();
-        try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        List<String> last = List.of();
+        while (System.nanoTime() < deadline) {
+            List<io.amdb.protocol.PartitionTable> tables = new ArrayList<>();
+            last = new ArrayList<>();
             for (int port : ports) {
-                clients.add(AmDbClient.connect("127.0.0.1", port, options));
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-            List<io.amdb.protocol.PartitionTable> tables = List.of();
-            while (System.nanoTime() < deadline) {
-                tables = new ArrayList<>();
-                for (AmDbClient c : clients) {
-                    io.amdb.protocol.PartitionTable t = c.refreshTable().get(WAIT_S, TimeUnit.SECONDS);
+                try (NodeProbe probe = new NodeProbe("127.0.0.1", port, 10_000)) {
+                    io.amdb.protocol.PartitionTable t = probe.table();
                     seen.accept(t);
                     tables.add(t);
+                    last.add(port + ": " + t);
+                } catch (java.io.IOException e) {
+                    last.add(port + ": " + e);
                 }
-                io.amdb.protocol.PartitionTable first = tables.get(0);
-                if (tables.stream().allMatch(first::sameContentAs) && ok.test(first)) {
-                    return first;
-                }
-                TimeUnit.MILLISECONDS.sleep(100); // polling interval, bounded by the deadline
             }
-            throw new AssertionError("no common " + what + " table within " + WAIT_S + " s: " + tables);
-        } finally {
-            clients.forEach(AmDbClient::close);
+            if (tables.size() == ports.length && tables.stream().allMatch(tables.get(0)::sameContentAs)
+                    && ok.test(tables.get(0))) {
+                return tables.get(0);
+            }
+            TimeUnit.MILLISECONDS.sleep(100); // polling interval, bounded by the deadline
         }
+        throw new AssertionError("no common " + what + " table within " + WAIT_S + " s: " + last);
     }
 
     /** Refreshes the client's table until it satisfies {@code ok} (bounded by WAIT_S) and returns it. */

@@ -71,6 +71,11 @@ class PauseProcessIT {
                         model.check(from + i, values.get(i), "seed " + seed + ", after both pauses");
                     }
                 }
+            } catch (Throwable t) {
+                for (NodeProcesses.Node n : nodes) {
+                    System.out.println("---- " + n.id() + " ----\n" + n.describe());
+                }
+                throw t;
             }
             System.out.printf("tables seen: %d epochs, %d acknowledged keys, %d with an unknown outcome%n",
                     tablesByEpoch.size(), model.presentCount(), model.unsureCount());
@@ -180,7 +185,7 @@ class PauseProcessIT {
      * records each (epoch, table) seen and fails if one epoch ever shows two different tables.
      */
     private PartitionTable awaitConverged(String what) throws Exception {
-        return NodeProcesses.awaitConverged(ports, OPTIONS, SETTLED, t -> {
+        return NodeProcesses.awaitConverged(ports, SETTLED, t -> {
             PartitionTable earlier = tablesByEpoch.putIfAbsent(t.epoch(), t);
             assertTrue(earlier == null || earlier.sameContentAs(t), "two tables under epoch " + t.epoch() + ": "
                     + earlier + " and " + t);
