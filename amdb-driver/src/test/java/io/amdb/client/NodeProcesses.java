@@ -150,8 +150,10 @@ final class NodeProcesses implements AutoCloseable {
                 n.process().destroyForcibly();
                 n.process().waitFor(30, TimeUnit.SECONDS);
             }
-            Files.deleteIfExists(n.out());
-            Files.deleteIfExists(n.err());
+            if (!Boolean.getBoolean("amdb.test.keepLogs")) { // -Damdb.test.keepLogs=true keeps them for a look
+                Files.deleteIfExists(n.out());
+                Files.deleteIfExists(n.err());
+            }
             if (n.dataDir() != null) {
                 try (var files = Files.walk(n.dataDir())) {
                     for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {

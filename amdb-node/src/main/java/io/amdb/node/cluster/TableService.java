@@ -44,6 +44,8 @@ public final class TableService extends VerticleBase implements Membership.Liste
     private static final Logger LOG = Logger.getLogger(TableService.class.getName());
     /** Where a node used to publish tables. Nothing published there is trusted: it is logged and ignored. */
     static final String PUBLISH_ADDRESS = "amdb.table.publish";
+    /** How long a replica the log closed waits before it is reopened (an election timeout or two). */
+    static final long REOPEN_DELAY_MS = 1_000;
     /** How often the leader checks the log's configuration against the live members, and a fresh node looks for a group. */
     static final long TICK_MS = 500;
     static final long JOIN_ASK_MS = 5_000;
@@ -133,6 +135,14 @@ public final class TableService extends VerticleBase implements Membership.Liste
             TableEvents t = target;
             if (t != null) {
                 t.leaderReady();
+            }
+        }
+
+        @Override
+        public void replicaClosed() {
+            TableEvents t = target;
+            if (t != null) {
+                t.replicaClosed();
             }
         }
     }
@@ -419,6 +429,29 @@ public final class TableService extends VerticleBase implements Membership.Liste
         if (context != null) {
             context.runOnContext(v -> tick());
         }
+    }
+
+    /**
+     * Ratis closed this node's replica (an election found it outside the configuration, after a freeze or a cut):
+     * reopened from its own storage after a pause, so the node goes on following the log once a configuration lists
+     * it. It used to stay closed while the configuration listed it, applying no table again.
+     */
+    @Override
+    public void replicaClosed() {
+        if (context == null) {
+            return;
+        }
+        context.runOnContext(v -> {
+            LOG.info(self.nodeId() + ": the table log closed this node's replica (outside the configuration); "
+                    + "reopening it in " + REOPEN_DELAY_MS + " ms");
+            vertx.setTimer(REOPEN_DELAY_MS, id -> group.reopenIfClosed().whenComplete((reopened, e) -> {
+                if (e != null) {
+                    LOG.warning(self.nodeId() + " could not reopen its table-log replica: " + e);
+                } else if (reopened) {
+                    LOG.info(self.nodeId() + " reopened its table-log replica");
+                }
+            }));
+        });
     }
 
     /**

@@ -13,4 +13,10 @@ public interface TableEvents {
 
     /** This replica became the leader and has applied every entry of earlier terms. */
     void leaderReady();
+
+    /**
+     * Ratis closed this replica while the node runs (an election found it outside the configuration): see
+     * {@link TableGroup#reopenIfClosed}.
+     */
+    default void replicaClosed() {}
 }

@@ -235,6 +235,42 @@ public final class TableGroup implements AutoCloseable {
         return addFresh(id);
     }
 
+    /**
+     * Reopens this replica from its own storage when Ratis closed it. Ratis closes a replica whose election is
+     * answered that the leader's configuration does not list it (it was removed while frozen or cut off), or whose
+     * own configuration does not; the group then stays here, closed, for good, and the node would apply no table
+     * again even once a configuration lists it. Reopening is a restart of the replica, as at a node's start: it keeps
+     * its log, term and vote, so it is safe whatever the configuration says. A replica the configuration still does
+     * not list closes again at its next election, until the leader adds it anew ({@link #joinEmpty}). Runs in turn
+     * with joins; completes with false when the replica was not closed (a join had re-created it, or it runs).
+     */
+    public CompletableFuture<Boolean> reopenIfClosed() {
+        synchronized (this) {
+            CompletableFuture<Boolean> next = joining.handle((v, e) -> null).thenCompose(v -> reopenNow());
+            joining = next.thenApply(reopened -> null);
+            return next;
+        }
+    }
+
+    /** Whether this replica runs: false before it joined a group, and while Ratis holds it closed. */
+    public boolean replicaRunning() {
+        RaftServer.Division d = division();
+        return d != null && d.getInfo().getLifeCycleState() != org.apache.ratis.util.LifeCycle.State.CLOSED;
+    }
+
+    private CompletableFuture<Boolean> reopenNow() {
+        RaftServer.Division d = division();
+        if (d == null || d.getInfo().getLifeCycleState() != org.apache.ratis.util.LifeCycle.State.CLOSED) {
+            return CompletableFuture.completedFuture(false);
+        }
+        RaftGroup group = d.getGroup(); // its last configuration: the log it recovers may end before one
+        return admin(() -> server.groupManagementAsync(GroupManagementRequest.newRemove(clientId, self.getId(),
+                callIds.incrementAndGet(), group.getGroupId(), false, false)))
+                .thenCompose(v -> admin(() -> server.groupManagementAsync(GroupManagementRequest.newAdd(clientId,
+                        self.getId(), callIds.incrementAndGet(), group, false))))
+                .thenApply(v -> true);
+    }
+
     /** Adds the group empty, deleting first what a join that failed half-way may have left of its directory. */
     private CompletableFuture<Void> addFresh(RaftGroupId id) {
         try {

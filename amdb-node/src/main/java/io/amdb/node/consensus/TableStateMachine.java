@@ -150,4 +150,11 @@ final class TableStateMachine extends BaseStateMachine {
     public void notifyLeaderReady() {
         events.leaderReady();
     }
+
+    @Override
+    public void notifyServerShutdown(org.apache.ratis.proto.RaftProtos.RoleInfoProto roleInfo, boolean allServer) {
+        if (!allServer) { // the node's own stop closes every replica at once
+            events.replicaClosed();
+        }
+    }
 }

@@ -32,6 +32,12 @@ class TableGroupTest {
     static final class Recorder implements TableEvents {
         final BlockingQueue<PartitionTable> applied = new LinkedBlockingQueue<>();
         final BlockingQueue<Boolean> ready = new LinkedBlockingQueue<>();
+        final BlockingQueue<Boolean> closed = new LinkedBlockingQueue<>();
+
+        @Override
+        public void replicaClosed() {
+            closed.add(true);
+        }
 
         @Override
         public void applied(PartitionTable table) {
@@ -99,6 +105,46 @@ class TableGroupTest {
             assertEquals(2, r.next().epoch());
         }
         assertEquals(2, c.table().epoch(), "a listener applies the committed tables too");
+    }
+
+    /**
+     * A voter removed from the configuration while it ran is closed by Ratis at its next election (it finds itself
+     * outside the configuration) and the node is told. Reopened, it runs again on its own log, table included; the
+     * leader can then add it back as it adds any replica, and it applies the tables that follow. Before, a closed
+     * replica stayed closed for good, and a configuration that listed it again got a member that applied nothing.
+     */
+    @Test
+    void replicaClosedOutsideTheConfiguration_isReopenedOnItsLog_andCanBeAddedBack() throws Exception {
+        Recorder ra = new Recorder();
+        Recorder rc = new Recorder();
+        TableGroup a = start("a", ra);
+        TableGroup b = start("b", new Recorder());
+        TableGroup c = start("c", rc);
+        a.found().get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(ra.ready.poll(WAIT_S, TimeUnit.SECONDS));
+        b.joinEmpty(a.groupId()).get(WAIT_S, TimeUnit.SECONDS);
+        a.configure(List.of(a.self(), b.self()), List.of()).get(WAIT_S, TimeUnit.SECONDS);
+        c.joinEmpty(a.groupId()).get(WAIT_S, TimeUnit.SECONDS);
+        a.configure(List.of(a.self(), b.self(), c.self()), List.of()).get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(a.propose(0, table(1, "a")).get(WAIT_S, TimeUnit.SECONDS).applied());
+        assertEquals(1, rc.next().epoch());
+        assertFalse(c.reopenIfClosed().get(WAIT_S, TimeUnit.SECONDS), "a running replica is left alone");
+
+        a.configure(List.of(a.self(), b.self()), List.of()).get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(rc.closed.poll(WAIT_S, TimeUnit.SECONDS), "Ratis closed the removed voter at its election");
+        assertFalse(c.replicaRunning());
+        assertTrue(c.reopenIfClosed().get(WAIT_S, TimeUnit.SECONDS));
+        assertEquals(1, c.table().epoch(), "reopened on its own log");
+
+        c.joinEmpty(a.groupId()).get(WAIT_S, TimeUnit.SECONDS); // as the leader asks a live replica it does not list
+        a.configure(List.of(a.self(), b.self(), c.self()), List.of()).get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(a.propose(1, table(2, "a", "c")).get(WAIT_S, TimeUnit.SECONDS).applied());
+        PartitionTable t;
+        do {
+            t = rc.next();
+        } while (t.epoch() < 2);
+        assertEquals(2, t.epoch(), "added back, it applies what follows");
+        assertTrue(c.replicaRunning());
     }
 
     @Test
