@@ -6,12 +6,14 @@
 #   2. R = 2: KEYS keys loaded, then kill -9 of one node (FailoverProbe): each of its partitions' time from the kill
 #      to its first successful write (p50, p99), and the re-replication until every partition has 2 copies in sync
 #      again (keys/s, MB/s);
-#   3. R = 2: after KEYS/100 overwrites, the killed node restarted on its data directory (caught up from its
-#      primaries' recent changes) and, in the same round, a new node in its place (copied in full): keys sent and
-#      time until the cluster is whole again, and the ratios of the first to the second.
-# Durability is each node's default (async, in a temporary data directory) unless --durability says otherwise.
+#   3. R = 2: after AWAY overwrites (default KEYS/100), the killed node restarted on its data directory (caught up
+#      from its primaries' backlog, --replication-backlog-mb) and, in the same round, a new node in its place
+#      (copied in full): keys sent and time until the cluster is whole again, and the ratios of the first to the
+#      second.
+# Durability is each node's default (async, in a temporary data directory) unless --durability says otherwise;
+# AMDB_* variables (e.g. AMDB_REPLICATION_BACKLOG_MB) reach every node.
 # Needs the machine quiet: nothing else running.
-# Usage: amdb-bench/replication.sh [--rounds N] [--ops N] [--keys N] [--durability MODE] [--only restart]
+# Usage: amdb-bench/replication.sh [--rounds N] [--ops N] [--keys N] [--away N] [--durability MODE] [--only restart]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS=3
@@ -19,16 +21,19 @@ OPS=500000
 KEYS=1000000
 DURABILITY=async
 ONLY=""
+AWAY=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
     --ops) OPS="$2"; shift 2 ;;
     --keys) KEYS="$2"; shift 2 ;;
+    --away) AWAY="$2"; shift 2 ;;
     --durability) DURABILITY="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
-    *) echo "usage: $0 [--rounds N] [--ops N] [--keys N] [--durability MODE] [--only restart]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--rounds N] [--ops N] [--keys N] [--away N] [--durability MODE] [--only restart]" >&2; exit 2 ;;
   esac
 done
+AWAY=${AWAY:-$((KEYS / 100))}
 WORK="$(mktemp -d -t amdb-repl-bench-XXXXXX)"
 PIDS=()
 cleanup() {
@@ -155,7 +160,7 @@ for round in $(seq 1 "$( [[ -z "$ONLY" ]] && echo "$ROUNDS" || echo 0)"); do
 done
 
 echo
-echo "restart after a kill -9, R = 2, $KEYS keys, $((KEYS / 100)) writes while it is away:"
+echo "restart after a kill -9, R = 2, $KEYS keys, $AWAY writes while it is away:"
 for round in $(seq 1 "$ROUNDS"); do
   for dir in kept new-node; do
     cluster3 2
@@ -164,7 +169,7 @@ for round in $(seq 1 "$ROUNDS"); do
     settle "$PORT"
     kill -9 "${PIDS[2]}"; wait "${PIDS[2]}" 2>/dev/null || true
     settle "$PORT" 2
-    "$ROOT/amdb" bench --port "$PORT" --ops $((KEYS / 100)) --keys "$KEYS" --warmup 0 --value-size 100 \
+    "$ROOT/amdb" bench --port "$PORT" --ops "$AWAY" --keys "$KEYS" --warmup 0 --value-size 100 \
       --no-baseline >"$WORK/away.out" 2>&1
     before=$(shipped "${PORTS[0]}" "${PORTS[1]}")
     t0=$(date +%s%N)
