@@ -48,17 +48,7 @@ class ClusterCatchUpTest {
 
     @Test
     void aNodeRestartedOnItsDataDirectory_isCaughtUpFromItsPrimariesHistory_asBackupAndAsMigrationTarget() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            int hz = TestNodes.freePort();
-            hzPorts.add(hz);
-            join.add("127.0.0.1:" + hz);
-        }
-        for (int i = 0; i < 3; i++) {
-            nodes[i] = TestNodes.start(config(i));
-        }
-        await(ClusterCatchUpTest::whole, nodes);
-        putRange(nodes[0], 0, KEYS, "v");
-        PartitionTable before = await(ClusterCatchUpTest::whole, nodes);
+        PartitionTable before = startWithKeys();
 
         TestNodes.stop(nodes[1]); // no handoff: its partitions fail over to their backups
         nodes[1] = null;
@@ -103,17 +93,7 @@ class ClusterCatchUpTest {
      */
     @Test
     void aNodeWhoseDataDirectoryWasLost_startsUnderItsIdAsANewReplica_andIsCopiedAfresh() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            int hz = TestNodes.freePort();
-            hzPorts.add(hz);
-            join.add("127.0.0.1:" + hz);
-        }
-        for (int i = 0; i < 3; i++) {
-            nodes[i] = TestNodes.start(config(i));
-        }
-        await(ClusterCatchUpTest::whole, nodes);
-        putRange(nodes[0], 0, KEYS, "v");
-        await(ClusterCatchUpTest::whole, nodes);
+        startWithKeys();
 
         TestNodes.stop(nodes[1]);
         nodes[1] = null;
@@ -128,6 +108,21 @@ class ClusterCatchUpTest {
         for (AmDbNode via : nodes) {
             assertEveryKey(via);
         }
+    }
+
+    /** Starts the three durable nodes, writes every key once ("v"), and returns the table once it is whole. */
+    private PartitionTable startWithKeys() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            int hz = TestNodes.freePort();
+            hzPorts.add(hz);
+            join.add("127.0.0.1:" + hz);
+        }
+        for (int i = 0; i < 3; i++) {
+            nodes[i] = TestNodes.start(config(i));
+        }
+        await(ClusterCatchUpTest::whole, nodes);
+        putRange(nodes[0], 0, KEYS, "v");
+        return await(ClusterCatchUpTest::whole, nodes);
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {
