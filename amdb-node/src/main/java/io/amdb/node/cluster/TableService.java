@@ -44,6 +44,8 @@ public final class TableService extends VerticleBase implements Membership.Liste
     private static final Logger LOG = Logger.getLogger(TableService.class.getName());
     /** Where a node used to publish tables. Nothing published there is trusted: it is logged and ignored. */
     static final String PUBLISH_ADDRESS = "amdb.table.publish";
+    /** Longest a change of the table log's configuration may take before the leader steps down to end it. */
+    static final long CONFIGURE_WAIT_MS = 20_000;
     /** How long a replica the log closed waits before it is reopened (an election timeout or two). */
     static final long REOPEN_DELAY_MS = 1_000;
     /** How often the leader checks the log's configuration against the live members, and a fresh node looks for a group. */
@@ -776,7 +778,16 @@ public final class TableService extends VerticleBase implements Membership.Liste
             }
             List<RaftPeer> voters = step.voters().stream().map(peers::get).toList();
             List<RaftPeer> listeners = step.listeners().stream().map(peers::get).toList();
+            // Ratis bounds none of a configuration change: a new replica it stages may never count as caught up,
+            // and the change then never completes. Past CONFIGURE_WAIT_MS the leader steps down, which ends it (the
+            // next leader plans again); this leader would otherwise never change the configuration again.
+            long stuck = vertx.setTimer(CONFIGURE_WAIT_MS, id -> {
+                LOG.warning("the table log's configuration change to " + step + " has not completed in "
+                        + CONFIGURE_WAIT_MS + " ms; the leader steps down to end it");
+                group.stepDown();
+            });
             group.configure(voters, listeners).whenComplete((v, e) -> context.runOnContext(x -> {
+                vertx.cancelTimer(stuck);
                 configuring = false;
                 if (e != null && String.valueOf(e.getMessage()).contains("duplicated element")) {
                     LOG.info("the table log's leader steps down to reset its replica senders: " + e.getMessage());
