@@ -65,6 +65,16 @@ class TableGroupTest {
         groups.forEach(TableGroup::close);
     }
 
+    /** {@code a} founds the group and leads it; {@code b}, then {@code c}, join it as voters, one step each. */
+    private static void threeVoters(TableGroup a, Recorder ra, TableGroup b, TableGroup c) throws Exception {
+        a.found().get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(ra.ready.poll(WAIT_S, TimeUnit.SECONDS), "the founder leads");
+        b.joinEmpty(a.groupId()).get(WAIT_S, TimeUnit.SECONDS);
+        a.configure(List.of(a.self(), b.self()), List.of()).get(WAIT_S, TimeUnit.SECONDS);
+        c.joinEmpty(a.groupId()).get(WAIT_S, TimeUnit.SECONDS);
+        a.configure(List.of(a.self(), b.self(), c.self()), List.of()).get(WAIT_S, TimeUnit.SECONDS);
+    }
+
     private TableGroup start(String id, Recorder events) throws Exception {
         TableGroup g = TableGroup.start(id, "127.0.0.1", 0, Files.createDirectories(dir.resolve(id)), events);
         groups.add(g);
@@ -120,12 +130,7 @@ class TableGroupTest {
         TableGroup a = start("a", ra);
         TableGroup b = start("b", new Recorder());
         TableGroup c = start("c", rc);
-        a.found().get(WAIT_S, TimeUnit.SECONDS);
-        assertTrue(ra.ready.poll(WAIT_S, TimeUnit.SECONDS));
-        b.joinEmpty(a.groupId()).get(WAIT_S, TimeUnit.SECONDS);
-        a.configure(List.of(a.self(), b.self()), List.of()).get(WAIT_S, TimeUnit.SECONDS);
-        c.joinEmpty(a.groupId()).get(WAIT_S, TimeUnit.SECONDS);
-        a.configure(List.of(a.self(), b.self(), c.self()), List.of()).get(WAIT_S, TimeUnit.SECONDS);
+        threeVoters(a, ra, b, c);
         assertTrue(a.propose(0, table(1, "a")).get(WAIT_S, TimeUnit.SECONDS).applied());
         assertEquals(1, rc.next().epoch());
         assertFalse(c.reopenIfClosed().get(WAIT_S, TimeUnit.SECONDS), "a running replica is left alone");
@@ -240,12 +245,7 @@ class TableGroupTest {
         TableGroup b = start("b", new Recorder());
         TableGroup c = start("c", new Recorder());
         assertEquals(-1, a.leaderCommitIndex(), "in no group yet");
-        a.found().get(WAIT_S, TimeUnit.SECONDS);
-        assertTrue(ra.ready.poll(WAIT_S, TimeUnit.SECONDS));
-        b.joinEmpty(a.groupId()).get(WAIT_S, TimeUnit.SECONDS);
-        a.configure(List.of(a.self(), b.self()), List.of()).get(WAIT_S, TimeUnit.SECONDS);
-        c.joinEmpty(a.groupId()).get(WAIT_S, TimeUnit.SECONDS);
-        a.configure(List.of(a.self(), b.self(), c.self()), List.of()).get(WAIT_S, TimeUnit.SECONDS);
+        threeVoters(a, ra, b, c);
         for (long e = 1; e <= 3; e++) {
             assertTrue(a.propose(e - 1, table(e, "a")).get(WAIT_S, TimeUnit.SECONDS).applied());
         }
