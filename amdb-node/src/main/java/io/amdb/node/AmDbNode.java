@@ -246,8 +246,7 @@ public final class AmDbNode {
             java.nio.file.Path raft = storage.dir().root().resolve("raft");
             return TableGroup.start(TableGroup.durablePeerId(raft, config.nodeId()), config.host(), 0, raft, relay);
         }
-        String incarnation = Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffL);
-        return TableGroup.start(config.nodeId() + "~" + incarnation, config.host(), 0, null, relay);
+        return TableGroup.start(TableGroup.newPeerId(config.nodeId()), config.host(), 0, null, relay);
     }
 
     private static HazelcastMembership.Replica replicaOf(TableGroup log) {

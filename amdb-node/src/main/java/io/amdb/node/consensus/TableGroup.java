@@ -147,12 +147,15 @@ public final class TableGroup implements AutoCloseable {
             }
             return id;
         }
-        boolean holdsLog = Files.isDirectory(dir.resolve("log"));
-        String id = holdsLog ? nodeId
-                : nodeId + "~" + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffffL);
+        String id = Files.isDirectory(dir.resolve("log")) ? nodeId : newPeerId(nodeId);
         Files.createDirectories(dir);
         io.amdb.node.persist.Fsync.replace(file, id.getBytes(StandardCharsets.UTF_8));
         return id;
+    }
+
+    /** A replica id never used before for node {@code nodeId}: the node id with a random incarnation. */
+    public static String newPeerId(String nodeId) {
+        return nodeId + "~" + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffL);
     }
 
     /** A durable node keeps its table-log address across restarts: the others' configuration names it. */
@@ -255,12 +258,16 @@ public final class TableGroup implements AutoCloseable {
     /** Whether this replica runs: false before it joined a group, and while Ratis holds it closed. */
     public boolean replicaRunning() {
         RaftServer.Division d = division();
-        return d != null && d.getInfo().getLifeCycleState() != org.apache.ratis.util.LifeCycle.State.CLOSED;
+        return d != null && !closed(d);
+    }
+
+    private static boolean closed(RaftServer.Division d) {
+        return d.getInfo().getLifeCycleState() == org.apache.ratis.util.LifeCycle.State.CLOSED;
     }
 
     private CompletableFuture<Boolean> reopenNow() {
         RaftServer.Division d = division();
-        if (d == null || d.getInfo().getLifeCycleState() != org.apache.ratis.util.LifeCycle.State.CLOSED) {
+        if (d == null || !closed(d)) {
             return CompletableFuture.completedFuture(false);
         }
         RaftGroup group = d.getGroup(); // its last configuration: the log it recovers may end before one
@@ -445,8 +452,7 @@ public final class TableGroup implements AutoCloseable {
         try {
             server.close();
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS);
-            while (d != null && d.getInfo().getLifeCycleState() != org.apache.ratis.util.LifeCycle.State.CLOSED
-                    && System.nanoTime() < deadline) {
+            while (d != null && !closed(d) && System.nanoTime() < deadline) {
                 java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // Ratis gives no close future to wait on
             }
         } catch (IOException e) {
